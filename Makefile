@@ -1,0 +1,47 @@
+# Cadence: `make run` serves the demo, `make test` runs the whole suite.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+CADENCE := $(VENV)/bin/cadence
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-test browser loadtest bench screenshots clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test browser
+
+# Browser tests drive Debian's chromium through Playwright; Playwright cannot download its own browser here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else echo "chromium is missing: sudo apt-get install -y chromium poppler-utils" >&2; exit 1; fi; }
+
+run: install
+	$(CADENCE) init
+	$(CADENCE) demo --if-empty
+	$(CADENCE) serve --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+loadtest: install-test
+	$(PY) bench/loadtest.py
+
+bench: install-test
+	$(PY) bench/payout.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

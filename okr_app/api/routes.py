@@ -1,0 +1,1 @@
+from okr_app.api import bp  # noqa: F401

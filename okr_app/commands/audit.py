@@ -1,0 +1,4 @@
+"""`cadence` commands: audit."""
+import click
+
+COMMANDS: list[click.Command] = []

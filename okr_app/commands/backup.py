@@ -1,0 +1,4 @@
+"""`cadence` commands: backup."""
+import click
+
+COMMANDS: list[click.Command] = []

@@ -1,0 +1,4 @@
+"""`cadence` commands: deals."""
+import click
+
+COMMANDS: list[click.Command] = []

@@ -1,0 +1,4 @@
+"""`cadence` commands: payout."""
+import click
+
+COMMANDS: list[click.Command] = []

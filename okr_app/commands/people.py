@@ -1,0 +1,4 @@
+"""`cadence` commands: people."""
+import click
+
+COMMANDS: list[click.Command] = []

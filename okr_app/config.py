@@ -1,0 +1,50 @@
+"""Configuration from the environment, read when the app is created (never at import time)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _int_list(value: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
+
+
+class Config:
+    """Every setting Cadence reads, with its environment variable and default."""
+
+    def __init__(self, instance_path: str | None = None) -> None:
+        env = os.environ
+        self.INSTANCE_PATH = str(Path(env.get("CADENCE_INSTANCE_PATH") or instance_path or "instance").resolve())
+        default_db = "sqlite:///" + str(Path(self.INSTANCE_PATH) / "cadence.db")
+        self.SQLALCHEMY_DATABASE_URI = env.get("CADENCE_DATABASE_URL", default_db)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SECRET_KEY = env.get("CADENCE_SECRET_KEY") or _read_secret_key(self.INSTANCE_PATH)
+        # OKR rules (issue: "both limits are configuration").
+        self.CYCLE_LENGTHS_WEEKS = _int_list(env.get("CADENCE_CYCLE_LENGTHS", "6,12"))
+        self.MAX_KEY_RESULTS = int(env.get("CADENCE_MAX_KEY_RESULTS", "5"))
+        self.MAX_PERSONAL_OBJECTIVES = int(env.get("CADENCE_MAX_PERSONAL_OBJECTIVES", "1"))
+        # Uploads and imports.
+        self.MAX_CONTENT_LENGTH = int(env.get("CADENCE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+        self.MAX_IMPORT_BYTES = int(env.get("CADENCE_MAX_IMPORT_BYTES", str(10 * 1024 * 1024)))
+        # Web security.
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = env.get("CADENCE_SECURE_COOKIES", "0") == "1"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.RATELIMIT_STORAGE_URI = env.get("CADENCE_RATELIMIT_STORAGE", "memory://")
+        self.WTF_CSRF_TIME_LIMIT = None
+
+    def as_dict(self) -> dict:
+        return {key: value for key, value in vars(self).items() if key.isupper()}
+
+
+def secret_key_path(instance_path: str) -> Path:
+    return Path(instance_path) / "secret_key"
+
+
+def _read_secret_key(instance_path: str) -> str | None:
+    """The key `cadence init` generated into the instance folder; None until then."""
+    path = secret_key_path(instance_path)
+    return path.read_text().strip() if path.exists() else None

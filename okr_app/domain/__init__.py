@@ -1,0 +1,1 @@
+"""Pure OKR rules: no Flask, no database. Views, API and CLI reach them through services."""

@@ -1,0 +1,49 @@
+"""Domain errors: user mistakes named after the rule they enforce, each carrying its HTTP status.
+
+One place (`okr_app.web_errors`) maps them to a flash message, a JSON `{error}` or a CLI exit 2.
+"""
+from __future__ import annotations
+
+
+class CadenceError(Exception):
+    """A user's mistake or a refused action: never a bug."""
+
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(CadenceError):
+    """A value that breaks a rule (bad cycle length, non-Monday start, unknown kind...)."""
+
+    status = 422
+
+
+class LimitExceeded(CadenceError):
+    """Past the configured number of objectives or key results."""
+
+    status = 422
+
+
+class CycleClosed(CadenceError):
+    """A closed cycle is locked: its OKRs and grades no longer change."""
+
+    status = 422
+
+
+class NotAllowed(CadenceError):
+    """The policy refuses this action to this person."""
+
+    status = 403
+
+
+class NotFound(CadenceError):
+    """Missing, or not visible to the caller (both answer 404, so ids leak nothing)."""
+
+    status = 404
+
+
+class Conflict(CadenceError):
+    status = 409

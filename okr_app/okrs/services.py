@@ -1,0 +1,287 @@
+"""Objective and key-result verbs: the rules the web form, the API and the CLI all call.
+
+Limits (one objective per person per cycle, five key results per objective by default) come from
+configuration; past a limit nothing is saved and `LimitExceeded` says why.
+"""
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+
+from okr_app.audit.services import record
+from okr_app.cycles.services import ensure_open
+from okr_app.errors import InvalidInput, LimitExceeded, NotAllowed, NotFound
+from okr_app.extensions import db
+from okr_app.models import CONFIDENCES, KR_KINDS, CheckIn, Cycle, KeyResult, Objective, Person, Team
+from okr_app.policy import Actor, can_edit_objective, can_own_objective, can_view_objective
+from okr_app.timeutil import utcnow
+
+NEEDS_START_TARGET = ("increase", "decrease", "stay_above", "stay_below")
+
+
+# --- lookups that respect visibility --------------------------------------------------------
+
+def visible_objective(actor: Actor, objective_id: int) -> Objective:
+    """The objective, or NotFound when it does not exist or the actor may not see it (no id leaks)."""
+    objective = db.session.get(Objective, objective_id)
+    if objective is None or not can_view_objective(actor, objective):
+        raise NotFound("No such objective.")
+    return objective
+
+
+def visible_key_result(actor: Actor, kr_id: int) -> KeyResult:
+    kr = db.session.get(KeyResult, kr_id)
+    if kr is None or not can_view_objective(actor, kr.objective):
+        raise NotFound("No such key result.")
+    return kr
+
+
+def editable_objective(actor: Actor, objective_id: int) -> Objective:
+    objective = visible_objective(actor, objective_id)
+    if not can_edit_objective(actor, objective):
+        raise NotAllowed("You cannot change this objective.")
+    return objective
+
+
+# --- objectives --------------------------------------------------------------------------
+
+def _finite(value: float | None, name: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{name} must be a number.") from None
+    if not math.isfinite(value) or abs(value) > 1e15:
+        raise InvalidInput(f"{name} must be a finite number.")
+    return value
+
+
+def _clean_title(title: str | None, what: str) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise InvalidInput(f"{what} needs a title.")
+    if len(title) > 200:
+        raise InvalidInput(f"{what} title is at most 200 characters.")
+    return title
+
+
+def _check_alignment(actor: Actor, cycle: Cycle, aligned_kr_id: int | None, objective: Objective | None) -> None:
+    """An objective aligns to a key result of the same cycle, never to one of its own descendants."""
+    if aligned_kr_id is None:
+        return
+    kr = db.session.get(KeyResult, aligned_kr_id)
+    if kr is None or not can_view_objective(actor, kr.objective):
+        raise InvalidInput(f"Key result {aligned_kr_id} does not exist.")
+    if kr.objective.cycle_id != cycle.id:
+        raise InvalidInput("An objective aligns to a key result of the same cycle.")
+    if objective is not None:
+        seen, parent = set(), kr.objective
+        while parent is not None and parent.id not in seen:
+            if parent.id == objective.id:
+                raise InvalidInput("That alignment would make the cascade loop back on itself.")
+            seen.add(parent.id)
+            parent = parent.aligned_kr.objective if parent.aligned_kr is not None else None
+
+
+def create_objective(actor: Actor, cycle: Cycle, title: str, owner_type: str, *,
+                     owner_person: Person | None = None, team: Team | None = None,
+                     aligned_kr_id: int | None = None, private: bool = False, description: str = "") -> Objective:
+    ensure_open(cycle)
+    title = _clean_title(title, "An objective")
+    if owner_type == "person":
+        if owner_person is None:
+            raise InvalidInput("A personal objective needs an owner.")
+        team = None
+    elif owner_type == "team":
+        if team is None:
+            raise InvalidInput("A team objective needs a team.")
+        owner_person = None
+    elif owner_type == "company":
+        owner_person, team = None, None
+    else:
+        raise InvalidInput("An objective is owned by a person, a team or the company.")
+    if not can_own_objective(actor, owner_type, owner_person.id if owner_person else None):
+        raise NotAllowed("You cannot set objectives for that owner.")
+    if owner_type == "person":
+        limit = current_app.config["MAX_PERSONAL_OBJECTIVES"]
+        existing = db.session.scalar(sa.select(sa.func.count(Objective.id)).where(
+            Objective.cycle_id == cycle.id, Objective.owner_type == "person",
+            Objective.owner_person_id == owner_person.id)) or 0
+        if existing >= limit:
+            raise LimitExceeded(f"{owner_person.name} already has {existing} objective(s) in {cycle.name}; "
+                                f"the limit is {limit} per person per cycle.")
+    _check_alignment(actor, cycle, aligned_kr_id, None)
+    objective = Objective(cycle_id=cycle.id, title=title, owner_type=owner_type,
+                          owner_person_id=owner_person.id if owner_person else None,
+                          team_id=team.id if team else None, aligned_kr_id=aligned_kr_id,
+                          private=bool(private), description=(description or "").strip(),
+                          created_by_id=actor.id)
+    db.session.add(objective)
+    db.session.flush()
+    record(actor.person, "objective.create", "objective", objective.id,
+           after={"title": title, "owner": owner_type, "aligned_to": aligned_kr_id, "private": bool(private)})
+    return objective
+
+
+def update_objective(actor: Actor, objective: Objective, *, title: str | None = None,
+                     description: str | None = None, aligned_kr_id: int | None | type(...) = ...,
+                     private: bool | None = None) -> Objective:
+    ensure_open(objective.cycle)
+    if not can_edit_objective(actor, objective):
+        raise NotAllowed("You cannot change this objective.")
+    before = {"title": objective.title, "aligned_to": objective.aligned_kr_id, "private": objective.private}
+    if title is not None:
+        objective.title = _clean_title(title, "An objective")
+    if description is not None:
+        objective.description = description.strip()
+    if aligned_kr_id is not ...:
+        _check_alignment(actor, objective.cycle, aligned_kr_id, objective)
+        if aligned_kr_id != objective.aligned_kr_id:
+            record(actor.person, "objective.align", "objective", objective.id,
+                   before=objective.aligned_kr_id, after=aligned_kr_id)
+        objective.aligned_kr_id = aligned_kr_id
+    if private is not None:
+        objective.private = bool(private)
+    after = {"title": objective.title, "aligned_to": objective.aligned_kr_id, "private": objective.private}
+    if after != before:
+        record(actor.person, "objective.update", "objective", objective.id, before=before, after=after)
+    db.session.flush()
+    return objective
+
+
+def delete_objective(actor: Actor, objective: Objective) -> None:
+    ensure_open(objective.cycle)
+    if not can_edit_objective(actor, objective):
+        raise NotAllowed("You cannot delete this objective.")
+    kr_ids = [kr.id for kr in objective.key_results]
+    if kr_ids:
+        db.session.execute(sa.update(Objective).where(Objective.aligned_kr_id.in_(kr_ids)).values(aligned_kr_id=None))
+    record(actor.person, "objective.delete", "objective", objective.id, before={"title": objective.title})
+    db.session.delete(objective)
+    db.session.flush()
+
+
+# --- key results ---------------------------------------------------------------------------
+
+def _validate_kr_fields(kind: str, start: float | None, target: float | None, due: date | None,
+                        weight: float | None, cycle: Cycle) -> tuple[float | None, float | None, float]:
+    if kind not in KR_KINDS:
+        raise InvalidInput(f"A key result's kind is one of {', '.join(KR_KINDS)}; not {kind!r}.")
+    start, target = _finite(start, "Start"), _finite(target, "Target")
+    if kind in NEEDS_START_TARGET:
+        if start is None or target is None:
+            raise InvalidInput(f"A {kind} key result needs a start and a target.")
+        if kind == "increase" and target <= start:
+            raise InvalidInput("An increase key result's target is above its start.")
+        if kind == "decrease" and target >= start:
+            raise InvalidInput("A decrease key result's target is below its start.")
+    else:
+        start, target = None, None  # ignored for milestone and rollup
+    weight = 1.0 if weight is None else _finite(weight, "Weight")
+    if weight <= 0 or weight > 100:
+        raise InvalidInput("A weight is above 0 and at most 100.")
+    if due is not None and not (cycle.start <= due <= cycle.end):
+        raise InvalidInput(f"The due date must be inside the cycle ({cycle.start} to {cycle.end}).")
+    return start, target, weight
+
+
+def add_key_result(actor: Actor, objective: Objective, title: str, kind: str, *, start: float | None = None,
+                   target: float | None = None, unit: str = "", due: date | None = None,
+                   weight: float | None = None, leads_to_action: bool = True, reproducible: bool = True,
+                   about_buyers: bool = True) -> KeyResult:
+    ensure_open(objective.cycle)
+    if not can_edit_objective(actor, objective):
+        raise NotAllowed("You cannot add key results to this objective.")
+    limit = current_app.config["MAX_KEY_RESULTS"]
+    count = db.session.scalar(sa.select(sa.func.count(KeyResult.id)).where(
+        KeyResult.objective_id == objective.id)) or 0
+    if count >= limit:
+        raise LimitExceeded(f"This objective already has {count} key results; the limit is {limit}. "
+                            "Fewer, sharper key results work better.")
+    title = _clean_title(title, "A key result")
+    start, target, weight = _validate_kr_fields(kind, start, target, due, weight, objective.cycle)
+    kr = KeyResult(objective_id=objective.id, title=title, kind=kind, start_value=start, target_value=target,
+                   unit=(unit or "").strip()[:30], due=due, weight=weight, position=count,
+                   leads_to_action=bool(leads_to_action), reproducible=bool(reproducible),
+                   about_buyers=bool(about_buyers))
+    db.session.add(kr)
+    db.session.flush()
+    record(actor.person, "kr.create", "key_result", kr.id,
+           after={"title": title, "kind": kind, "start": start, "target": target, "objective": objective.id})
+    return kr
+
+
+def update_key_result(actor: Actor, kr: KeyResult, *, title: str | None = None, start: float | None = None,
+                      target: float | None = None, unit: str | None = None, due: date | None = None,
+                      weight: float | None = None) -> KeyResult:
+    objective = kr.objective
+    ensure_open(objective.cycle)
+    if not can_edit_objective(actor, objective):
+        raise NotAllowed("You cannot change this key result.")
+    before = {"title": kr.title, "start": kr.start_value, "target": kr.target_value, "due": kr.due,
+              "weight": kr.weight}
+    new_start = kr.start_value if start is None else start
+    new_target = kr.target_value if target is None else target
+    new_start, new_target, new_weight = _validate_kr_fields(
+        kr.kind, new_start, new_target, due if due is not None else kr.due,
+        weight if weight is not None else kr.weight, objective.cycle)
+    if title is not None:
+        kr.title = _clean_title(title, "A key result")
+    if unit is not None:
+        kr.unit = unit.strip()[:30]
+    if due is not None:
+        kr.due = due
+    kr.start_value, kr.target_value, kr.weight = new_start, new_target, new_weight
+    after = {"title": kr.title, "start": kr.start_value, "target": kr.target_value, "due": kr.due,
+             "weight": kr.weight}
+    if after != before:
+        record(actor.person, "kr.update", "key_result", kr.id, before=before, after=after)
+    db.session.flush()
+    return kr
+
+
+def delete_key_result(actor: Actor, kr: KeyResult) -> None:
+    objective = kr.objective
+    ensure_open(objective.cycle)
+    if not can_edit_objective(actor, objective):
+        raise NotAllowed("You cannot delete this key result.")
+    db.session.execute(sa.update(Objective).where(Objective.aligned_kr_id == kr.id).values(aligned_kr_id=None))
+    record(actor.person, "kr.delete", "key_result", kr.id, before={"title": kr.title})
+    db.session.delete(kr)
+    db.session.flush()
+
+
+def check_in(actor: Actor, kr: KeyResult, value: float, confidence: str | None = None, note: str = "") -> CheckIn:
+    """Record a new value for a key result; the latest check-in is its current value.
+
+    A milestone takes 1 (done) or 0 (not yet); a rollup is computed, never checked in."""
+    objective = kr.objective
+    ensure_open(objective.cycle)
+    if not can_edit_objective(actor, objective):
+        raise NotAllowed("You cannot update this key result.")
+    if kr.kind == "rollup":
+        raise InvalidInput("A rollup key result is computed from the objectives aligned to it; it takes no check-ins.")
+    value = _finite(value, "Value")
+    if value is None:
+        raise InvalidInput("A check-in needs a value.")
+    if kr.kind == "milestone" and value not in (0.0, 1.0):
+        raise InvalidInput("A milestone takes 1 (done) or 0 (not done yet).")
+    confidence = confidence or kr.confidence
+    if confidence not in CONFIDENCES:
+        raise InvalidInput(f"Confidence is one of {', '.join(CONFIDENCES)}.")
+    note = (note or "").strip()
+    if len(note) > 5000:
+        raise InvalidInput("A check-in note is at most 5,000 characters.")
+    before = {"value": kr.current_value, "confidence": kr.confidence}
+    entry = CheckIn(key_result_id=kr.id, value=value, confidence=confidence, note=note, author_id=actor.id,
+                    created_at=utcnow())
+    db.session.add(entry)
+    kr.current_value, kr.confidence, kr.last_checkin_at = value, confidence, entry.created_at
+    record(actor.person, "kr.check_in", "key_result", kr.id, before=before,
+           after={"value": value, "confidence": confidence})
+    db.session.flush()
+    return entry

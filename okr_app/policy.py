@@ -1,0 +1,138 @@
+"""Who may do what: the one place every view, API endpoint and CLI command asks.
+
+Rules (issue 5): everyone edits their own OKRs and weekly reports and reads all non-private OKRs;
+anyone with reports (direct or indirect) also edits their OKRs and reads their weekly reports,
+and managers read their statements; leaders read everything OKR-related, edit company and team
+objectives and run cycles; finance runs, approves (not their own run) and exports payouts and
+reads every statement; admins manage people, teams, cycles and roles.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from okr_app.models import Objective, Person, WeeklyReport
+
+
+@dataclass(eq=False)
+class Actor:
+    """A signed-in person plus the org-chart facts the rules need, fetched once per request."""
+
+    person: Person
+    _below: set[int] | None = field(default=None, repr=False)
+
+    @property
+    def id(self) -> int:
+        return self.person.id
+
+    @property
+    def role(self) -> str:
+        return self.person.role
+
+    @cached_property
+    def below(self) -> frozenset[int]:
+        """Ids of everyone reporting to this person, directly or indirectly."""
+        if self._below is not None:
+            return frozenset(self._below)
+        from okr_app.org import subordinate_ids
+        return frozenset(subordinate_ids(self.person.id))
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role in ("leader", "admin")
+
+    @property
+    def is_finance(self) -> bool:
+        return self.role == "finance"
+
+    def is_self_or_above(self, person_id: int | None) -> bool:
+        return person_id is not None and (person_id == self.id or person_id in self.below)
+
+
+# --- OKRs -------------------------------------------------------------------------------
+
+def can_view_objective(actor: Actor, objective: Objective) -> bool:
+    """Public objectives are for everyone; a private one for its owner, the people above the
+    owner in the org chart, and admins (a private team objective: its members and leaders)."""
+    if not objective.private or actor.is_admin:
+        return True
+    if objective.owner_type == "person":
+        return actor.is_self_or_above(objective.owner_person_id)
+    if objective.owner_type == "team":
+        return actor.role == "leader" or (actor.person.team_id is not None
+                                          and actor.person.team_id == objective.team_id)
+    return actor.role == "leader"
+
+
+def can_own_objective(actor: Actor, owner_type: str, owner_person_id: int | None = None) -> bool:
+    """Who may create or edit an objective with this owner."""
+    if owner_type in ("team", "company"):
+        return actor.is_leader
+    return actor.is_admin or actor.is_self_or_above(owner_person_id)
+
+
+def can_edit_objective(actor: Actor, objective: Objective) -> bool:
+    return can_view_objective(actor, objective) and can_own_objective(
+        actor, objective.owner_type, objective.owner_person_id)
+
+
+def can_manage_cycles(actor: Actor) -> bool:
+    """Create, activate, snapshot and close cycles."""
+    return actor.is_leader
+
+
+# --- Weekly reports -----------------------------------------------------------------------
+
+def can_read_weekly(actor: Actor, person_id: int) -> bool:
+    """Your own reports, those of everyone below you, and (leaders) everyone's."""
+    return actor.is_self_or_above(person_id) or actor.is_leader
+
+
+def can_write_weekly(actor: Actor, person_id: int) -> bool:
+    return person_id == actor.id
+
+
+def can_reply_to(actor: Actor, report: WeeklyReport) -> bool:
+    """Managers (anyone above the author) and leaders answer a report's Problems."""
+    return report.person_id != actor.id and can_read_weekly(actor, report.person_id)
+
+
+# --- People ---------------------------------------------------------------------------------
+
+def can_manage_people(actor: Actor) -> bool:
+    """People, teams and roles are the admins' job."""
+    return actor.is_admin
+
+
+def can_view_audit(actor: Actor) -> bool:
+    return actor.is_admin
+
+
+# --- Payouts --------------------------------------------------------------------------------
+
+def can_view_statement(actor: Actor, rep_person_id: int | None) -> bool:
+    """Your own statements; managers (and leaders) those of the people below them; finance all."""
+    if actor.is_finance:
+        return True
+    if rep_person_id is None:
+        return False
+    if rep_person_id == actor.id:
+        return True
+    return actor.role in ("manager", "leader") and rep_person_id in actor.below
+
+
+def can_run_payouts(actor: Actor) -> bool:
+    return actor.is_finance
+
+
+def can_approve_payout(actor: Actor, run_created_by_id: int | None) -> bool:
+    """Separation of duties: finance approves, but never a run they started themselves."""
+    return actor.is_finance and run_created_by_id != actor.id
+
+
+def can_view_runs(actor: Actor) -> bool:
+    return actor.is_finance

@@ -1,0 +1,32 @@
+"""Dates and weeks as Cadence counts them: naive UTC datetimes, ISO weeks, Monday starts."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+
+def utcnow() -> datetime:
+    """Naive UTC, so SQLite and PostgreSQL store and compare the same value."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+def iso_week_of(day: date) -> str:
+    """'2026-W21': the ISO year and week a date falls in."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def parse_iso_week(text: str) -> date:
+    """The Monday of an ISO week written '2026-W21'; ValueError if it is not one."""
+    try:
+        year_part, week_part = text.strip().upper().split("-W")
+        return date.fromisocalendar(int(year_part), int(week_part), 1)
+    except (ValueError, AttributeError) as exc:
+        raise ValueError(f"{text!r} is not an ISO week like 2026-W21") from exc
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
