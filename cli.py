@@ -4,7 +4,8 @@ Each group lives in `okr_app/commands/<topic>.py`; this module only assembles th
 """
 import click
 
-from okr_app.commands import audit, backup, deals, payout, people, setup
+from okr_app.commands import (audit, backup, deals, demo, payout, payout_reports, payout_runs, people, setup,
+                              tokens)
 
 
 @click.group()
@@ -13,7 +14,8 @@ def cli() -> None:
     """Cadence: OKRs and incentive compensation for revenue teams."""
 
 
-for module in (setup, people, deals, payout, audit, backup):
+# payout_runs and payout_reports add their commands to the `payout` group when imported.
+for module in (setup, demo, people, tokens, deals, payout, payout_runs, payout_reports, audit, backup):
     for command in module.COMMANDS:
         cli.add_command(command)
 

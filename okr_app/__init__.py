@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app from the environment (see `okr_app.config.Config`), then `test_config` on top."""
-    from okr_app import auth, web_errors
+    from okr_app import auth, security, web_errors
     from okr_app.config import Config
     from okr_app.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -26,15 +26,35 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    with app.app_context():
+        tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
 
+    security.init_app(app)
     auth.init_app(app)
     web_errors.init_app(app)
     _register_blueprints(app)
     return app
+
+
+def tune_sqlite(engine) -> None:
+    """SQLite serves a trial on one machine: WAL lets readers run beside a writer, and writers wait
+    (up to 30 s) for each other instead of failing with 'database is locked'."""
+    import sqlalchemy as sa
+
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(connection, _record) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
 
 
 def _register_blueprints(app: Flask) -> None:

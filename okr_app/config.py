@@ -34,6 +34,8 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.RATELIMIT_STORAGE_URI = env.get("CADENCE_RATELIMIT_STORAGE", "memory://")
+        self.RATELIMIT_STRATEGY = "moving-window"  # "5 per minute" means any 60 s, not per clock minute
+        self.BEHIND_PROXY = env.get("CADENCE_BEHIND_PROXY", "0") == "1"  # trust one proxy's X-Forwarded-*
         self.WTF_CSRF_TIME_LIMIT = None
 
     def as_dict(self) -> dict:

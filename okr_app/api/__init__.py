@@ -1,5 +1,9 @@
+"""The JSON API under /api/v1 for integrations, with bearer tokens and an OpenAPI document."""
 from flask import Blueprint
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from okr_app.extensions import csrf
 
-from okr_app.api import routes  # noqa: E402,F401
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # bearer tokens, never cookies: nothing for a cross-site request to ride on
+
+from okr_app.api import auth, errors, openapi, routes  # noqa: E402,F401

@@ -1,10 +1,28 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from okr_app.auth.passwords import MIN_LENGTH
+
+PASSWORD_LENGTH = f"A password needs at least {MIN_LENGTH} characters (and at most 1024)."
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+                       filters=[_strip])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
     remember = BooleanField("Keep me signed in")
     submit = SubmitField("Sign in")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
+    new_password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_LENGTH, max=1024, message=PASSWORD_LENGTH)],
+                                 description=f"At least {MIN_LENGTH} characters; a few unrelated words work well.")
+    confirm = PasswordField("New password again",
+                            validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")])
+    submit = SubmitField("Change password")

@@ -1,38 +1,74 @@
+"""Sign in, sign out, change one's password.
+
+Sign-in is throttled with Flask-Limiter: 5 failed attempts per minute per account (the submitted
+email, lower-cased) and 5 per minute per client address; the next attempt gets 429 whether or not
+its password is right. Only failures count (`deduct_when`), so people who sign in correctly are
+never slowed down. Counters live in RATELIMIT_STORAGE_URI (memory:// for one server, redis:// to
+share them between several).
+"""
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, session, url_for
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from okr_app.auth import bp
-from okr_app.auth.forms import LoginForm
-from okr_app.auth.passwords import verify_password
-from okr_app.extensions import db
-from okr_app.models import Person
+from okr_app.auth.forms import ChangePasswordForm, LoginForm
+from okr_app.auth.services import authenticate, change_own_password
+from okr_app.auth.session import current_actor, login_required_actor
+from okr_app.errors import InvalidInput
+from okr_app.extensions import db, limiter
+
+LOGIN_FAILURES_ALLOWED = "5 per minute"
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: an open redirect would let a phishing link bounce through us."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("dashboard.home")
+def _account_key() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _address_key() -> str:
+    return "login-address:" + (get_remote_address() or "unknown")
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: an open redirect would let a phishing link bounce through us.
+
+    Refuses `//evil.com`, `/\\evil.com`, `https://evil.com`, and paths hiding a tab or newline that
+    browsers strip (`/\\t/evil.com` becomes `//evil.com`).
+    """
+    home = url_for("dashboard.home")
+    if not target or any(ord(char) < 0x21 or ord(char) == 0x7F or char == "\\" for char in target):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return home
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_FAILURES_ALLOWED, key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(LOGIN_FAILURES_ALLOWED, key_func=_address_key, methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("dashboard.home"))
+        return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
-    if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        person = db.session.scalar(sa.select(Person).where(sa.func.lower(Person.email) == email))
-        if person is not None and person.active and verify_password(person.password_hash, form.password.data):
-            session.clear()  # a new session on login: no fixation
-            login_user(person, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), (422 if form.is_submitted() else 200)
+    person = authenticate(form.email.data, form.password.data)
+    if person is None:
+        current_app.logger.warning("sign-in failed for %r from %s", form.email.data, request.remote_addr)
         flash("That email and password do not match an active account.", "error")
-    return render_template("auth/login.html", form=form), (401 if form.is_submitted() and not form.errors
-                                                           and request.method == "POST" else 200)
+        return render_template("auth/login.html", form=form), 401
+    db.session.commit()  # a rehashed password, if any
+    session.clear()  # a new session on login: no fixation
+    login_user(person, remember=form.remember.data)
+    return redirect(safe_next(request.args.get("next")))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -41,3 +77,24 @@ def logout():
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required_actor
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        person = current_actor().person
+        try:
+            change_own_password(person, form.current_password.data, form.new_password.data)
+            db.session.commit()
+        except InvalidInput as exc:
+            db.session.rollback()
+            target = form.new_password if getattr(exc, "field", "") == "new_password" else form.current_password
+            target.errors = [*target.errors, exc.message]
+        else:
+            session.clear()
+            login_user(person)  # this session continues under the new version; the others end
+            flash("Your password is changed; you are signed out everywhere else.", "success")
+            return redirect(url_for("people.show", person_id=person.id))
+    return render_template("auth/password.html", form=form), (422 if form.is_submitted() else 200)

@@ -16,6 +16,14 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Please sign in to continue."
     login_manager.session_protection = "strong"
 
+    @app.before_request
+    def identify_from_this_request_only() -> None:
+        """Who is signed in comes from this request's cookie alone. Flask reuses an app context
+        that is already pushed (a CLI command, a test holding one), and with it `g`, where
+        Flask-Login caches the user: drop any identity left there by an earlier request."""
+        g.pop("_login_user", None)
+        g.pop("actor", None)
+
     @login_manager.user_loader
     def load_person(user_id: str) -> Person | None:
         """The session stores 'id:version'; a bumped version (password or role change) ends old sessions."""

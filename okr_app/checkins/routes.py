@@ -1,15 +1,85 @@
+"""The weekly check-in page, the team page and one report with its replies. Views parse, call the
+service, commit once, and turn a refused input into the same page with the message."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from okr_app.auth import current_actor, login_required_actor
 from okr_app.checkins import bp
-from okr_app.auth import login_required_actor
+from okr_app.checkins.forms import check_in_form
+from okr_app.checkins.services import KrUpdateRejected, reply_to_report, report_for, submit_weekly_check_in
+from okr_app.checkins.team import one_report, team_status, teams
+from okr_app.checkins.weekly_page import weekly_page
+from okr_app.cycles.services import current_cycle
+from okr_app.errors import CadenceError
+from okr_app.extensions import db
+from okr_app.timeutil import iso_week_of, today
 
 
-@bp.route("/check-in")
+@bp.route("/check-in", methods=["GET", "POST"])
 @login_required_actor
 def weekly():
-    return "checkins.weekly: under construction"
+    actor, on = current_actor(), today()
+    page = weekly_page(actor, on)
+    form = check_in_form(page)
+    if request.method == "POST":
+        if not form.validate():
+            return _weekly(page, form, "Some answers are too long; shorten the fields marked below."), 422
+        try:
+            report, recorded = submit_weekly_check_in(actor, form.kr_updates(), form.week.data or page.week,
+                                                      on=on, **form.report_args())
+            db.session.commit()
+        except CadenceError as exc:
+            db.session.rollback()
+            if isinstance(exc, KrUpdateRejected) and hasattr(form, f"kr_{exc.key_result_id}_value"):
+                form[f"kr_{exc.key_result_id}_value"].errors = [exc.message]
+            form.week.data = page.week  # a page opened last week resubmits into this one
+            return _weekly(page, form, f"Nothing was saved. {exc.message}"), exc.status
+        flash(_summary(recorded, report.iso_week), "success")
+        return redirect(url_for("checkins.weekly"))
+    return _weekly(page, form)
+
+
+def _weekly(page, form, error: str | None = None):
+    return render_template("checkins/weekly.html", page=page, form=form, error=error)
+
+
+def _summary(recorded: int, week: str) -> str:
+    """'3 key results updated, report for 2026-W48 saved'."""
+    if recorded == 0:
+        return f"No key result changed; report for {week} saved."
+    return f"{recorded} key result{'' if recorded == 1 else 's'} updated, report for {week} saved."
 
 
 @bp.route("/team")
 @login_required_actor
 def team():
-    return "checkins.team: under construction"
+    actor, on = current_actor(), today()
+    team_id = request.args.get("team", type=int) or actor.person.team_id
+    choices = teams()
+    status = team_status(actor, team_id, iso_week_of(on), current_cycle(), on) if team_id is not None else None
+    return render_template("checkins/team.html", status=status, teams=choices)
 
+
+@bp.route("/team/reports/<int:report_id>", methods=["GET", "POST"])
+@login_required_actor
+def report(report_id: int):
+    """One report with its replies; POST adds a reply (managers and leaders, never the author)."""
+    actor = current_actor()
+    found = report_for(actor, report_id)
+    if request.method == "POST":
+        body = request.form.get("body", "")
+        try:
+            reply_to_report(actor, found, body)
+            db.session.commit()
+        except CadenceError as exc:
+            db.session.rollback()
+            found = report_for(actor, report_id)
+            return render_template("checkins/report.html", report=one_report(actor, found), error=exc.message,
+                                   body=body), exc.status
+        flash("Reply posted.", "success")
+        back_team = request.form.get("team", type=int)
+        if back_team is not None:
+            return redirect(url_for("checkins.team", team=back_team, _anchor=f"member-{found.person_id}"))
+        return redirect(url_for("checkins.report", report_id=report_id))
+    return render_template("checkins/report.html", report=one_report(actor, found), error=None, body="")

@@ -1,28 +1,54 @@
-"""The weekly check-in: key-result updates plus one Progress / Plans / Problems report per ISO week."""
+"""The weekly check-in: key-result updates plus one Progress / Plans / Problems report per ISO week.
+
+Verbs flush but never commit: the page or API request that calls them commits once, or rolls back
+everything when one of them raises.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from okr_app.audit.services import record
-from okr_app.errors import InvalidInput, NotAllowed, NotFound
+from okr_app.domain.progress import current_of
+from okr_app.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from okr_app.extensions import db
-from okr_app.models import KeyResult, ReportReply, WeeklyReport
+from okr_app.models import KeyResult, Objective, ReportReply, WeeklyReport
+from okr_app.okrs.progress import measure_of
 from okr_app.okrs.services import check_in, visible_key_result
 from okr_app.policy import Actor, can_read_weekly, can_reply_to
 from okr_app.timeutil import iso_week_of, parse_iso_week, today
 
 MAX_TEXT = 10_000
+SATISFACTION_RULE = "Satisfaction is a whole number from 1 (a rough week) to 5 (a great week)."
+
+
+class KrUpdateRejected(InvalidInput):
+    """One key result's update broke a rule; names the key result so the page can point at its field."""
+
+    def __init__(self, key_result_id: int, message: str) -> None:
+        super().__init__(message)
+        self.key_result_id = key_result_id
 
 
 @dataclass(frozen=True)
 class KrUpdate:
+    """A key result's new value as typed (text or a number; blank keeps the current value)."""
+
     key_result_id: int
-    value: float | None
+    value: float | str | None
     confidence: str | None = None
     note: str = ""
+
+
+@dataclass(frozen=True)
+class ReportText:
+    progress: str
+    plans: str
+    problems: str
+    satisfaction: int
 
 
 def _check_week_is_open(week: str, on: date) -> str:
@@ -38,69 +64,111 @@ def _check_week_is_open(week: str, on: date) -> str:
     return normalized
 
 
-def save_weekly_report(actor: Actor, week: str, progress: str, plans: str, problems: str, satisfaction: int,
-                       on: date | None = None) -> tuple[WeeklyReport, bool]:
-    """Create this week's report or update it; returns (report, created)."""
-    week = _check_week_is_open(week, on or today())
+def clean_report(progress: str, plans: str, problems: str, satisfaction) -> ReportText:
+    """Satisfaction 1–5 (whole); each text at most MAX_TEXT characters, surrounding blanks dropped."""
+    if isinstance(satisfaction, bool):
+        raise InvalidInput(SATISFACTION_RULE)
     try:
-        satisfaction = int(satisfaction)
+        satisfaction = int(str(satisfaction).strip()) if isinstance(satisfaction, str) else int(satisfaction)
     except (TypeError, ValueError):
-        raise InvalidInput("Satisfaction is a whole number from 1 to 5.") from None
+        raise InvalidInput(SATISFACTION_RULE) from None
     if not 1 <= satisfaction <= 5:
-        raise InvalidInput("Satisfaction is a whole number from 1 to 5.")
+        raise InvalidInput(SATISFACTION_RULE)
     texts = {"progress": progress or "", "plans": plans or "", "problems": problems or ""}
     for name, text in texts.items():
         if not isinstance(text, str):
             raise InvalidInput(f"{name.capitalize()} is text.")
         if len(text) > MAX_TEXT:
             raise InvalidInput(f"{name.capitalize()} is at most {MAX_TEXT:,} characters.")
+    return ReportText(*(t.strip() for t in texts.values()), satisfaction=satisfaction)
+
+
+def save_weekly_report(actor: Actor, week: str, progress: str, plans: str, problems: str, satisfaction: int,
+                       on: date | None = None) -> tuple[WeeklyReport, bool]:
+    """Create this week's report or update it in place (one per person per ISO week); returns (report, created)."""
+    week = _check_week_is_open(week, on or today())
+    text = clean_report(progress, plans, problems, satisfaction)
     report = db.session.scalar(sa.select(WeeklyReport).where(
         WeeklyReport.person_id == actor.id, WeeklyReport.iso_week == week))
     created = report is None
     if created:
-        report = WeeklyReport(person_id=actor.id, iso_week=week, satisfaction=satisfaction)
+        report = WeeklyReport(person_id=actor.id, iso_week=week, satisfaction=text.satisfaction)
         db.session.add(report)
-    report.progress, report.plans, report.problems = (t.strip() for t in texts.values())
-    report.satisfaction = satisfaction
-    db.session.flush()
+    report.progress, report.plans, report.problems = text.progress, text.plans, text.problems
+    report.satisfaction = text.satisfaction
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        raise Conflict(f"Your report for {week} was just saved from another window; reload and try again.") from None
     record(actor.person, "weekly.create" if created else "weekly.update", "weekly_report", report.id,
-           after={"week": week, "satisfaction": satisfaction})
+           after={"week": week, "satisfaction": text.satisfaction})
     return report, created
+
+
+def parse_value(value: float | str | None) -> float | None:
+    """A typed value as a number; blank means 'keep the current value'. Finiteness and each kind's
+    own rule (a milestone takes 0 or 1) are `check_in`'s to decide."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InvalidInput(f"{text[:40]!r} is not a number; write it like 1250 or 3.5.") from None
 
 
 def submit_weekly_check_in(actor: Actor, updates: list[KrUpdate], week: str, progress: str, plans: str,
                            problems: str, satisfaction: int, on: date | None = None) -> tuple[WeeklyReport, int]:
     """One submit: every key-result update plus the weekly report; all saved or none.
 
-    An update whose value equals the current one and whose confidence and note are unchanged is skipped,
-    so resubmitting the page does not pad the history. Returns (report, number of check-ins recorded)."""
+    An update whose value equals the one shown (the latest check-in, or the start before the first),
+    with the same confidence and no note, is skipped, so resubmitting the page does not pad the
+    history. A blank value with a new confidence or a note records the shown value again.
+    Returns (report, number of check-ins recorded)."""
+    on = on or today()
+    _check_week_is_open(week, on)
+    clean_report(progress, plans, problems, satisfaction)  # refuse a bad report before touching any KR
     recorded = 0
     for update in updates:
         kr = visible_key_result(actor, update.key_result_id)
-        if update.value is None:
-            continue
-        unchanged = (kr.current_value == update.value and (update.confidence or kr.confidence) == kr.confidence
-                     and not (update.note or "").strip())
-        if unchanged:
-            continue
-        check_in(actor, kr, update.value, update.confidence, update.note)
-        recorded += 1
+        try:
+            recorded += _apply_update(actor, kr, update)
+        except InvalidInput as exc:
+            raise KrUpdateRejected(kr.id, f"{kr.title}: {exc.message}") from None
     report, _ = save_weekly_report(actor, week, progress, plans, problems, satisfaction, on)
     return report, recorded
 
 
-def my_key_results(actor: Actor, cycle_id: int) -> list[KeyResult]:
-    """The key results the check-in page asks about: those of objectives this person owns in the cycle."""
-    from okr_app.models import Objective
+def _apply_update(actor: Actor, kr: KeyResult, update: KrUpdate) -> int:
+    shown = current_of(measure_of(kr))
+    value = parse_value(update.value)
+    confidence = update.confidence or kr.confidence
+    note = (update.note or "").strip()
+    if value is None:
+        value = shown
+    if value == shown and confidence == kr.confidence and not note:
+        return 0
+    check_in(actor, kr, value, confidence, note)
+    return 1
 
+
+def my_key_results(actor: Actor, cycle_id: int) -> list[KeyResult]:
+    """The key results the check-in page asks about: those of objectives this person owns in the cycle
+    (roll-ups are computed, so they are not asked)."""
     return list(db.session.scalars(
-        sa.select(KeyResult).join(Objective, KeyResult.objective_id == Objective.id)
+        sa.select(KeyResult).join(KeyResult.objective)
         .where(Objective.cycle_id == cycle_id, Objective.owner_type == "person",
                Objective.owner_person_id == actor.id, KeyResult.kind != "rollup")
+        .options(contains_eager(KeyResult.objective))
         .order_by(Objective.id, KeyResult.position, KeyResult.id)))
 
 
 def report_for(actor: Actor, report_id: int) -> WeeklyReport:
+    """The report, or NotFound when it does not exist or the actor may not read it (no id leaks)."""
     report = db.session.get(WeeklyReport, report_id)
     if report is None or not can_read_weekly(actor, report.person_id):
         raise NotFound("No such report.")
@@ -121,3 +189,4 @@ def reply_to_report(actor: Actor, report: WeeklyReport, body: str) -> ReportRepl
     db.session.flush()
     record(actor.person, "weekly.reply", "weekly_report", report.id, after=body[:200])
     return reply
+

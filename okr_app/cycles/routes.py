@@ -1,9 +1,127 @@
+"""Cycle pages: the list (and, for leaders, the create form), one cycle with its actions, the
+grading sheet and the close confirmation. Thin: services decide, `commit_or_flash` commits."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from okr_app.auth import current_actor, login_required_actor
 from okr_app.cycles import bp
-from okr_app.auth import login_required_actor
+from okr_app.cycles.forms import ConfirmForm, CycleForm, GradesForm, submitted_grades
+from okr_app.cycles.pages import close_preview, cycle_page, cycle_rows, grade_rows, grade_text
+from okr_app.cycles.services import activate_cycle, apply_grades, close_cycle, create_cycle, take_mid_cycle_snapshot
+from okr_app.errors import NotAllowed
+from okr_app.extensions import db
+from okr_app.models import Cycle
+from okr_app.okrs.web import commit_or_flash, form_status
+from okr_app.policy import can_manage_cycles
+from okr_app.timeutil import today
 
 
-@bp.route("/")
+def _cycle(cycle_id: int) -> Cycle:
+    return db.get_or_404(Cycle, cycle_id, description="No such cycle.")
+
+
+def _index_page(form, status: int):
+    actor = current_actor()
+    return render_template("cycles/index.html", rows=cycle_rows(today()), form=form,
+                           can_manage=can_manage_cycles(actor)), status
+
+
+@bp.route("/", methods=["GET", "POST"])
 @login_required_actor
 def index():
-    return "cycles.index: under construction"
+    actor = current_actor()
+    form = CycleForm()
+    if request.method == "POST":
+        if not can_manage_cycles(actor):
+            raise NotAllowed("Only leaders and admins create cycles.")
+        if form.validate_on_submit():
+            cycle, error = commit_or_flash(lambda: create_cycle(actor, form.name.data, form.start.data,
+                                                                form.weeks.data))
+            if error is None:
+                flash(f"Cycle {cycle.name} created. Set its OKRs, then start it.", "success")
+                return redirect(url_for("cycles.cycle", cycle_id=cycle.id))
+            return _index_page(form, error.status)
+    return _index_page(form, form_status(form))
 
+
+@bp.route("/<int:cycle_id>")
+@login_required_actor
+def cycle(cycle_id: int):
+    page = cycle_page(current_actor(), _cycle(cycle_id), today())
+    return render_template("cycles/cycle.html", page=page, form=ConfirmForm())
+
+
+def _cycle_action(cycle_id: int, action, done: str):
+    """Activate or snapshot: POST only, then back to the cycle page with the outcome."""
+    cycle = _cycle(cycle_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash("The form expired; try again.", "error")
+        return redirect(url_for("cycles.cycle", cycle_id=cycle_id))
+    result, error = commit_or_flash(lambda: action(cycle))
+    if error is not None:
+        page = cycle_page(current_actor(), _cycle(cycle_id), today())
+        return render_template("cycles/cycle.html", page=page, form=form), error.status
+    flash(done.format(result=result), "success")
+    return redirect(url_for("cycles.cycle", cycle_id=cycle_id))
+
+
+@bp.route("/<int:cycle_id>/activate", methods=["POST"])
+@login_required_actor
+def activate(cycle_id: int):
+    actor = current_actor()
+    return _cycle_action(cycle_id, lambda cycle: activate_cycle(actor, cycle), "The cycle is active.")
+
+
+@bp.route("/<int:cycle_id>/snapshot", methods=["POST"])
+@login_required_actor
+def snapshot(cycle_id: int):
+    actor = current_actor()
+    return _cycle_action(cycle_id, lambda cycle: take_mid_cycle_snapshot(actor, cycle, today()),
+                         "Mid-cycle snapshot taken: {result} key results frozen.")
+
+
+@bp.route("/<int:cycle_id>/grades", methods=["GET", "POST"])
+@login_required_actor
+def grades(cycle_id: int):
+    actor = current_actor()
+    cycle = _cycle(cycle_id)
+    rows = grade_rows(actor, cycle)
+    form = GradesForm()
+    errors: dict[int, str] = {}
+    status = 200
+    if form.validate_on_submit():
+        values, errors = submitted_grades(request.form, [r.kr_id for r in rows if r.editable])
+        if not errors:
+            changed, error = commit_or_flash(lambda: apply_grades(actor, cycle, values))
+            if error is None:
+                flash(f"Grades saved ({changed} changed).", "success")
+                return redirect(url_for("cycles.grades", cycle_id=cycle_id))
+            status = error.status
+        else:
+            flash("Some grades were not numbers from 0.0 to 1.0; nothing was saved.", "error")
+            status = 422
+        rows = grade_rows(actor, cycle)
+    inputs = {r.kr_id: request.form.get(f"grade-{r.kr_id}", grade_text(r.grade)) for r in rows}
+    return render_template("cycles/grades.html", cycle=cycle, rows=rows, form=form, errors=errors,
+                           inputs=inputs), status
+
+
+@bp.route("/<int:cycle_id>/close", methods=["GET", "POST"])
+@login_required_actor
+def close(cycle_id: int):
+    actor = current_actor()
+    cycle = _cycle(cycle_id)
+    if not can_manage_cycles(actor):
+        raise NotAllowed("Only leaders and admins close cycles.")
+    form = ConfirmForm()
+    status = 200
+    if form.validate_on_submit():
+        graded, error = commit_or_flash(lambda: close_cycle(actor, cycle))
+        if error is None:
+            flash(f"{cycle.name} is closed: {graded} key results graded and locked.", "success")
+            return redirect(url_for("cycles.cycle", cycle_id=cycle_id))
+        status = error.status
+    rows = grade_rows(actor, cycle)
+    return render_template("cycles/close.html", cycle=cycle, preview=close_preview(rows), form=form), status

@@ -4,7 +4,8 @@ Services flush but never commit: the request or command that calls them commits 
 """
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -140,3 +141,95 @@ def current_cycle() -> Cycle | None:
 
 def cycle_objective_count(cycle: Cycle) -> int:
     return db.session.scalar(sa.select(sa.func.count(Objective.id)).where(Objective.cycle_id == cycle.id)) or 0
+
+
+def take_mid_cycle_snapshot(actor: Actor, cycle: Cycle, on: date) -> int:
+    """The mid-cycle review of a 12-week cycle: taken once, while it is active, after week 6 ends."""
+    if not can_manage_cycles(actor):
+        raise NotAllowed("Only leaders and admins take cycle snapshots.")
+    ensure_open(cycle)
+    if cycle.weeks < 12:
+        raise InvalidInput("Only a 12-week cycle takes a mid-cycle snapshot.")
+    if cycle.state != "active":
+        raise InvalidInput("Start the cycle before taking its mid-cycle snapshot.")
+    if cycle.snapshot_taken_at is not None:
+        raise InvalidInput(f"The mid-cycle snapshot was already taken on {cycle.snapshot_taken_at:%Y-%m-%d}.")
+    if on <= cycle.midpoint:
+        raise InvalidInput(f"The mid-cycle snapshot is taken once week 6 has ended "
+                           f"(from {cycle.midpoint + timedelta(days=1)}).")
+    return take_snapshot(actor, cycle)
+
+
+def reset_grade(actor: Actor, key_result: KeyResult) -> None:
+    """Drop a hand-set grade: at close the key result is graded its progress rounded to 0.1 again."""
+    from okr_app.policy import can_edit_objective
+
+    ensure_open(key_result.objective.cycle)
+    if not can_edit_objective(actor, key_result.objective):
+        raise NotAllowed("You cannot grade this key result.")
+    if key_result.grade is not None:
+        record(actor.person, "kr.grade", "key_result", key_result.id, before=key_result.grade, after=None)
+        key_result.grade = None
+
+
+@dataclass(frozen=True)
+class SnapshotComparison:
+    """One key result's mid-cycle figures beside its figures now (final, once the cycle is closed)."""
+
+    key_result: KeyResult
+    objective: Objective
+    snapshot_progress: float | None
+    snapshot_confidence: str | None
+    final_progress: float
+    final_confidence: str
+    grade: float | None
+
+
+def snapshot_comparison(actor: Actor, cycle: Cycle) -> list[SnapshotComparison]:
+    """Every key result the reader may see, with its frozen mid-cycle progress and confidence beside
+    its progress and confidence now, and its grade (3 queries whatever the cycle's size)."""
+    from okr_app.okrs.progress import ProgressBook
+    from okr_app.policy import can_view_objective
+
+    book = ProgressBook.for_cycle(cycle.id)
+    frozen = {s.key_result_id: s for s in db.session.scalars(sa.select(Snapshot).where(Snapshot.cycle_id == cycle.id))}
+    rows = []
+    for objective in book.objectives.values():
+        if not can_view_objective(actor, objective):
+            continue
+        for kr in book.krs_of.get(objective.id, []):
+            snap = frozen.get(kr.id)
+            rows.append(SnapshotComparison(
+                key_result=kr, objective=objective, snapshot_progress=snap.progress if snap else None,
+                snapshot_confidence=snap.confidence if snap else None, final_progress=book.kr_progress(kr.id),
+                final_confidence=kr.confidence, grade=kr.grade))
+    return rows
+
+
+def apply_grades(actor: Actor, cycle: Cycle, grades: dict[int, float | None]) -> int:
+    """Save a grading sheet: a grade equal to the key result's default (its progress rounded to 0.1)
+    stays a default, so it follows the progress until close; any other grade is set by hand; None
+    goes back to the default. Returns the number of key results whose grade changed."""
+    from okr_app.okrs.progress import ProgressBook
+
+    ensure_open(cycle)
+    book = ProgressBook.for_cycle(cycle.id)
+    changed = 0
+    for kr_id, grade in grades.items():
+        kr = book.key_results.get(kr_id)
+        if kr is None:
+            raise InvalidInput(f"Key result {kr_id} is not part of {cycle.name}.")
+        if grade is None:
+            if kr.grade is not None:
+                reset_grade(actor, kr)
+                changed += 1
+            continue
+        grade = float(grade)
+        hand_set = kr.grade is not None
+        if (hand_set and abs(grade - kr.grade) < 1e-9) or (
+                not hand_set and abs(grade - default_grade(book.kr_progress(kr_id))) < 1e-9):
+            continue
+        set_grade(actor, kr, grade)
+        changed += 1
+    db.session.flush()
+    return changed

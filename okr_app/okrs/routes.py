@@ -1,9 +1,226 @@
-from okr_app.okrs import bp
-from okr_app.auth import login_required_actor
+"""Pages for objectives and key results. Each view parses, asks a service, commits once
+(`commit_or_flash`) and redirects; a refused change re-renders its form with the reason."""
+from __future__ import annotations
 
+from flask import flash, redirect, render_template, request, url_for
+
+from okr_app.auth import current_actor, login_required_actor
+from okr_app.cycles.services import current_cycle, ensure_open
+from okr_app.errors import NotFound
+from okr_app.extensions import db
+from okr_app.models import Cycle, KeyResult
+from okr_app.okrs import bp
+from okr_app.okrs.choices import alignment_options, owner_options, owner_value, parse_owner
+from okr_app.okrs.forms import (VANITY_QUESTIONS, CheckInForm, ConfirmForm, KeyResultEditForm, KeyResultForm,
+                                ObjectiveEditForm, ObjectiveForm, select_choices)
+from okr_app.okrs.pages import key_result_page, my_okrs_page, objective_page
+from okr_app.okrs.services import (add_key_result, check_in, create_objective, delete_key_result, delete_objective,
+                                   editable_objective, update_key_result, update_objective, visible_key_result,
+                                   visible_objective)
+from okr_app.okrs.web import commit_or_flash, form_status
+from okr_app.timeutil import today
+
+
+def _requested_cycle(required: bool) -> Cycle | None:
+    """The cycle named by ?cycle=, else the current one."""
+    cycle_id = request.args.get("cycle", type=int)
+    if cycle_id is not None:
+        cycle = db.session.get(Cycle, cycle_id)
+        if cycle is None:
+            raise NotFound("No such cycle.")
+        return cycle
+    cycle = current_cycle()
+    if cycle is None and required:
+        raise NotFound("There is no cycle yet: a leader creates one on the Cycles page first.")
+    return cycle
+
+
+def _editable_key_result(kr_id: int) -> KeyResult:
+    actor = current_actor()
+    kr = visible_key_result(actor, kr_id)
+    editable_objective(actor, kr.objective_id)
+    return kr
+
+
+# --- My OKRs ------------------------------------------------------------------------------------
 
 @bp.route("/mine")
 @login_required_actor
 def mine():
-    return "okrs.mine: under construction"
+    page = my_okrs_page(current_actor(), _requested_cycle(required=False), today())
+    return render_template("okrs/mine.html", page=page)
 
+
+# --- objectives ---------------------------------------------------------------------------------
+
+@bp.route("/objectives/new", methods=["GET", "POST"])
+@login_required_actor
+def new_objective():
+    actor = current_actor()
+    cycle = _requested_cycle(required=True)
+    ensure_open(cycle)
+    form = ObjectiveForm()
+    form.owner.choices = select_choices(owner_options(actor))
+    form.aligned_kr.choices = select_choices(alignment_options(actor, cycle))
+    if not form.is_submitted():
+        wanted = request.args.get("owner", "me")
+        form.owner.data = owner_value("person", actor.id) if wanted == "me" else wanted
+        form.aligned_kr.data = request.args.get("aligned_to", type=int)
+    if form.validate_on_submit():
+        def create():
+            owner = parse_owner(form.owner.data)
+            return create_objective(actor, cycle, form.title.data, owner.owner_type, owner_person=owner.person,
+                                    team=owner.team, aligned_kr_id=form.aligned_kr.data,
+                                    private=form.private.data, description=form.description.data or "")
+        objective, error = commit_or_flash(create)
+        if error is None:
+            flash("Objective created. Now add its key results.", "success")
+            return redirect(url_for("okrs.objective", objective_id=objective.id))
+        return render_template("okrs/objective_form.html", form=form, cycle=cycle, objective=None), error.status
+    return render_template("okrs/objective_form.html", form=form, cycle=cycle, objective=None), form_status(form)
+
+
+@bp.route("/objectives/<int:objective_id>")
+@login_required_actor
+def objective(objective_id: int):
+    actor = current_actor()
+    page = objective_page(actor, visible_objective(actor, objective_id), today())
+    return render_template("okrs/objective.html", page=page)
+
+
+@bp.route("/objectives/<int:objective_id>/edit", methods=["GET", "POST"])
+@login_required_actor
+def edit_objective(objective_id: int):
+    actor = current_actor()
+    objective = editable_objective(actor, objective_id)
+    ensure_open(objective.cycle)
+    initial = None if request.method == "POST" else {
+        "title": objective.title, "description": objective.description,
+        "aligned_kr": objective.aligned_kr_id, "private": objective.private}
+    form = ObjectiveEditForm(data=initial)
+    form.aligned_kr.choices = select_choices(
+        alignment_options(actor, objective.cycle, objective.owner_person_id, objective))
+    if form.validate_on_submit():
+        _, error = commit_or_flash(lambda: update_objective(
+            actor, objective, title=form.title.data, description=form.description.data or "",
+            aligned_kr_id=form.aligned_kr.data, private=form.private.data))
+        if error is None:
+            flash("Objective saved.", "success")
+            return redirect(url_for("okrs.objective", objective_id=objective_id))
+        return render_template("okrs/objective_form.html", form=form, cycle=objective.cycle,
+                               objective=objective), error.status
+    return render_template("okrs/objective_form.html", form=form, cycle=objective.cycle,
+                           objective=objective), form_status(form)
+
+
+@bp.route("/objectives/<int:objective_id>/delete", methods=["GET", "POST"])
+@login_required_actor
+def delete_objective_view(objective_id: int):
+    actor = current_actor()
+    objective = editable_objective(actor, objective_id)
+    ensure_open(objective.cycle)
+    form = ConfirmForm()
+    cycle_id = objective.cycle_id
+    if form.validate_on_submit():
+        _, error = commit_or_flash(lambda: delete_objective(actor, objective))
+        if error is None:
+            flash("Objective deleted, with its key results and their history.", "success")
+            return redirect(url_for("okrs.mine", cycle=cycle_id))
+        return render_template("okrs/confirm_delete.html", form=form, what="objective", title=objective.title,
+                               back=url_for("okrs.objective", objective_id=objective_id)), error.status
+    return render_template("okrs/confirm_delete.html", form=form, what="objective", title=objective.title,
+                           count=len(objective.key_results),
+                           back=url_for("okrs.objective", objective_id=objective_id))
+
+
+# --- key results --------------------------------------------------------------------------------
+
+def _kr_form_page(form, objective, kr, status: int):
+    return render_template("okrs/key_result_form.html", form=form, objective=objective, kr=kr,
+                           questions=VANITY_QUESTIONS), status
+
+
+@bp.route("/objectives/<int:objective_id>/key-results/new", methods=["GET", "POST"])
+@login_required_actor
+def new_key_result(objective_id: int):
+    actor = current_actor()
+    objective = editable_objective(actor, objective_id)
+    ensure_open(objective.cycle)
+    form = KeyResultForm()
+    if form.validate_on_submit():
+        kr, error = commit_or_flash(lambda: add_key_result(
+            actor, objective, form.title.data, form.kind.data, start=form.start.data, target=form.target.data,
+            unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers()))
+        if error is None:
+            flash("Key result added." + (" It carries a vanity-risk mark: at least one answer was no."
+                                         if kr.vanity_risk else ""), "success")
+            return redirect(url_for("okrs.objective", objective_id=objective_id))
+        return _kr_form_page(form, objective, None, error.status)
+    return _kr_form_page(form, objective, None, form_status(form))
+
+
+@bp.route("/key-results/<int:kr_id>")
+@login_required_actor
+def key_result(kr_id: int):
+    actor = current_actor()
+    kr = visible_key_result(actor, kr_id)
+    form = CheckInForm(data={"confidence": kr.confidence})
+    return render_template("okrs/key_result.html", page=key_result_page(actor, kr, today()), form=form)
+
+
+@bp.route("/key-results/<int:kr_id>/check-ins", methods=["POST"])
+@login_required_actor
+def check_in_view(kr_id: int):
+    actor = current_actor()
+    kr = visible_key_result(actor, kr_id)
+    form = CheckInForm()
+    status = 422
+    if form.validate_on_submit():
+        _, error = commit_or_flash(lambda: check_in(actor, kr, form.value.data, form.confidence.data,
+                                                    form.note.data or ""))
+        if error is None:
+            flash("Check-in saved.", "success")
+            return redirect(url_for("okrs.key_result", kr_id=kr_id))
+        status = error.status
+    return render_template("okrs/key_result.html", page=key_result_page(actor, kr, today()), form=form), status
+
+
+@bp.route("/key-results/<int:kr_id>/edit", methods=["GET", "POST"])
+@login_required_actor
+def edit_key_result(kr_id: int):
+    actor = current_actor()
+    kr = _editable_key_result(kr_id)
+    ensure_open(kr.objective.cycle)
+    initial = None if request.method == "POST" else {
+        "title": kr.title, "start": kr.start_value, "target": kr.target_value, "unit": kr.unit, "due": kr.due,
+        "weight": kr.weight, **{name: "yes" if getattr(kr, name) else "no" for name in VANITY_QUESTIONS}}
+    form = KeyResultEditForm(data=initial)
+    if form.validate_on_submit():
+        _, error = commit_or_flash(lambda: update_key_result(
+            actor, kr, title=form.title.data, start=form.start.data, target=form.target.data,
+            unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers()))
+        if error is None:
+            flash("Key result saved.", "success")
+            return redirect(url_for("okrs.key_result", kr_id=kr_id))
+        return _kr_form_page(form, kr.objective, kr, error.status)
+    return _kr_form_page(form, kr.objective, kr, form_status(form))
+
+
+@bp.route("/key-results/<int:kr_id>/delete", methods=["GET", "POST"])
+@login_required_actor
+def delete_key_result_view(kr_id: int):
+    actor = current_actor()
+    kr = _editable_key_result(kr_id)
+    ensure_open(kr.objective.cycle)
+    objective_id = kr.objective_id
+    form = ConfirmForm()
+    back = url_for("okrs.key_result", kr_id=kr_id)
+    if form.validate_on_submit():
+        _, error = commit_or_flash(lambda: delete_key_result(actor, kr))
+        if error is None:
+            flash("Key result deleted, with its history.", "success")
+            return redirect(url_for("okrs.objective", objective_id=objective_id))
+        return render_template("okrs/confirm_delete.html", form=form, what="key result", title=kr.title,
+                               back=back), error.status
+    return render_template("okrs/confirm_delete.html", form=form, what="key result", title=kr.title,
+                           count=len(kr.check_ins), back=back)

@@ -15,7 +15,7 @@ from okr_app.audit.services import record
 from okr_app.cycles.services import ensure_open
 from okr_app.errors import InvalidInput, LimitExceeded, NotAllowed, NotFound
 from okr_app.extensions import db
-from okr_app.models import CONFIDENCES, KR_KINDS, CheckIn, Cycle, KeyResult, Objective, Person, Team
+from okr_app.models import CONFIDENCES, KR_KINDS, CheckIn, Cycle, KeyResult, Objective, Person, Snapshot, Team
 from okr_app.policy import Actor, can_edit_objective, can_own_objective, can_view_objective
 from okr_app.timeutil import utcnow
 
@@ -160,9 +160,15 @@ def delete_objective(actor: Actor, objective: Objective) -> None:
     kr_ids = [kr.id for kr in objective.key_results]
     if kr_ids:
         db.session.execute(sa.update(Objective).where(Objective.aligned_kr_id.in_(kr_ids)).values(aligned_kr_id=None))
+        _forget_snapshots(kr_ids)
     record(actor.person, "objective.delete", "objective", objective.id, before={"title": objective.title})
     db.session.delete(objective)
     db.session.flush()
+
+
+def _forget_snapshots(kr_ids: list[int]) -> None:
+    """A deleted key result takes its mid-cycle snapshot with it (PostgreSQL enforces the foreign key)."""
+    db.session.execute(sa.delete(Snapshot).where(Snapshot.key_result_id.in_(kr_ids)))
 
 
 # --- key results ---------------------------------------------------------------------------
@@ -217,13 +223,15 @@ def add_key_result(actor: Actor, objective: Objective, title: str, kind: str, *,
 
 def update_key_result(actor: Actor, kr: KeyResult, *, title: str | None = None, start: float | None = None,
                       target: float | None = None, unit: str | None = None, due: date | None = None,
-                      weight: float | None = None) -> KeyResult:
+                      weight: float | None = None, leads_to_action: bool | None = None,
+                      reproducible: bool | None = None, about_buyers: bool | None = None) -> KeyResult:
+    """Change what is given (None keeps a value); the kind never changes, the vanity answers may."""
     objective = kr.objective
     ensure_open(objective.cycle)
     if not can_edit_objective(actor, objective):
         raise NotAllowed("You cannot change this key result.")
     before = {"title": kr.title, "start": kr.start_value, "target": kr.target_value, "due": kr.due,
-              "weight": kr.weight}
+              "weight": kr.weight, "vanity_risk": kr.vanity_risk}
     new_start = kr.start_value if start is None else start
     new_target = kr.target_value if target is None else target
     new_start, new_target, new_weight = _validate_kr_fields(
@@ -236,8 +244,12 @@ def update_key_result(actor: Actor, kr: KeyResult, *, title: str | None = None, 
     if due is not None:
         kr.due = due
     kr.start_value, kr.target_value, kr.weight = new_start, new_target, new_weight
+    for name, answer in (("leads_to_action", leads_to_action), ("reproducible", reproducible),
+                         ("about_buyers", about_buyers)):
+        if answer is not None:
+            setattr(kr, name, bool(answer))
     after = {"title": kr.title, "start": kr.start_value, "target": kr.target_value, "due": kr.due,
-             "weight": kr.weight}
+             "weight": kr.weight, "vanity_risk": kr.vanity_risk}
     if after != before:
         record(actor.person, "kr.update", "key_result", kr.id, before=before, after=after)
     db.session.flush()
@@ -250,6 +262,7 @@ def delete_key_result(actor: Actor, kr: KeyResult) -> None:
     if not can_edit_objective(actor, objective):
         raise NotAllowed("You cannot delete this key result.")
     db.session.execute(sa.update(Objective).where(Objective.aligned_kr_id == kr.id).values(aligned_kr_id=None))
+    _forget_snapshots([kr.id])
     record(actor.person, "kr.delete", "key_result", kr.id, before={"title": kr.title})
     db.session.delete(kr)
     db.session.flush()

@@ -1,0 +1,87 @@
+"""One line per plan component and per modifier, for one rep and one quarter.
+
+These functions apply the plan rules of `comp_engine.curves` to the numbers the rest
+of the engine found (credit, quota, metric) and return the statement lines with the
+exact payout, the rounded amount and the rule in words.
+"""
+from __future__ import annotations
+
+from decimal import Context, Decimal
+from fractions import Fraction
+
+from comp_engine.curves import TIMES, curve_payout, flat_rate_payout, highest_band_reached
+from comp_engine.money import cents_to_decimal, display_amount, display_ratio, round_half_up
+from comp_engine.plans import FlatRateComponent, MetricComponent, Modifier, QuotaComponent
+from comp_engine.result import CREDIT_SCALE, ComponentLine, DealCredit, MetricValue, ModifierLine, units_to_decimal
+
+_EXACT = Context(prec=100)
+
+
+def component_target(target_incentive: Decimal, weight: Decimal) -> Decimal:
+    """T = target incentive x weight, exact (computed in an explicit wide context)."""
+    return _EXACT.multiply(target_incentive, weight)
+
+
+def quota_line(component: QuotaComponent, target_incentive: Decimal, credited_units: int, quota_cents: int,
+               deals: tuple[DealCredit, ...]) -> ComponentLine:
+    """A quota component: attainment = credited / quota, paid through the curve."""
+    credited = Fraction(credited_units, CREDIT_SCALE)
+    attainment = credited / Fraction(quota_cents, 100)
+    target = component_target(target_incentive, component.weight)
+    paid = curve_payout(attainment, Fraction(target), component.curve, component.tiers, component.threshold, component.cap)
+    rule = (f"attainment {display_amount(credited)} / {display_amount(Fraction(quota_cents, 100))} = "
+            f"{display_ratio(attainment)}; {paid.rule}")
+    return ComponentLine(
+        component=component.key, kind="quota", credit_types=component.credit,
+        credited=units_to_decimal(credited_units), quota=cents_to_decimal(quota_cents), attainment=attainment,
+        target=target, rate=None, tiers=component.tiers, metric=None,
+        unrounded=paid.amount, amount=round_half_up(paid.amount), rule=rule, deals=deals,
+    )
+
+
+def metric_line(component: MetricComponent, target_incentive: Decimal, metric: MetricValue) -> ComponentLine:
+    """A metric component: attainment = metric / target, or 1.0 when undefined."""
+    target = component_target(target_incentive, component.weight)
+    if metric.value is None:
+        attainment = Fraction(1)
+        why = f"{metric.metric} is undefined ({metric.undefined_reason}): paid at attainment 1.0"
+    else:
+        attainment = metric.value / Fraction(component.target)
+        why = (f"{metric.metric} of the {metric.book} book {metric.window_start.isoformat()} to "
+               f"{metric.window_end.isoformat()} = {display_ratio(metric.value)}; attainment "
+               f"{display_ratio(metric.value)} / {component.target} = {display_ratio(attainment)}")
+    paid = curve_payout(attainment, Fraction(target), component.curve, component.tiers, component.threshold, component.cap)
+    return ComponentLine(
+        component=component.key, kind="metric", credit_types=(), credited=None, quota=None,
+        attainment=attainment, target=target, rate=None, tiers=component.tiers, metric=metric,
+        unrounded=paid.amount, amount=round_half_up(paid.amount), rule=f"{why}; {paid.rule}", deals=(),
+    )
+
+
+def flat_rate_line(component: FlatRateComponent, credited_units: int, deals: tuple[DealCredit, ...]) -> ComponentLine:
+    """A flat-rate component: rate x credited, never below 0; no quota."""
+    paid = flat_rate_payout(component.rate, Fraction(credited_units, CREDIT_SCALE))
+    return ComponentLine(
+        component=component.key, kind="flat_rate", credit_types=component.credit,
+        credited=units_to_decimal(credited_units), quota=None, attainment=None, target=None,
+        rate=component.rate, tiers=None, metric=None,
+        unrounded=paid.amount, amount=round_half_up(paid.amount), rule=paid.rule, deals=deals,
+    )
+
+
+def modifier_line(modifier: Modifier, metric: MetricValue, base: Fraction) -> ModifierLine:
+    """(multiplier - 1) x the sum of the rep's unrounded component payouts, where the
+    multiplier is that of the band with the largest start at or below the metric;
+    1.0 when the metric is undefined."""
+    if metric.value is None:
+        band_start, multiplier = None, Decimal("1.0")
+        rule = f"{metric.metric} is undefined ({metric.undefined_reason}): multiplier 1.0, no change"
+    else:
+        band = highest_band_reached(modifier.bands, metric.value)
+        band_start, multiplier = band.start, band.multiplier
+        rule = (f"{metric.metric} of the {metric.book} book {metric.window_start.isoformat()} to "
+                f"{metric.window_end.isoformat()} = {display_ratio(metric.value)}, band from {band.start}: "
+                f"({multiplier} - 1) {TIMES} {display_amount(base)}")
+    unrounded = (Fraction(multiplier) - 1) * base
+    return ModifierLine(metric=metric, band_start=band_start, multiplier=multiplier, base=base,
+                        unrounded=unrounded, amount=round_half_up(unrounded), rule=rule)

@@ -1,0 +1,139 @@
+"""Long-term KPIs on a rep's book of customers: net and gross revenue retention and
+logo retention.
+
+- The book, weighted by the rep's share: `originated` = the accounts whose latest
+  `new` deal closed on or before E credited the rep; `renewed` = the accounts whose
+  latest `new` or `renewal` deal closed on or before E credited the rep. "Latest" is
+  by close_date and, on equal dates, the later row in the file.
+- ARR of an account at date t = the sum of new + expansion - contraction - churn
+  amounts closed on or before t (renewals do not change ARR).
+- The window runs from S = E minus window_months calendar months (day clamped) to E.
+  The cohort is the book's accounts with ARR(S) above 0.
+- net_revenue_retention = sum share x ARR(E) / sum share x ARR(S) over the cohort;
+  gross_revenue_retention = sum share x min(ARR(E), ARR(S)) / sum share x ARR(S);
+  logo_retention = sum share over cohort accounts with ARR(E) above 0 / sum share.
+- An empty cohort (a new hire) leaves the metric undefined.
+
+Everything is computed for all reps at once with numpy over accounts and credit rows;
+sums are exact int64 in units of cents x share.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+import numpy as np
+
+from comp_engine.deal_types import ARR_SIGN, NEW, RENEWAL
+from comp_engine.ingest import SHARE_SCALE, DealTable
+from comp_engine.periods import day_number, months_before
+from comp_engine.result import CREDIT_SCALE, MetricValue, units_to_decimal
+
+BOOK_TYPES = {"originated": (NEW,), "renewed": (NEW, RENEWAL)}
+_ARR_SIGN = np.array(ARR_SIGN, dtype=np.int64)
+
+
+@dataclass(frozen=True, eq=False)
+class BookWindow:
+    """Share-weighted cohort sums per rep for one book and one window."""
+
+    book: str
+    window_start: date
+    window_end: date
+    accounts: np.ndarray  # cohort accounts per rep
+    share: np.ndarray  # sum of share over the cohort, SHARE_SCALE units
+    arr_start: np.ndarray  # sum share x ARR(S), CREDIT_SCALE units
+    arr_end: np.ndarray  # sum share x ARR(E)
+    arr_kept: np.ndarray  # sum share x min(ARR(E), ARR(S))
+    logos_kept: np.ndarray  # sum share over cohort accounts with ARR(E) > 0
+
+    def metric(self, rep: int, metric: str) -> MetricValue:
+        """The metric of one rep's book, or an undefined value explaining why."""
+        if self.accounts[rep] == 0:
+            reason = (f"no account of the rep's {self.book} book had ARR above 0 on {self.window_start.isoformat()}, "
+                      "so there is nothing to retain yet")
+            zero = units_to_decimal(0)
+            return MetricValue(metric, self.book, self.window_start, self.window_end, 0, zero, zero, None, reason)
+        if metric == "logo_retention":
+            numerator, denominator, scale = int(self.logos_kept[rep]), int(self.share[rep]), SHARE_SCALE
+        elif metric == "gross_revenue_retention":
+            numerator, denominator, scale = int(self.arr_kept[rep]), int(self.arr_start[rep]), CREDIT_SCALE
+        else:
+            numerator, denominator, scale = int(self.arr_end[rep]), int(self.arr_start[rep]), CREDIT_SCALE
+        return MetricValue(
+            metric, self.book, self.window_start, self.window_end, int(self.accounts[rep]),
+            units_to_decimal(numerator, scale), units_to_decimal(denominator, scale),
+            Fraction(numerator, denominator), None,
+        )
+
+
+class BookMetrics:
+    """Computes (and caches) book windows for one payout run's deals."""
+
+    def __init__(self, deals: DealTable, rep_count: int) -> None:
+        self.deals = deals
+        self.rep_count = rep_count
+        self._arr: dict[int, np.ndarray] = {}
+        self._books: dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._windows: dict[tuple[str, date, int], BookWindow] = {}
+        self._arr_delta = deals.amount_cents * _ARR_SIGN[deals.type.astype(np.int64)]
+
+    def window(self, book: str, end: date, months: int) -> BookWindow:
+        key = (book, end, months)
+        if key not in self._windows:
+            self._windows[key] = self._compute(book, end, months)
+        return self._windows[key]
+
+    def arr_at(self, day: date) -> np.ndarray:
+        """ARR per account (cents) counting every deal closed on or before `day`."""
+        number = day_number(day)
+        if number not in self._arr:
+            arr = np.zeros(len(self.deals.account_ids), dtype=np.int64)
+            closed = self.deals.day <= number
+            np.add.at(arr, self.deals.account[closed], self._arr_delta[closed])
+            self._arr[number] = arr
+        return self._arr[number]
+
+    def book_credits(self, book: str, end: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rep, account, share) of the credit rows of each account's book deal."""
+        key = (book, day_number(end))
+        if key not in self._books:
+            deals = self.deals
+            eligible = np.flatnonzero(np.isin(deals.type, BOOK_TYPES[book]) & (deals.day <= key[1]))
+            # Latest by close date, then by row: the largest day x rows + row per account.
+            rank = deals.day[eligible].astype(np.int64) * len(deals) + eligible
+            latest = np.full(len(deals.account_ids), -1, dtype=np.int64)
+            np.maximum.at(latest, deals.account[eligible], rank)
+            is_book_deal = np.zeros(len(deals), dtype=bool)
+            is_book_deal[latest[latest >= 0] % len(deals)] = True
+            rows = np.flatnonzero(is_book_deal[deals.credit_deal])
+            self._books[key] = (
+                deals.credit_rep[rows].astype(np.int64),
+                deals.account[deals.credit_deal[rows]].astype(np.int64),
+                deals.credit_share[rows].astype(np.int64),
+            )
+        return self._books[key]
+
+    def _compute(self, book: str, end: date, months: int) -> BookWindow:
+        start = months_before(end, months)
+        rep, account, share = self.book_credits(book, end)
+        arr_start = self.arr_at(start)[account]
+        arr_end = self.arr_at(end)[account]
+        cohort = arr_start > 0
+        rep, share, arr_start, arr_end = rep[cohort], share[cohort], arr_start[cohort], arr_end[cohort]
+
+        def per_rep(values: np.ndarray) -> np.ndarray:
+            total = np.zeros(self.rep_count, dtype=np.int64)
+            np.add.at(total, rep, values)
+            return total
+
+        return BookWindow(
+            book=book, window_start=start, window_end=end,
+            accounts=per_rep(np.ones(len(rep), dtype=np.int64)),
+            share=per_rep(share),
+            arr_start=per_rep(share * arr_start),
+            arr_end=per_rep(share * arr_end),
+            arr_kept=per_rep(share * np.minimum(arr_start, arr_end)),
+            logos_kept=per_rep(share * (arr_end > 0)),
+        )

@@ -1,0 +1,247 @@
+"""The result of a payout run: every line of every statement, traceable to its inputs.
+
+A `PayoutResult` holds, for each rep on the roster, a `RepStatement` whose lines are
+exactly the rows of lines.csv: one `ComponentLine` per plan component (with the deals
+behind it), one `ModifierLine` per plan modifier and one `ClawbackLine` per clawed-back
+deal. Each line keeps its exact unrounded value (a `Fraction`: attainment is a ratio
+a decimal cannot always hold), its amount rounded once half-up to the cent, and the
+rule applied in words. A rep's total is the sum of their rounded lines.
+
+The PDF statements, the database-backed run and the web pages all read this object;
+nothing here depends on how it is stored or shown.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from comp_engine.ingest import SHARE_SCALE
+from comp_engine.money import CENTS_PER_UNIT, cents_to_decimal, round_half_up
+
+CREDIT_SCALE = CENTS_PER_UNIT * SHARE_SCALE
+"""Credit units per currency unit: credit is computed as cents x share (in 1/10,000)."""
+
+_SIGN = {"new": 1, "expansion": 1, "renewal": 1, "contraction": -1, "churn": -1}
+
+
+def units_to_decimal(units: int, scale: int = CREDIT_SCALE) -> Decimal:
+    """An exact Decimal for `units / scale`, where scale is a power of ten."""
+    places = len(str(scale)) - 1
+    sign = "-" if units < 0 else ""
+    whole, part = divmod(abs(int(units)), scale)
+    return Decimal(f"{sign}{whole}.{part:0{places}d}") if places else Decimal(f"{sign}{whole}")
+
+
+@dataclass(frozen=True, slots=True)
+class DealCredit:
+    """One deal behind a line, and how much of it this rep was credited.
+
+    `amount_cents` is the ARR written on the deal (positive); `share_units` is the
+    rep's share in 1/10,000 (10,000 = the whole deal, 6,000 for `rep:60` in a split).
+    """
+
+    deal_id: str
+    account_id: str
+    type: str
+    close_date: date
+    amount_cents: int
+    share_units: int
+
+    @property
+    def amount(self) -> Decimal:
+        """ARR on the deal as written, e.g. Decimal('60000.00')."""
+        return cents_to_decimal(self.amount_cents)
+
+    @property
+    def share(self) -> Decimal:
+        """The rep's share of the deal: Decimal('0.6000') for 60 %."""
+        return units_to_decimal(self.share_units, SHARE_SCALE)
+
+    @property
+    def credited_units(self) -> int:
+        """Signed credit in CREDIT_SCALE units (negative for contraction and churn)."""
+        return _SIGN[self.type] * self.amount_cents * self.share_units
+
+    @property
+    def credited(self) -> Decimal:
+        """Signed amount x share, exact (up to six decimals)."""
+        return units_to_decimal(self.credited_units)
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """A retention metric of a rep's book over the window [window_start, window_end].
+
+    The book's accounts are weighted by the rep's share; the cohort is the book's
+    accounts with ARR on window_start above 0. `numerator` / `denominator` = `value`:
+    share-weighted ARR (end, or min(end, start) for gross retention) over ARR at start,
+    or, for logo retention, the share of cohort accounts still paying over the cohort.
+    `value` is None when the cohort is empty, and `undefined_reason` says so.
+    """
+
+    metric: str
+    book: str
+    window_start: date
+    window_end: date
+    cohort_accounts: int
+    numerator: Decimal
+    denominator: Decimal
+    value: Fraction | None
+    undefined_reason: str | None
+
+
+@dataclass(frozen=True)
+class ComponentLine:
+    """What one plan component paid the rep this quarter.
+
+    kind is "quota" (credited vs quota through the curve), "metric" (metric / target
+    through the curve) or "flat_rate" (rate x credited, never below 0). `target` is
+    the component target T = target incentive x weight. `attainment` is credited /
+    quota or metric / target (1.0 when the metric is undefined). `unrounded` is the
+    exact payout; `amount` is it rounded half-up to the cent. `deals` are the deals
+    credited to this component in the quarter, with the rep's share of each.
+    """
+
+    component: str
+    kind: str
+    credit_types: tuple[str, ...]
+    credited: Decimal | None
+    quota: Decimal | None
+    attainment: Fraction | None
+    target: Decimal | None
+    rate: Decimal | None
+    tiers: str | None
+    metric: MetricValue | None
+    unrounded: Fraction
+    amount: Decimal
+    rule: str
+    deals: tuple[DealCredit, ...]
+
+
+@dataclass(frozen=True)
+class ModifierLine:
+    """A modifier: (multiplier - 1) x the sum of the rep's unrounded component payouts.
+
+    `band_start` is the start of the band the metric fell in (None when the metric is
+    undefined and the multiplier is 1.0).
+    """
+
+    metric: MetricValue
+    band_start: Decimal | None
+    multiplier: Decimal
+    base: Fraction
+    unrounded: Fraction
+    amount: Decimal
+    rule: str
+
+    @property
+    def component(self) -> str:
+        return f"modifier:{self.metric.metric}"
+
+
+@dataclass(frozen=True)
+class ClawbackPart:
+    """What one component paid for the clawed-back deal in the deal's own quarter:
+    the component's unrounded payout x (this deal's credit / the rep's total credit in
+    the component), at most the whole payout."""
+
+    component: str
+    component_payout: Fraction
+    deal_credited: Decimal
+    total_credited: Decimal
+    earned: Fraction
+
+
+@dataclass(frozen=True)
+class ClawbackLine:
+    """Taking back what a `new` deal earned because its account churned early.
+
+    The churn (`churn_deal_id`, `churn_date`) is in this quarter, `days` after the
+    new deal closed (`new_close_date`, in `original_period`), fewer than `window_days`.
+    `fraction` is 1 for a full clawback, (window_days - days) / window_days for a
+    linear one. `unrounded` = -fraction x the sum of the parts' `earned`.
+    """
+
+    deal_id: str
+    account_id: str
+    new_close_date: date
+    original_period: str
+    churn_deal_id: str
+    churn_date: date
+    days: int
+    window_days: int
+    mode: str
+    fraction: Fraction
+    parts: tuple[ClawbackPart, ...]
+    unrounded: Fraction
+    amount: Decimal
+    rule: str
+
+    @property
+    def component(self) -> str:
+        return "clawback"
+
+
+@dataclass(frozen=True)
+class RepStatement:
+    """One rep's payout for the period: every line and the total (sum of rounded lines)."""
+
+    rep_id: str
+    name: str
+    email: str
+    manager_id: str | None
+    plan_key: str
+    plan_name: str
+    currency: str
+    target_incentive: Decimal
+    components: tuple[ComponentLine, ...]
+    modifiers: tuple[ModifierLine, ...]
+    clawbacks: tuple[ClawbackLine, ...]
+    total: Decimal
+
+    @property
+    def lines(self) -> tuple[ComponentLine | ModifierLine | ClawbackLine, ...]:
+        """All lines in statement order: components, modifiers, clawbacks."""
+        return self.components + self.modifiers + self.clawbacks
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One input of the run and its sha256 (role is deals, roster, quotas or plan)."""
+
+    role: str
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class PayoutResult:
+    """A whole payout run for one quarter.
+
+    `fingerprint` is the sha256 over the bytes of the deals, roster and quotas files
+    and of every plan file (by file name), in that order: the same inputs always give
+    the same fingerprint and the same lines, byte for byte.
+    """
+
+    period: str
+    period_start: date
+    period_end: date
+    fingerprint: str
+    inputs: tuple[InputFile, ...]
+    statements: tuple[RepStatement, ...]
+
+    def statement(self, rep_id: str) -> RepStatement:
+        """The statement of one rep; KeyError if the rep is not on the roster."""
+        for statement in self.statements:
+            if statement.rep_id == rep_id:
+                return statement
+        raise KeyError(rep_id)
+
+    def totals_by_currency(self) -> dict[str, Decimal]:
+        """The sum of rep totals per currency (plans may pay in different currencies)."""
+        totals: dict[str, Fraction] = {}
+        for statement in self.statements:
+            totals[statement.currency] = totals.get(statement.currency, Fraction(0)) + Fraction(statement.total)
+        return {currency: round_half_up(total) for currency, total in totals.items()}

@@ -1,0 +1,250 @@
+"""`run_payout`: the one function every door (CLI, web, database run) calls.
+
+It reads the input files once (hashing exactly the bytes it parses), validates all
+of them, reporting every problem at once, then computes each rep's statement:
+components, modifiers and clawbacks, with exact arithmetic and one rounding per line.
+It writes nothing; see `comp_engine.outputs` for the CSV files.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from comp_engine.clawbacks import EarlyChurn, clawback_fraction, clawback_line, early_churns, earned_share
+from comp_engine.components import component_target, flat_rate_line, metric_line, modifier_line, quota_line
+from comp_engine.crediting import DealsBehind, QuarterCredit, quarter_credit
+from comp_engine.curves import curve_payout, flat_rate_payout
+from comp_engine.errors import PayoutInputError, PlanInvalid, Problem
+from comp_engine.ingest import DealTable, Quotas, Rep, Roster, read_deals, read_quotas, read_roster
+from comp_engine.metrics import BookMetrics
+from comp_engine.money import round_half_up
+from comp_engine.periods import Period, from_day_number, parse_period, period_containing
+from comp_engine.plans import (FlatRateComponent, MetricComponent, Plan, QuotaComponent, parse_plans,
+                               plan_sources)
+from comp_engine.result import (CREDIT_SCALE, ClawbackLine, ClawbackPart, ComponentLine, InputFile, PayoutResult,
+                                RepStatement, units_to_decimal)
+
+
+def run_payout(period: str | Period, deals_path: str | Path, roster_path: str | Path, quotas_path: str | Path,
+               plans_dir: str | Path) -> PayoutResult:
+    """Compute the payout of every rep on the roster for one calendar quarter.
+
+    Raises PayoutInputError (PlanInvalid when only plans are at fault) listing every
+    invalid row, key or missing quota; PeriodInvalid for a malformed period.
+    """
+    quarter = parse_period(period) if isinstance(period, str) else period
+    inputs = _read_inputs(deals_path, roster_path, quotas_path, plans_dir)
+    return compute_payout(quarter, inputs)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The raw bytes of a run's inputs, as read once from disk."""
+
+    deals: tuple[str, bytes | None]
+    roster: tuple[str, bytes | None]
+    quotas: tuple[str, bytes | None]
+    plans: tuple[tuple[str, bytes], ...]
+    problems: tuple[Problem, ...]
+
+    def files(self) -> list[tuple[str, str, bytes]]:
+        """(role, path, bytes) in fingerprint order: deals, roster, quotas, plans by name."""
+        listed = [(role, path, content) for role, (path, content) in
+                  (("deals", self.deals), ("roster", self.roster), ("quotas", self.quotas)) if content is not None]
+        return listed + [("plan", path, content) for path, content in self.plans]
+
+
+def _read_inputs(deals_path, roster_path, quotas_path, plans_dir) -> Inputs:  # noqa: ANN001
+    problems: list[Problem] = []
+
+    def read(path: str | Path) -> tuple[str, bytes | None]:
+        try:
+            return str(path), Path(path).read_bytes()
+        except FileNotFoundError:
+            problems.append(Problem(str(path), None, None, "file not found"))
+        except IsADirectoryError:
+            problems.append(Problem(str(path), None, None, "is a folder, not a CSV file"))
+        except OSError as error:
+            problems.append(Problem(str(path), None, None, f"cannot be read: {error.strerror}"))
+        return str(path), None
+
+    deals, roster, quotas = read(deals_path), read(roster_path), read(quotas_path)
+    plans, plan_problems = plan_sources(plans_dir)
+    return Inputs(deals, roster, quotas, tuple(plans), tuple(problems + plan_problems))
+
+
+def fingerprint_of(files: list[tuple[str, str, bytes]]) -> str:
+    """sha256 over every input's role, file name and bytes, length-prefixed, in order."""
+    digest = hashlib.sha256()
+    for role, path, content in files:
+        label = role if role != "plan" else f"plan:{Path(path).name}"
+        digest.update(f"{label}\0{len(content)}\0".encode())
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
+    """Validate the inputs and compute every statement (see `run_payout`)."""
+    problems = list(inputs.problems)
+    plans, plan_keys, plan_problems = parse_plans(list(inputs.plans))
+    problems += plan_problems
+    roster = quotas = deals = None
+    if inputs.roster[1] is not None:
+        roster, found = read_roster(inputs.roster[1], inputs.roster[0], plan_keys)
+        problems += found
+    if inputs.quotas[1] is not None:
+        quotas, found = read_quotas(inputs.quotas[1], inputs.quotas[0], roster)
+        problems += found
+    if inputs.deals[1] is not None:
+        deals, found = read_deals(inputs.deals[1], inputs.deals[0], roster)
+        problems += found
+    if problems:
+        raise (PlanInvalid if problems == plan_problems else PayoutInputError)(problems)
+    assert roster is not None and quotas is not None and deals is not None
+    files = inputs.files()
+    return _Computation(period, plans, roster, quotas, deals, inputs.quotas[0]).result(
+        fingerprint_of(files),
+        tuple(InputFile(role, path, hashlib.sha256(content).hexdigest()) for role, path, content in files),
+    )
+
+
+class _Computation:
+    """The numbers of one run, computed once and shared by every rep's statement."""
+
+    def __init__(self, period: Period, plans: dict[str, Plan], roster: Roster, quotas: Quotas,
+                 deals: DealTable, quotas_source: str) -> None:
+        self.period = period
+        self.plans = plans
+        self.roster = roster
+        self.quotas = quotas
+        self.deals = deals
+        self.quotas_source = quotas_source
+        self.rep_count = len(roster.reps)
+        self.credit = quarter_credit(deals, period, self.rep_count)
+        self.behind = DealsBehind(deals, period, self.rep_count)
+        self.metrics = BookMetrics(deals, self.rep_count)
+        self._quarters: dict[Period, QuarterCredit] = {period: self.credit}
+
+    def plan_of(self, rep: Rep) -> Plan:
+        return self.plans[rep.plan_key]
+
+    def target_incentive(self, rep: Rep) -> Decimal:
+        return rep.target_incentive if rep.target_incentive is not None else self.plan_of(rep).target_incentive
+
+    def result(self, fingerprint: str, files: tuple[InputFile, ...]) -> PayoutResult:
+        churns = early_churns(self.deals, self.period,
+                              max((plan.clawback.window_days for plan in self.plans.values()), default=0))
+        claims = self._clawback_claims(churns)
+        self._check_quotas(claims)
+        clawbacks: dict[int, list[ClawbackLine]] = {}
+        for rep_index, churn, share_units in claims:
+            clawbacks.setdefault(rep_index, []).append(self._clawback(rep_index, churn, share_units))
+        statements = tuple(self._statement(position, rep, clawbacks.get(position, []))
+                           for position, rep in enumerate(self.roster.reps))
+        return PayoutResult(str(self.period), self.period.start, self.period.end, fingerprint, files, statements)
+
+    # -- statements ---------------------------------------------------------------------
+    def _statement(self, position: int, rep: Rep, clawbacks: list[ClawbackLine]) -> RepStatement:
+        plan = self.plan_of(rep)
+        target_incentive = self.target_incentive(rep)
+        components = tuple(self._component(position, rep, component, target_incentive) for component in plan.components)
+        base = sum((line.unrounded for line in components), Fraction(0))
+        modifiers = tuple(
+            modifier_line(modifier, self.metrics.window(modifier.book, self.period.end, modifier.window_months)
+                          .metric(position, modifier.metric), base)
+            for modifier in plan.modifiers
+        )
+        clawbacks.sort(key=lambda line: (line.churn_date, line.deal_id))
+        lines = components + modifiers + tuple(clawbacks)
+        total = round_half_up(sum((Fraction(line.amount) for line in lines), Fraction(0)))
+        return RepStatement(
+            rep_id=rep.rep_id, name=rep.name, email=rep.email, manager_id=rep.manager_id,
+            plan_key=plan.key, plan_name=plan.name, currency=plan.currency, target_incentive=target_incentive,
+            components=components, modifiers=modifiers, clawbacks=tuple(clawbacks), total=total,
+        )
+
+    def _component(self, position: int, rep: Rep, component, target_incentive: Decimal) -> ComponentLine:  # noqa: ANN001
+        if isinstance(component, QuotaComponent):
+            quota = self.quotas.quota_cents(rep.rep_id, str(self.period), component.key)
+            return quota_line(component, target_incentive, self.credit.credited_units(position, component.credit),
+                              quota, self.behind.for_rep(position, component.credit))  # type: ignore[arg-type]
+        if isinstance(component, MetricComponent):
+            window = self.metrics.window(component.book, self.period.end, component.window_months)
+            return metric_line(component, target_incentive, window.metric(position, component.metric))
+        return flat_rate_line(component, self.credit.credited_units(position, component.credit),
+                              self.behind.for_rep(position, component.credit))
+
+    # -- clawbacks ------------------------------------------------------------------------
+    def _clawback_claims(self, churns: list[EarlyChurn]) -> list[tuple[int, EarlyChurn, int]]:
+        """(rep, churn, rep's share of the new deal) for every rep whose plan claws it back."""
+        claims = []
+        deals = self.deals
+        for churn in churns:
+            start, stop = np.searchsorted(deals.credit_deal, [churn.new_row, churn.new_row + 1])
+            for row in range(start, stop):
+                rep_index = int(deals.credit_rep[row])
+                policy = self.plan_of(self.roster.reps[rep_index]).clawback
+                if clawback_fraction(policy, churn.days) > 0:
+                    claims.append((rep_index, churn, int(deals.credit_share[row])))
+        return claims
+
+    def _new_deal_components(self, rep: Rep) -> list[QuotaComponent | FlatRateComponent]:
+        return [c for c in self.plan_of(rep).components
+                if not isinstance(c, MetricComponent) and "new" in c.credit]
+
+    def _check_quotas(self, claims: list[tuple[int, EarlyChurn, int]]) -> None:
+        """Every quota the run needs must be in quotas.csv: this quarter's for every rep
+        and quota component, and the quarters of clawed-back deals."""
+        missing: dict[tuple[str, str, str], str] = {}
+        for rep in self.roster.reps:
+            for component in self.plan_of(rep).quota_components:
+                if self.quotas.quota_cents(rep.rep_id, str(self.period), component.key) is None:
+                    missing[(rep.rep_id, str(self.period), component.key)] = ""
+        for rep_index, churn, _ in claims:
+            rep = self.roster.reps[rep_index]
+            original = str(period_containing(from_day_number(int(self.deals.day[churn.new_row]))))
+            for component in self._new_deal_components(rep):
+                key = (rep.rep_id, original, component.key)
+                if isinstance(component, QuotaComponent) and self.quotas.quota_cents(*key) is None:
+                    missing.setdefault(key, f" (needed to claw back deal {self.deals.deal_id[churn.new_row]})")
+        if missing:
+            raise PayoutInputError([
+                Problem(self.quotas_source, None, "quota",
+                        f"no quota for rep {rep_id}, period {period}, component {component}{why}")
+                for (rep_id, period, component), why in missing.items()
+            ])
+
+    def _quarter(self, period: Period) -> QuarterCredit:
+        if period not in self._quarters:
+            self._quarters[period] = quarter_credit(self.deals, period, self.rep_count)
+        return self._quarters[period]
+
+    def _clawback(self, rep_index: int, churn: EarlyChurn, share_units: int) -> ClawbackLine:
+        rep = self.roster.reps[rep_index]
+        deals = self.deals
+        original = period_containing(from_day_number(int(deals.day[churn.new_row])))
+        credit = self._quarter(original)
+        deal_units = int(deals.amount_cents[churn.new_row]) * share_units
+        target_incentive = self.target_incentive(rep)
+        parts = []
+        for component in self._new_deal_components(rep):
+            total_units = credit.credited_units(rep_index, component.credit)
+            credited = Fraction(total_units, CREDIT_SCALE)
+            if isinstance(component, QuotaComponent):
+                quota = self.quotas.quota_cents(rep.rep_id, str(original), component.key)
+                target = Fraction(component_target(target_incentive, component.weight))
+                payout = curve_payout(credited / Fraction(quota, 100), target, component.curve, component.tiers,  # type: ignore[arg-type]
+                                      component.threshold, component.cap).amount
+            else:
+                payout = flat_rate_payout(component.rate, credited).amount
+            parts.append(ClawbackPart(
+                component=component.key, component_payout=payout, deal_credited=units_to_decimal(deal_units),
+                total_credited=units_to_decimal(total_units),
+                earned=earned_share(payout, deal_units, total_units),
+            ))
+        return clawback_line(deals, churn, self.plan_of(rep).clawback, tuple(parts))

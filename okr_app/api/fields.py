@@ -1,0 +1,106 @@
+"""Marshmallow fields that take JSON as JSON: a number is a number, a boolean a boolean, a date 'YYYY-MM-DD'.
+
+Marshmallow's own fields are lenient ("12" for a number, "yes" for true, '20260504' for a date); an API
+that integrations script against should refuse what its OpenAPI document says is wrong, and the store
+must never see text PostgreSQL cannot hold (NUL characters, lone surrogates).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+
+from marshmallow import ValidationError, fields, validate
+
+# Ids are 64-bit signed integers in both databases; a larger one can name nothing.
+MAX_ID = 2**63 - 1
+# Dates the app can compute with (a cycle's end, a due date) without leaving the calendar.
+EARLIEST_DATE, LATEST_DATE = date(1970, 1, 1), date(2999, 12, 31)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate such as "\ud800"
+        return False
+    return True
+
+
+class Text(fields.String):
+    """A JSON string that both databases can store."""
+
+    default_error_messages = {"unstorable": "Contains characters that cannot be stored (NUL or a lone surrogate)."}
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        if not _storable(value):
+            raise self.make_error("unstorable")
+        return value
+
+
+class Number(fields.Float):
+    """A JSON number: finite, never a string or a boolean."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(allow_nan=False, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> float:
+        if isinstance(value, (str, bytes)):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class WholeNumber(fields.Integer):
+    """A JSON integer (1, not 1.0, "1" or true)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(strict=True, **kwargs)
+
+
+class Id(WholeNumber):
+    """A database id: a whole number from 1 to 2^63 − 1."""
+
+    def __init__(self, **kwargs) -> None:
+        metadata = {"format": "int64", **kwargs.pop("metadata", {})}
+        super().__init__(validate=validate.Range(min=1, max=MAX_ID, error="Not a valid id."),
+                         metadata=metadata, **kwargs)
+
+
+class Flag(fields.Boolean):
+    """A JSON boolean: true or false, nothing else."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> bool:
+        if value is True or value is False:
+            return value
+        raise self.make_error("invalid")
+
+
+class Day(fields.Date):
+    """A calendar date written YYYY-MM-DD (ISO 8601's extended form only), 1970 to 2999."""
+
+    default_error_messages = {"invalid": "Not a valid date (YYYY-MM-DD)."}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(validate=validate.Range(min=EARLIEST_DATE, max=LATEST_DATE,
+                                                 error="Must be a date from {min} to {max}."), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> date:
+        if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class UtcTimestamp(fields.DateTime):
+    """Output only: a naive UTC datetime (how Cadence stores time), or its ISO string, as RFC 3339 with 'Z'."""
+
+    def _serialize(self, value, attr, obj, **kwargs) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.isoformat(timespec="seconds") + "Z"

@@ -1,0 +1,40 @@
+"""Signing in and changing one's own password: the checks the login page and account page call."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from okr_app.audit.services import record
+from okr_app.auth.passwords import hash_password, needs_rehash, verify_password
+from okr_app.errors import InvalidInput
+from okr_app.extensions import db
+from okr_app.models import Person
+
+
+def authenticate(email: str, password: str) -> Person | None:
+    """The active person with this email and password, or None.
+
+    An unknown email costs the same argon2 work as a wrong password, so response times do not tell
+    an attacker which addresses have accounts. A hash made with older parameters is upgraded.
+    """
+    person = db.session.scalar(sa.select(Person).where(sa.func.lower(Person.email) == email.strip().lower()))
+    matches = verify_password(person.password_hash if person is not None else None, password)
+    if person is None or not matches or not person.active:
+        return None
+    if needs_rehash(person.password_hash):
+        person.password_hash = hash_password(password)
+        db.session.flush()
+    return person
+
+
+def change_own_password(person: Person, current: str, new: str) -> Person:
+    """Needs the current password (a borrowed, unlocked laptop is not enough); every other session
+    of this person ends."""
+    from okr_app.people.services import check_password
+
+    if not verify_password(person.password_hash, current):
+        raise InvalidInput("Your current password is not right.")
+    person.password_hash = hash_password(check_password(new, "new_password"))
+    person.session_version += 1
+    record(person, "person.password", "person", person.id, after="changed by themselves")
+    db.session.flush()
+    return person

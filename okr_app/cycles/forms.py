@@ -1,0 +1,69 @@
+"""Forms for cycles and grades. Shape only: the allowed lengths and the Monday start are checked
+by `create_cycle`, so the form, the API and the CLI refuse the same cycles with the same words."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from okr_app.timeutil import today
+
+
+def next_monday(day: date) -> date:
+    return day + timedelta(days=(7 - day.weekday()) % 7 or 7)
+
+
+class CycleForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("A cycle needs a name."), Length(max=120)],
+                       description="e.g. 2026 Q3")
+    start = DateField("Starts on (a Monday)", validators=[DataRequired("Give the Monday the cycle starts on.")])
+    weeks = SelectField("Length", coerce=int, validate_choice=False,
+                        invalid_value_message="Choose one of the listed lengths.")
+    submit = SubmitField("Create cycle")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.weeks.choices = [SelectChoice(str(w), f"{w} weeks") for w in current_app.config["CYCLE_LENGTHS_WEEKS"]]
+        if not self.is_submitted():
+            self.start.data = next_monday(today())
+            self.weeks.data = max(current_app.config["CYCLE_LENGTHS_WEEKS"])
+
+
+class ConfirmForm(FlaskForm):
+    """A POST with its CSRF token: activate, snapshot and close."""
+
+    submit = SubmitField("Confirm")
+
+
+class GradesForm(FlaskForm):
+    """The grading sheet: one `grade-<key result id>` input per row, read by `submitted_grades`."""
+
+    submit = SubmitField("Save grades")
+
+
+def submitted_grades(formdata, kr_ids: list[int]) -> tuple[dict[int, Decimal | None], dict[int, str]]:
+    """Grades typed on the sheet: {kr id: grade, or None for 'back to the default'} and
+    {kr id: why it was refused}. A grade is a number from 0.0 to 1.0."""
+    grades, errors = {}, {}
+    for kr_id in kr_ids:
+        raw = formdata.get(f"grade-{kr_id}")
+        if raw is None:
+            continue
+        raw = raw.strip().replace(",", ".")
+        if raw == "":
+            grades[kr_id] = None
+            continue
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            errors[kr_id] = f"{raw!r} is not a number."
+            continue
+        if not value.is_finite() or not Decimal("0") <= value <= Decimal("1"):
+            errors[kr_id] = "A grade is from 0.0 to 1.0."
+            continue
+        grades[kr_id] = value
+    return grades, errors
