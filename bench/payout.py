@@ -10,7 +10,7 @@ child process so that peak memory is that process's own:
   totals.csv, exactly what `cadence payout run` does.
 
 Wall time is measured inside the child around the work (imports excluded); peak
-memory is the child's peak resident set size (ru_maxrss), imports included.
+memory is the child's peak resident set size (VmHWM), imports included.
 Target: the run within 3x of read_csv and under 2 GB.
 
     python bench/payout.py                       # 250k, 500k and 1M deal rows
@@ -79,12 +79,13 @@ def _quotas(folder: Path, reps: list[str], plans: list[str], rng: np.random.Gene
 
 
 def _deals(folder: Path, rows: int, ae: np.ndarray, csm: np.ndarray, rng: np.random.Generator) -> None:
-    accounts = max(1, int(rows / 3.2))
+    accounts = max(1, int(rows / 2.8))
     opened = rng.integers(0, DAYS, accounts)
     arr = rng.integers(5_000_00, 120_000_00, accounts)  # cents
     owner = rng.choice(ae, accounts)
     keeper = rng.choice(csm, accounts)
     kinds, days, account_of, amounts, reps, splits = [], [], [], [], [], []
+    no_split = np.full(accounts, "", dtype=object)
 
     def add(kind: str, mask: np.ndarray, day: np.ndarray, amount: np.ndarray, rep: np.ndarray, split: np.ndarray) -> None:
         keep = mask & (day < DAYS)
@@ -95,34 +96,35 @@ def _deals(folder: Path, rows: int, ae: np.ndarray, csm: np.ndarray, rng: np.ran
         reps.append(rep[keep])
         splits.append(split[keep])
 
-    everyone = np.ones(accounts, dtype=bool)
     partner = rng.choice(ae, accounts)
     split_new = np.where((rng.random(accounts) < 0.1) & (partner != owner),
                          owner.astype(object) + ":60;" + partner.astype(object) + ":40", "")
-    add("new", everyone, opened, arr, owner, split_new)
+    add("new", np.ones(accounts, dtype=bool), opened, arr, owner, split_new)
     fate = rng.random(accounts)
-    early = fate < 0.03
-    lost = (fate >= 0.03) & (fate < 0.13)
-    churn_day = np.where(early, opened + rng.integers(20, 200, accounts), opened + 365)
-    add("churn", early | lost, churn_day, arr, keeper, np.full(accounts, "", dtype=object))
+    early = fate < 0.04  # churns within 200 days: clawbacks
+    lost = (fate >= 0.04) & (fate < 0.16)  # does not renew
+    shrink = ~early & (rng.random(accounts) < 0.2)
+    contraction = arr // 5
+    add("contraction", shrink, opened + rng.integers(60, 340, accounts), contraction, keeper, no_split)
+    left = np.where(shrink, arr - contraction, arr)
+    add("churn", early | lost, np.where(early, opened + rng.integers(20, 200, accounts), opened + 365),
+        np.where(early, arr, left), keeper, no_split)
     renew = ~(early | lost)
     split_renewal = np.where(rng.random(accounts) < 0.15, keeper.astype(object) + ":50;" + owner.astype(object) + ":50", "")
-    add("renewal", renew, opened + 365, arr, keeper, split_renewal)
-    shrink = renew & (rng.random(accounts) < 0.15)
-    add("contraction", shrink, opened + rng.integers(60, 700, accounts), arr // 5, keeper, np.full(accounts, "", dtype=object))
+    add("renewal", renew, opened + 365, left, keeper, split_renewal)
+    cancel = renew & (rng.random(accounts) < 0.05)  # cancels mid-term after renewing
+    add("churn", cancel, opened + 365 + rng.integers(45, 300, accounts), left, keeper, no_split)
     have = sum(len(k) for k in kinds)
     extra = max(0, rows - have)
-    grow = rng.choice(np.flatnonzero(renew), extra) if extra else np.empty(0, dtype=np.int64)
+    grow = rng.choice(np.flatnonzero(renew & ~cancel), extra) if extra else np.empty(0, dtype=np.int64)
     grow_day = opened[grow] + rng.integers(30, 700, len(grow))
     by_csm = rng.random(len(grow)) < 0.4
-    add_mask = np.ones(len(grow), dtype=bool)
     kinds.append(np.full(len(grow), "expansion", dtype=object))
     days.append(np.minimum(grow_day, DAYS - 1))
     account_of.append(grow)
     amounts.append(arr[grow] // rng.integers(4, 12, len(grow)))
     reps.append(np.where(by_csm, keeper[grow], owner[grow]))
     splits.append(np.full(len(grow), "", dtype=object))
-    del add_mask
     frame = pd.DataFrame({
         "account": np.concatenate(account_of), "type": np.concatenate(kinds), "day": np.concatenate(days),
         "cents": np.concatenate(amounts), "rep_id": np.concatenate(reps), "split": np.concatenate(splits),
@@ -155,7 +157,19 @@ def measure(kind: str, folder: Path) -> dict[str, float]:
         result = run_payout(PERIOD, folder / "deals.csv", folder / "roster.csv", folder / "quotas.csv", ROOT / "plans")
         write_outputs(result, folder / "out")
         seconds = time.perf_counter() - started
-    return {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {"seconds": seconds, "peak_mb": peak_rss_mb()}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM belongs to the running
+    program only; ru_maxrss would also count the parent's peak from before exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def in_child(kind: str, folder: Path) -> dict[str, float]:

@@ -21,7 +21,7 @@ import numpy as np
 
 from comp_engine.curves import TIMES
 from comp_engine.deal_types import CHURN, NEW
-from comp_engine.ingest import DealTable
+from comp_engine.deal_table import DealTable
 from comp_engine.money import display_amount, round_half_up
 from comp_engine.periods import Period, day_number, from_day_number, period_containing
 from comp_engine.plans import ClawbackPolicy

@@ -10,9 +10,9 @@ from decimal import Context, Decimal
 from fractions import Fraction
 
 from comp_engine.curves import TIMES, curve_payout, flat_rate_payout, highest_band_reached
-from comp_engine.money import cents_to_decimal, display_amount, display_ratio, round_half_up
+from comp_engine.money import cents_to_decimal, decimal_fraction, display_amount, display_ratio, round_half_up
 from comp_engine.plans import FlatRateComponent, MetricComponent, Modifier, QuotaComponent
-from comp_engine.result import CREDIT_SCALE, ComponentLine, DealCredit, MetricValue, ModifierLine, units_to_decimal
+from comp_engine.result import CREDIT_SCALE, ComponentLine, DealCredits, MetricValue, ModifierLine, units_to_decimal
 
 _EXACT = Context(prec=100)
 
@@ -23,12 +23,12 @@ def component_target(target_incentive: Decimal, weight: Decimal) -> Decimal:
 
 
 def quota_line(component: QuotaComponent, target_incentive: Decimal, credited_units: int, quota_cents: int,
-               deals: tuple[DealCredit, ...]) -> ComponentLine:
+               deals: DealCredits) -> ComponentLine:
     """A quota component: attainment = credited / quota, paid through the curve."""
     credited = Fraction(credited_units, CREDIT_SCALE)
     attainment = credited / Fraction(quota_cents, 100)
     target = component_target(target_incentive, component.weight)
-    paid = curve_payout(attainment, Fraction(target), component.curve, component.tiers, component.threshold, component.cap)
+    paid = curve_payout(attainment, decimal_fraction(target), component.curve, component.tiers, component.threshold, component.cap)
     rule = (f"attainment {display_amount(credited)} / {display_amount(Fraction(quota_cents, 100))} = "
             f"{display_ratio(attainment)}; {paid.rule}")
     return ComponentLine(
@@ -46,19 +46,19 @@ def metric_line(component: MetricComponent, target_incentive: Decimal, metric: M
         attainment = Fraction(1)
         why = f"{metric.metric} is undefined ({metric.undefined_reason}): paid at attainment 1.0"
     else:
-        attainment = metric.value / Fraction(component.target)
+        attainment = metric.value / decimal_fraction(component.target)
         why = (f"{metric.metric} of the {metric.book} book {metric.window_start.isoformat()} to "
                f"{metric.window_end.isoformat()} = {display_ratio(metric.value)}; attainment "
                f"{display_ratio(metric.value)} / {component.target} = {display_ratio(attainment)}")
-    paid = curve_payout(attainment, Fraction(target), component.curve, component.tiers, component.threshold, component.cap)
+    paid = curve_payout(attainment, decimal_fraction(target), component.curve, component.tiers, component.threshold, component.cap)
     return ComponentLine(
         component=component.key, kind="metric", credit_types=(), credited=None, quota=None,
         attainment=attainment, target=target, rate=None, tiers=component.tiers, metric=metric,
-        unrounded=paid.amount, amount=round_half_up(paid.amount), rule=f"{why}; {paid.rule}", deals=(),
+        unrounded=paid.amount, amount=round_half_up(paid.amount), rule=f"{why}; {paid.rule}", deals=DealCredits(),
     )
 
 
-def flat_rate_line(component: FlatRateComponent, credited_units: int, deals: tuple[DealCredit, ...]) -> ComponentLine:
+def flat_rate_line(component: FlatRateComponent, credited_units: int, deals: DealCredits) -> ComponentLine:
     """A flat-rate component: rate x credited, never below 0; no quota."""
     paid = flat_rate_payout(component.rate, Fraction(credited_units, CREDIT_SCALE))
     return ComponentLine(
@@ -82,6 +82,6 @@ def modifier_line(modifier: Modifier, metric: MetricValue, base: Fraction) -> Mo
         rule = (f"{metric.metric} of the {metric.book} book {metric.window_start.isoformat()} to "
                 f"{metric.window_end.isoformat()} = {display_ratio(metric.value)}, band from {band.start}: "
                 f"({multiplier} - 1) {TIMES} {display_amount(base)}")
-    unrounded = (Fraction(multiplier) - 1) * base
+    unrounded = (decimal_fraction(multiplier) - 1) * base
     return ModifierLine(metric=metric, band_start=band_start, multiplier=multiplier, base=base,
                         unrounded=unrounded, amount=round_half_up(unrounded), rule=rule)

@@ -14,9 +14,9 @@ from fractions import Fraction
 import numpy as np
 
 from comp_engine.deal_types import CREDIT_SIGN, DEAL_TYPES, TYPE_CODE
-from comp_engine.ingest import DealTable
-from comp_engine.periods import Period, day_number, from_day_number
-from comp_engine.result import CREDIT_SCALE, DealCredit
+from comp_engine.deal_table import DealTable
+from comp_engine.periods import Period, day_number
+from comp_engine.result import CREDIT_SCALE, DealCredits, PeriodDeals
 
 _CREDIT_SIGN = np.array(CREDIT_SIGN, dtype=np.int64)
 
@@ -59,38 +59,19 @@ class DealsBehind:
 
     def __init__(self, deals: DealTable, period: Period, rep_count: int) -> None:
         rows = credit_rows_in(deals, period)
-        order = np.argsort(deals.credit_rep[rows], kind="stable")
-        self._rows = rows[order]
-        self._deals = deals
-        reps = deals.credit_rep[self._rows]
-        self._bounds = np.searchsorted(reps, np.arange(rep_count + 1))
-        self._dates: dict[int, object] = {}
-
-    def for_rep(self, rep: int, types: tuple[str, ...]) -> tuple[DealCredit, ...]:
-        """The rep's credited deals of the listed types, in file order."""
-        rows = self._rows[self._bounds[rep]:self._bounds[rep + 1]]
-        if not len(rows):
-            return ()
-        deals = self._deals
+        rows = rows[np.argsort(deals.credit_rep[rows], kind="stable")]
         deal = deals.credit_deal[rows]
+        self._store = PeriodDeals(
+            deal_id=deals.deal_id[deal], account_id=deals.account_ids[deals.account[deal]],
+            type_code=deals.type[deal], day=deals.day[deal], amount_cents=deals.amount_cents[deal],
+            share_units=deals.credit_share[rows],
+        )
+        self._bounds = np.searchsorted(deals.credit_rep[rows], np.arange(rep_count + 1)).tolist()
+
+    def for_rep(self, rep: int, types: tuple[str, ...]) -> DealCredits:
+        """The rep's credited deals of the listed types, in file order."""
+        start, stop = self._bounds[rep], self._bounds[rep + 1]
         listed = np.zeros(len(DEAL_TYPES), dtype=bool)
         listed[[TYPE_CODE[name] for name in types]] = True
-        wanted = listed[deals.type[deal]]
-        rows, deal = rows[wanted], deal[wanted]
-        return tuple(
-            DealCredit(deal_id, account_id, DEAL_TYPES[code], self._date(day), amount, share)
-            for deal_id, account_id, code, day, amount, share in zip(
-                deals.deal_id[deal].tolist(),
-                deals.account_ids[deals.account[deal]].tolist(),
-                deals.type[deal].tolist(),
-                deals.day[deal].tolist(),
-                deals.amount_cents[deal].tolist(),
-                deals.credit_share[rows].tolist(),
-            )
-        )
-
-    def _date(self, day: int):  # noqa: ANN202
-        found = self._dates.get(day)
-        if found is None:
-            found = self._dates[day] = from_day_number(day)
-        return found
+        positions = np.arange(start, stop)
+        return DealCredits(self._store, positions[listed[self._store.type[start:stop]]])

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from comp_engine.money import display_amount, display_ratio
+from comp_engine.money import decimal_fraction, display_amount, display_ratio
 from comp_engine.plans import Band
 
 TIMES = "×"
@@ -38,22 +38,22 @@ def curve_payout(attainment: Fraction, target: Fraction, curve: tuple[Band, ...]
     shown = display_ratio(attainment)
     if attainment <= 0:
         return CurvePayout(Fraction(0), f"attainment {shown} is not above 0: pays nothing")
-    if threshold is not None and attainment < Fraction(threshold):
+    if threshold is not None and attainment < decimal_fraction(threshold):
         return CurvePayout(Fraction(0), f"attainment {shown} is below the threshold {threshold}: pays nothing")
     if tiers == "retroactive":
         band = highest_band_reached(curve, attainment)
-        amount = target * attainment * Fraction(band.multiplier)
+        amount = target * attainment * decimal_fraction(band.multiplier)
         rule = f"retroactive: {display_amount(target)} {TIMES} {shown} {TIMES} {band.multiplier}"
     else:
         terms = []
         amount = Fraction(0)
         for part, band in marginal_parts(curve, attainment):
-            amount += Fraction(band.multiplier) * part
+            amount += decimal_fraction(band.multiplier) * part
             terms.append(f"{band.multiplier}{TIMES}{display_ratio(part)}")
         amount *= target
         rule = f"marginal: {display_amount(target)} {TIMES} ({' + '.join(terms)})"
-    if cap is not None and amount > target * Fraction(cap):
-        amount = target * Fraction(cap)
+    if cap is not None and amount > target * decimal_fraction(cap):
+        amount = target * decimal_fraction(cap)
         rule += f", capped at {cap} {TIMES} {display_amount(target)} = {display_amount(amount)}"
     return CurvePayout(amount, rule)
 
@@ -62,10 +62,10 @@ def marginal_parts(curve: tuple[Band, ...], attainment: Fraction) -> list[tuple[
     """The part of attainment inside each band it reaches, with the band."""
     parts = []
     for position, band in enumerate(curve):
-        start = Fraction(band.start)
+        start = decimal_fraction(band.start)
         if attainment <= start:
             break
-        end = Fraction(curve[position + 1].start) if position + 1 < len(curve) else None
+        end = decimal_fraction(curve[position + 1].start) if position + 1 < len(curve) else None
         top = attainment if end is None else min(attainment, end)
         parts.append((top - start, band))
     return parts
@@ -75,14 +75,14 @@ def highest_band_reached(bands: tuple[Band, ...], value: Fraction) -> Band:
     """The band with the largest start at or below `value` (bands start at 0)."""
     reached = bands[0]
     for band in bands:
-        if Fraction(band.start) <= value:
+        if decimal_fraction(band.start) <= value:
             reached = band
     return reached
 
 
 def flat_rate_payout(rate: Decimal, credited: Fraction) -> CurvePayout:
     """rate x credited, never below 0."""
-    amount = Fraction(rate) * credited
+    amount = decimal_fraction(rate) * credited
     rule = f"flat rate: {rate} {TIMES} {display_amount(credited)}"
     if amount < 0:
         return CurvePayout(Fraction(0), rule + " is below 0: pays nothing")

@@ -26,7 +26,7 @@ from fractions import Fraction
 import numpy as np
 
 from comp_engine.deal_types import ARR_SIGN, NEW, RENEWAL
-from comp_engine.ingest import SHARE_SCALE, DealTable
+from comp_engine.deal_table import SHARE_SCALE, DealTable
 from comp_engine.periods import day_number, months_before
 from comp_engine.result import CREDIT_SCALE, MetricValue, units_to_decimal
 

@@ -9,6 +9,7 @@ a decimal cannot always hold, and rounded once, at the end, half-up to the cent
 """
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from fractions import Fraction
@@ -19,9 +20,7 @@ CENTS_PER_UNIT = 100
 MAX_INTEGER_DIGITS = 12  # up to 999,999,999,999.99: larger is a typo, not a deal
 MAX_AMOUNT_CHARS = MAX_INTEGER_DIGITS + 3
 
-_AMOUNT = re.compile(r"(\d{1,12})(?:\.(\d{1,2}))?")
-_CHUNK = 1 << 16
-_POW10 = np.array([10**k for k in range(MAX_AMOUNT_CHARS + 1)], dtype=np.int64)
+_AMOUNT = re.compile(r"([0-9]{1,12})(?:\.([0-9]{1,2}))?")
 
 Exact = Fraction | Decimal | int
 
@@ -72,51 +71,42 @@ def cents_from_texts(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Parse a column of amount texts to integer cents without a Python loop per value.
 
     Returns `(cents, ok)`: int64 cents (0 where not ok) and a boolean mask of the
-    values that `to_cents` accepts. The text is read character by character as code
-    points, so no value ever passes through a float.
+    values that `to_cents` accepts. The texts are read as bytes, one character
+    position at a time for the whole column (Horner's rule on the digits), so no value
+    ever passes through a float.
     """
-    count = len(texts)
-    cents = np.zeros(count, dtype=np.int64)
-    ok = np.zeros(count, dtype=bool)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=count)
-    for start in range(0, count, _CHUNK):
-        stop = min(start + _CHUNK, count)
-        chunk_cents, chunk_ok = _parse_chunk(texts[start:stop], lengths[start:stop])
-        cents[start:stop] = chunk_cents
-        ok[start:stop] = chunk_ok
-    return cents, ok
-
-
-def _parse_chunk(texts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    width = MAX_AMOUNT_CHARS
-    fits = (lengths >= 1) & (lengths <= width)
-    padded = np.where(fits, texts, "").astype(f"U{width}")
-    codes = padded.view(np.uint32).reshape(len(padded), width)
-    position = np.arange(width)
-    used = position < lengths[:, None]
-    is_digit = (codes >= 48) & (codes <= 57)
-    is_dot = codes == 46
-    dots = is_dot.sum(axis=1)
-    dot_at = np.where(dots == 1, is_dot.argmax(axis=1), lengths)
-    decimals = np.where(dots == 1, lengths - dot_at - 1, 0)
-    ok = (
-        fits
-        & ((is_digit | is_dot) | ~used).all(axis=1)
-        & (dots <= 1)
-        & (dot_at >= 1)
-        & (dot_at <= MAX_INTEGER_DIGITS)
-        & ((dots == 0) | (decimals >= 1))
-        & (decimals <= 2)
-    )
-    # A digit at position j counts 10^(digits after it, in the whole text without the
-    # dot); the integer those digits spell is then scaled to cents by 10^(2 - decimals).
-    dot_after = (position < dot_at[:, None]) & (dots[:, None] == 1)
-    after = (lengths[:, None] - 1 - position) - dot_after
-    weight = _POW10[np.clip(after, 0, width)]
-    digits = np.where(is_digit & used, codes.astype(np.int64) - 48, 0)
-    spelled = (digits * weight).sum(axis=1)
-    cents = spelled * _POW10[np.clip(2 - decimals, 0, 2)]
-    return np.where(ok, cents, 0), ok
+    texts = np.asarray(texts, dtype=object)
+    width = MAX_AMOUNT_CHARS + 2  # one more than the longest accepted text, and a NUL
+    try:
+        raw = texts.astype(f"S{width}")
+        ascii_text = np.ones(len(texts), dtype=bool)
+    except UnicodeEncodeError:
+        ascii_text = np.fromiter((t.isascii() for t in texts), dtype=bool, count=len(texts))
+        raw = np.where(ascii_text, texts, "").astype(f"S{width}")
+    codes = raw.view(np.uint8).reshape(len(texts), width)
+    spelled = np.zeros(len(texts), dtype=np.int64)
+    dots = np.zeros(len(texts), dtype=np.int8)
+    whole = np.zeros(len(texts), dtype=np.int8)
+    decimals = np.zeros(len(texts), dtype=np.int8)
+    bad = ~ascii_text | (codes[:, width - 1] != 0)  # longer than width - 1 characters
+    ended = np.zeros(len(texts), dtype=bool)
+    for position in range(width - 1):
+        code = codes[:, position]
+        digit = code - np.uint8(48)
+        is_digit = digit <= 9
+        is_dot = code == 46
+        is_end = code == 0
+        bad |= ~(is_digit | is_dot | is_end) | (ended & ~is_end)
+        ended |= is_end
+        spelled = np.where(is_digit, spelled * 10 + digit, spelled)
+        after_dot = dots > 0
+        decimals += is_digit & after_dot
+        whole += is_digit & ~after_dot
+        dots += is_dot
+    ok = (~bad & (dots <= 1) & (whole >= 1) & (whole <= MAX_INTEGER_DIGITS)
+          & (decimals <= 2) & ((dots == 0) | (decimals >= 1)))
+    to_cents_factor = np.array([100, 10, 1], dtype=np.int64)[np.minimum(decimals, 2)]
+    return np.where(ok, spelled * to_cents_factor, 0), ok
 
 
 def cents_to_decimal(cents: int) -> Decimal:
@@ -124,6 +114,13 @@ def cents_to_decimal(cents: int) -> Decimal:
     sign = "-" if cents < 0 else ""
     whole, part = divmod(abs(int(cents)), CENTS_PER_UNIT)
     return Decimal(f"{sign}{whole}.{part:02d}")
+
+
+@functools.lru_cache(maxsize=4096)
+def decimal_fraction(value: Decimal) -> Fraction:
+    """A plan number (Decimal, as written) as an exact Fraction; cached, since a run
+    applies the same few plan numbers thousands of times."""
+    return Fraction(value)
 
 
 def exact(value: Exact) -> Fraction:

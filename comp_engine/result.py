@@ -12,13 +12,19 @@ nothing here depends on how it is stored or shown.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from comp_engine.ingest import SHARE_SCALE
+import numpy as np
+
+from comp_engine.deal_types import DEAL_TYPES
+
+from comp_engine.deal_table import SHARE_SCALE
 from comp_engine.money import CENTS_PER_UNIT, cents_to_decimal, round_half_up
+from comp_engine.periods import from_day_number
 
 CREDIT_SCALE = CENTS_PER_UNIT * SHARE_SCALE
 """Credit units per currency unit: credit is computed as cents x share (in 1/10,000)."""
@@ -70,6 +76,75 @@ class DealCredit:
         return units_to_decimal(self.credited_units)
 
 
+class PeriodDeals:
+    """The quarter's credited deals as compact columns (one entry per deal and rep
+    credited), shared by every line of a run. `DealCredits` are views into it."""
+
+    __slots__ = ("deal_id", "account_id", "type", "day", "amount_cents", "share_units")
+
+    def __init__(self, deal_id: np.ndarray, account_id: np.ndarray, type_code: np.ndarray, day: np.ndarray,
+                 amount_cents: np.ndarray, share_units: np.ndarray) -> None:
+        self.deal_id = deal_id
+        self.account_id = account_id
+        self.type = type_code
+        self.day = day
+        self.amount_cents = amount_cents
+        self.share_units = share_units
+
+    def credits(self, positions: np.ndarray) -> tuple[DealCredit, ...]:
+        days: dict[int, date] = {}
+        return tuple(
+            DealCredit(deal_id, account_id, DEAL_TYPES[code], days.get(day) or days.setdefault(day, from_day_number(day)),
+                       amount, share)
+            for deal_id, account_id, code, day, amount, share in zip(
+                self.deal_id[positions].tolist(), self.account_id[positions].tolist(),
+                self.type[positions].tolist(), self.day[positions].tolist(),
+                self.amount_cents[positions].tolist(), self.share_units[positions].tolist())
+        )
+
+
+class DealCredits(Sequence[DealCredit]):
+    """The deals behind a line: an immutable sequence of `DealCredit`, in file order.
+
+    Built on first use from the run's `PeriodDeals`, so that a run over a million
+    deals does not create an object per deal unless a statement lists them.
+    """
+
+    __slots__ = ("_store", "_positions", "_items")
+
+    def __init__(self, store: PeriodDeals | None = None, positions: np.ndarray | None = None) -> None:
+        self._store = store
+        self._positions = positions if positions is not None else np.empty(0, dtype=np.int64)
+        self._items: tuple[DealCredit, ...] | None = None if store is not None else ()
+
+    def _all(self) -> tuple[DealCredit, ...]:
+        if self._items is None:
+            self._items = self._store.credits(self._positions)  # type: ignore[union-attr]
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, index):  # noqa: ANN001, ANN204
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[DealCredit]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DealCredits):
+            return self._all() == other._all()
+        if isinstance(other, tuple):
+            return self._all() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return f"DealCredits({len(self)} deals)"
+
+
 @dataclass(frozen=True)
 class MetricValue:
     """A retention metric of a rep's book over the window [window_start, window_end].
@@ -117,7 +192,7 @@ class ComponentLine:
     unrounded: Fraction
     amount: Decimal
     rule: str
-    deals: tuple[DealCredit, ...]
+    deals: DealCredits
 
 
 @dataclass(frozen=True)

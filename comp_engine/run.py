@@ -20,9 +20,10 @@ from comp_engine.components import component_target, flat_rate_line, metric_line
 from comp_engine.crediting import DealsBehind, QuarterCredit, quarter_credit
 from comp_engine.curves import curve_payout, flat_rate_payout
 from comp_engine.errors import PayoutInputError, PlanInvalid, Problem
-from comp_engine.ingest import DealTable, Quotas, Rep, Roster, read_deals, read_quotas, read_roster
+from comp_engine.deal_table import DealTable, read_deals
+from comp_engine.ingest import Quotas, Rep, Roster, read_quotas, read_roster
 from comp_engine.metrics import BookMetrics
-from comp_engine.money import round_half_up
+from comp_engine.money import decimal_fraction, round_half_up
 from comp_engine.periods import Period, from_day_number, parse_period, period_containing
 from comp_engine.plans import (FlatRateComponent, MetricComponent, Plan, QuotaComponent, parse_plans,
                                plan_sources)
@@ -184,8 +185,10 @@ class _Computation:
         """(rep, churn, rep's share of the new deal) for every rep whose plan claws it back."""
         claims = []
         deals = self.deals
-        for churn in churns:
-            start, stop = np.searchsorted(deals.credit_deal, [churn.new_row, churn.new_row + 1])
+        new_rows = np.array([churn.new_row for churn in churns], dtype=deals.credit_deal.dtype)
+        starts = np.searchsorted(deals.credit_deal, new_rows, side="left").tolist()
+        stops = np.searchsorted(deals.credit_deal, new_rows, side="right").tolist()
+        for churn, start, stop in zip(churns, starts, stops):
             for row in range(start, stop):
                 rep_index = int(deals.credit_rep[row])
                 policy = self.plan_of(self.roster.reps[rep_index]).clawback
@@ -237,7 +240,7 @@ class _Computation:
             credited = Fraction(total_units, CREDIT_SCALE)
             if isinstance(component, QuotaComponent):
                 quota = self.quotas.quota_cents(rep.rep_id, str(original), component.key)
-                target = Fraction(component_target(target_incentive, component.weight))
+                target = decimal_fraction(component_target(target_incentive, component.weight))
                 payout = curve_payout(credited / Fraction(quota, 100), target, component.curve, component.tiers,  # type: ignore[arg-type]
                                       component.threshold, component.cap).amount
             else:

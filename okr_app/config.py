@@ -26,6 +26,8 @@ class Config:
         # Uploads and imports.
         self.MAX_CONTENT_LENGTH = int(env.get("CADENCE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
         self.MAX_IMPORT_BYTES = int(env.get("CADENCE_MAX_IMPORT_BYTES", str(10 * 1024 * 1024)))
+        # Payouts: the folder of plan files (*.toml) a run from the imported data pays on.
+        self.PLANS_DIR = env.get("CADENCE_PLANS_DIR", "plans")
         # Web security.
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

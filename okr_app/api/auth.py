@@ -18,6 +18,7 @@ PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
 
 @bp.before_request
 def authenticate() -> None:
+    g.pop("actor", None)  # only this request's token may speak for this request
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
     check = check_bearer(request.headers.get("Authorization"))

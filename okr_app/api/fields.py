@@ -69,6 +69,20 @@ class Id(WholeNumber):
                          metadata=metadata, **kwargs)
 
 
+class QueryId(fields.Integer):
+    """An id in a query string, where every value arrives as text ('12')."""
+
+    def __init__(self, **kwargs) -> None:
+        metadata = {"format": "int64", **kwargs.pop("metadata", {})}
+        super().__init__(validate=validate.Range(min=1, max=MAX_ID, error="Not a valid id."),
+                         metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> int:
+        if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class Flag(fields.Boolean):
     """A JSON boolean: true or false, nothing else."""
 

@@ -7,9 +7,9 @@ Domain rules (limits, who may do what, a cycle's allowed lengths) stay in the se
 """
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from okr_app.api.fields import Day, Flag, Id, Number, Text, UtcTimestamp, WholeNumber
+from okr_app.api.fields import Day, Flag, Id, Number, QueryId, Text, UtcTimestamp, WholeNumber
 from okr_app.models import CONFIDENCES, CYCLE_STATES, KR_KINDS, OWNER_TYPES, ROLES
 
 PACES = ("ahead", "behind")
@@ -95,12 +95,10 @@ class WeeklyRequest(Schema):
 
 
 class TreeQuery(Schema):
-    """Filters of the cascade; matching objectives are kept with their ancestors."""
+    """Filters of the cascade; matching objectives are kept with their ancestors. Unknown query
+    parameters are refused like unknown body fields, so a misspelt filter does not silently show all."""
 
-    class Meta:
-        unknown = EXCLUDE
-
-    team = Id(metadata=_doc("Keep objectives of this team id."))
+    team = QueryId(metadata=_doc("Keep objectives of this team id."))
     status = Text(validate=validate.OneOf(TREE_STATUSES),
                   metadata=_doc("at_risk: a key result at risk or off track; behind: a key result behind "
                                 "pace; stale: a personal objective with no check-in for 2+ weeks."))

@@ -51,6 +51,14 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+@bp.after_request
+def tell_throttled_clients_when_to_retry(response):
+    """A 429 says when to come back: at most a minute, the limit's window."""
+    if response.status_code == 429:
+        response.headers.setdefault("Retry-After", "60")
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(LOGIN_FAILURES_ALLOWED, key_func=_account_key, methods=["POST"], deduct_when=_failed)
 @limiter.limit(LOGIN_FAILURES_ALLOWED, key_func=_address_key, methods=["POST"], deduct_when=_failed)

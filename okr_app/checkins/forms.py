@@ -31,10 +31,11 @@ class KrFields:
 class WeeklyReportForm(FlaskForm):
     week = HiddenField()
     progress = TextAreaField("Progress", description="What you got done this week, against last week's plans.",
-                             validators=[Length(max=MAX_TEXT)])
-    plans = TextAreaField("Plans", description="What you will do next week.", validators=[Length(max=MAX_TEXT)])
+                             validators=[Length(max=MAX_TEXT)], render_kw={"rows": 4})
+    plans = TextAreaField("Plans", description="What you will do next week.", validators=[Length(max=MAX_TEXT)],
+                         render_kw={"rows": 4})
     problems = TextAreaField("Problems", description="What is in your way; your manager can reply.",
-                             validators=[Length(max=MAX_TEXT)])
+                             validators=[Length(max=MAX_TEXT)], render_kw={"rows": 3})
     satisfaction = RadioField("How satisfied are you with this week?", choices=SATISFACTION_CHOICES,
                               validate_choice=False)
     submit = SubmitField("Save check-in")

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from okr_app.auth import current_actor, login_required_actor
 from okr_app.checkins import bp
 from okr_app.checkins.forms import check_in_form
-from okr_app.checkins.services import KrUpdateRejected, reply_to_report, report_for, submit_weekly_check_in
+from okr_app.checkins.services import reply_to_report, report_for, submit_weekly_check_in
 from okr_app.checkins.team import one_report, team_status, teams
 from okr_app.checkins.weekly_page import weekly_page
 from okr_app.cycles.services import current_cycle
@@ -31,8 +31,9 @@ def weekly():
             db.session.commit()
         except CadenceError as exc:
             db.session.rollback()
-            if isinstance(exc, KrUpdateRejected) and hasattr(form, f"kr_{exc.key_result_id}_value"):
-                form[f"kr_{exc.key_result_id}_value"].errors = [exc.message]
+            for kr_id, message in getattr(exc, "kr_errors", {}).items():
+                if hasattr(form, f"kr_{kr_id}_value"):
+                    form[f"kr_{kr_id}_value"].errors = [message]
             form.week.data = page.week  # a page opened last week resubmits into this one
             return _weekly(page, form, f"Nothing was saved. {exc.message}"), exc.status
         flash(_summary(recorded, report.iso_week), "success")

@@ -26,11 +26,14 @@ SATISFACTION_RULE = "Satisfaction is a whole number from 1 (a rough week) to 5 (
 
 
 class KrUpdateRejected(InvalidInput):
-    """One key result's update broke a rule; names the key result so the page can point at its field."""
+    """Key-result updates that broke a rule, each message naming its key result, so the page can mark
+    every refused field at once (`kr_errors`: key result id → message); any refusal of the report
+    itself is in the message too."""
 
-    def __init__(self, key_result_id: int, message: str) -> None:
-        super().__init__(message)
-        self.key_result_id = key_result_id
+    def __init__(self, kr_errors: dict[int, str], report_error: str | None = None) -> None:
+        super().__init__(" ".join([*kr_errors.values(), *([report_error] if report_error else [])]))
+        self.kr_errors = kr_errors
+        self.key_result_id = next(iter(kr_errors))
 
 
 @dataclass(frozen=True)
@@ -66,11 +69,11 @@ def _check_week_is_open(week: str, on: date) -> str:
 
 def clean_report(progress: str, plans: str, problems: str, satisfaction) -> ReportText:
     """Satisfaction 1–5 (whole); each text at most MAX_TEXT characters, surrounding blanks dropped."""
-    if isinstance(satisfaction, bool):
+    if isinstance(satisfaction, bool) or (isinstance(satisfaction, float) and not satisfaction.is_integer()):
         raise InvalidInput(SATISFACTION_RULE)
     try:
-        satisfaction = int(str(satisfaction).strip()) if isinstance(satisfaction, str) else int(satisfaction)
-    except (TypeError, ValueError):
+        satisfaction = int(satisfaction.strip()) if isinstance(satisfaction, str) else int(satisfaction)
+    except (TypeError, ValueError, OverflowError):
         raise InvalidInput(SATISFACTION_RULE) from None
     if not 1 <= satisfaction <= 5:
         raise InvalidInput(SATISFACTION_RULE)
@@ -128,17 +131,26 @@ def submit_weekly_check_in(actor: Actor, updates: list[KrUpdate], week: str, pro
     An update whose value equals the one shown (the latest check-in, or the start before the first),
     with the same confidence and no note, is skipped, so resubmitting the page does not pad the
     history. A blank value with a new confidence or a note records the shown value again.
-    Returns (report, number of check-ins recorded)."""
+    Every answer is checked before refusing, so one refusal lists all the mistakes; the caller rolls
+    back what was flushed. Returns (report, number of check-ins recorded)."""
     on = on or today()
-    _check_week_is_open(week, on)
-    clean_report(progress, plans, problems, satisfaction)  # refuse a bad report before touching any KR
-    recorded = 0
+    report_error = None
+    try:
+        _check_week_is_open(week, on)
+        clean_report(progress, plans, problems, satisfaction)
+    except InvalidInput as exc:
+        report_error = exc.message
+    recorded, kr_errors = 0, {}
     for update in updates:
         kr = visible_key_result(actor, update.key_result_id)
         try:
             recorded += _apply_update(actor, kr, update)
         except InvalidInput as exc:
-            raise KrUpdateRejected(kr.id, f"{kr.title}: {exc.message}") from None
+            kr_errors[kr.id] = f"{kr.title}: {exc.message}"
+    if kr_errors:
+        raise KrUpdateRejected(kr_errors, report_error)
+    if report_error:
+        raise InvalidInput(report_error)
     report, _ = save_weekly_report(actor, week, progress, plans, problems, satisfaction, on)
     return report, recorded
 

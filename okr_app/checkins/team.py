@@ -44,6 +44,7 @@ class MemberRow:
     person_id: int
     name: str
     role: str
+    is_me: bool
     checked_in: bool  # a report for this ISO week exists
     latest_week: str | None  # the week of the latest report, shown to everyone
     readable: bool  # may the viewer read this member's reports (text and satisfaction)?
@@ -112,7 +113,7 @@ def team_status(actor: Actor, team_id: int, week: str, cycle: Cycle | None = Non
         report = latest.get(member.id)
         readable = can_read_weekly(actor, member.id)
         rows.append(MemberRow(
-            person_id=member.id, name=member.name, role=member.role,
+            person_id=member.id, name=member.name, role=member.role, is_me=member.id == actor.id,
             checked_in=report is not None and report.iso_week == week,
             latest_week=report.iso_week if report else None, readable=readable,
             report=report_view(actor, report, member.name, replies.get(report.id, []))

@@ -49,8 +49,10 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> Pe
               help="Folder holding the plan files (*.toml).")
 @click.option("--out", type=click.Path(path_type=Path),
               help="Folder to write lines.csv and totals.csv into (created if needed).")
+@click.option("--as", "as_email", envvar="CADENCE_USER", metavar="EMAIL",
+              help="Without --deals: the finance person recording the run (or set CADENCE_USER).")
 def run(period: Period, deals: Path | None, roster: Path | None, quotas: Path | None,
-        plans_dir: Path | None, out: Path | None) -> None:
+        plans_dir: Path | None, out: Path | None, as_email: str | None = None) -> None:
     """Compute a quarter's payouts from files and write OUT/lines.csv and OUT/totals.csv.
 
     \b
@@ -64,8 +66,16 @@ def run(period: Period, deals: Path | None, roster: Path | None, quotas: Path | 
     every problem is listed (file, line, column), nothing is written and the
     command exits with status 2. Running it again on the same files writes the
     same bytes; the fingerprint printed at the end identifies the inputs.
+
+    Without --deals, --roster, --quotas and --out, the quarter is paid on the data
+    imported with `cadence deals|roster|quotas import` and recorded as a draft run
+    (`cadence payout run --period 2026-Q2 --as you@example.com`; see `cadence payout runs`).
     """
     given = {"--deals": deals, "--roster": roster, "--quotas": quotas, "--plans": plans_dir, "--out": out}
+    if deals is None and roster is None and quotas is None and out is None:
+        from okr_app.commands.payout_runs import run_from_database
+
+        return run_from_database(str(period), plans_dir, as_email)
     if deals is None:
         raise click.UsageError("give the input files: --deals, --roster, --quotas, --plans and --out")
     missing = [name for name, value in given.items() if value is None]
@@ -84,7 +94,8 @@ def run(period: Period, deals: Path | None, roster: Path | None, quotas: Path | 
         raise click.ClickException(f"could not write to {out}: {error.strerror or error}; nothing was written") from None
     lines = sum(len(statement.lines) for statement in result.statements)
     totals = ", ".join(f"{amount:,.2f} {currency}" for currency, amount in sorted(result.totals_by_currency().items()))
-    click.echo(f"Paid {len(result.statements)} reps for {result.period}: {totals or 'nothing'}.")
+    reps = len(result.statements)
+    click.echo(f"Paid {reps} rep{'s' if reps != 1 else ''} for {result.period}: {totals or 'nothing'}.")
     click.echo(f"Wrote {written[0]} ({lines} lines) and {written[1]}.")
     click.echo(f"Inputs fingerprint: sha256:{result.fingerprint}")
 

@@ -1,4 +1,146 @@
-"""`cadence payout` commands: payout_reports (added to the `payout` group)."""
+"""`cadence payout statements`: every rep's PDF statement and the finance summary.
+
+The statements come either from input files (the same options as `payout run`, and
+the same checks: every problem listed, exit status 2, nothing written) or from a run
+recorded in the database (`--run RUN_ID`). Each PDF is rendered from the statement
+dict that the database stores and the web page shows, so paper and screen agree.
+"""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
 import click
 
+from comp_engine import PayoutInputError, PeriodInvalid, Problem, parse_period, run_payout
+from comp_engine.periods import Period
+from okr_app.commands.payout import INPUT_ERROR_EXIT, payout
+from okr_app.commands.payout_runs import as_option
+from reports.folder import FileNameClash, StagedFolder, statement_file_names, summary_file_name
+from reports.statement import statement_pdf
+from reports.statement_model import statements_to_dicts
+from reports.statement_view import StatementInconsistent
+from reports.summary import summary_pdf
+
+FILE_OPTIONS = ("--deals", "--roster", "--quotas", "--plans")
+
+
+def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> Period | None:
+    if value is None:
+        return None
+    try:
+        return parse_period(value)
+    except PeriodInvalid as refused:
+        raise click.BadParameter(str(refused)) from None
+
+
+@payout.command("statements")
+@click.option("--period", metavar="YYYY-Qn", callback=_period,
+              help="The calendar quarter, e.g. 2026-Q2 (with the input files).")
+@click.option("--deals", type=click.Path(path_type=Path), help="Closed deals CSV (as for `payout run`).")
+@click.option("--roster", type=click.Path(path_type=Path), help="Roster CSV (as for `payout run`).")
+@click.option("--quotas", type=click.Path(path_type=Path), help="Quotas CSV (as for `payout run`).")
+@click.option("--plans", "plans_dir", type=click.Path(path_type=Path), help="Folder of plan files (*.toml).")
+@click.option("--run", "run_id", type=int, metavar="RUN_ID",
+              help="A run recorded in the database (instead of the input files).")
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="Folder to write the PDFs into (created if needed).")
+@click.option("--page-size", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="Paper size of the PDFs.")
+@as_option
+def statements(period: Period | None, deals: Path | None, roster: Path | None, quotas: Path | None,
+               plans_dir: Path | None, run_id: int | None, out: Path, page_size: str, as_email: str | None) -> None:
+    """Write a PDF statement per rep and the finance summary into OUT.
+
+    \b
+    From the input files:
+      cadence payout statements --period 2026-Q2 --deals examples/deals.csv \\
+        --roster examples/roster.csv --quotas examples/quotas.csv \\
+        --plans plans/ --out statements/
+    From a run recorded in the database:
+      cadence payout statements --run 12 --out statements/ --as you@company.com
+
+    Writes OUT/<period>-<rep_id>.pdf for every rep on the roster and
+    OUT/<period>-summary.pdf (totals by plan, manager and component, cost as a
+    share of credited ARR, top earners, clawbacks, the inputs' fingerprint).
+    If any input is invalid every problem is listed, nothing is written and the
+    command exits with status 2. A recorded run is read by a finance person
+    (--as EMAIL or CADENCE_USER); its statements include its adjustment lines.
+    """
+    files = {"--deals": deals, "--roster": roster, "--quotas": quotas, "--plans": plans_dir}
+    if out.exists() and not out.is_dir():
+        _refuse([Problem(str(out), None, None, "exists and is not a folder")])
+    if run_id is not None:
+        if period is not None or any(value is not None for value in files.values()):
+            raise click.UsageError("give either --run RUN_ID or --period with the input files, not both")
+        name, details, inputs = _from_database(run_id, as_email)
+    else:
+        missing = [option for option, value in files.items() if value is None]
+        if period is None or missing:
+            raise click.UsageError("give --run RUN_ID, or --period with --deals, --roster, --quotas and --plans"
+                                   + (f" (missing: {', '.join(missing)})" if period is not None else ""))
+        name, details, inputs = _from_files(period, deals, roster, quotas, plans_dir)  # type: ignore[arg-type]
+    written = _write(name, details, inputs, out, page_size)
+    click.echo(f"Wrote {len(written) - 1} statement{'s' if len(written) != 2 else ''} and the finance summary "
+               f"for {name} into {out}.")
+
+
+def _from_files(period: Period, deals: Path, roster: Path, quotas: Path, plans_dir: Path
+                ) -> tuple[str, list[dict[str, Any]], tuple[tuple[str, str, str], ...]]:
+    try:
+        result = run_payout(period, deals, roster, quotas, plans_dir)
+    except PayoutInputError as refused:
+        _refuse(list(refused.problems))
+    inputs = tuple((item.role, item.path, item.sha256) for item in result.inputs)
+    return result.period, statements_to_dicts(result), inputs
+
+
+def _from_database(run_id: int, as_email: str | None
+                   ) -> tuple[str, list[dict[str, Any]], tuple[tuple[str, str, str], ...]]:
+    from okr_app.commands.common import app_context, cli_errors
+    from okr_app.payouts.services import actor_by_email
+    from okr_app.payouts.views_model import run_documents
+
+    with app_context(), cli_errors():
+        return run_documents(actor_by_email(as_email), run_id)
+
+
+def _write(period: str, details: list[dict[str, Any]], inputs: tuple[tuple[str, str, str], ...], out: Path,
+           page_size: str) -> list[Path]:
+    """Render every PDF into a staging folder, then move them all into OUT."""
+    try:
+        names = statement_file_names(period, [detail["rep_id"] for detail in details])
+    except FileNameClash as clash:
+        _refuse([Problem("roster", None, "rep_id", str(clash))])
+    today = date.today()
+    try:
+        with StagedFolder(out) as folder:
+            with click.progressbar(details, label="Rendering statements", item_show_func=_rep_of,
+                                   file=sys.stderr) as bar:
+                for detail in bar:
+                    folder.write(names[detail["rep_id"]], statement_pdf(detail, today, page_size))
+            folder.write(summary_file_name(period), summary_pdf(details, inputs, today, page_size))
+            return folder.commit()
+    except StatementInconsistent as broken:
+        raise click.ClickException(f"{broken}; nothing was written") from None
+    except OSError as error:
+        raise click.ClickException(f"could not write to {out}: {error.strerror or error}; nothing was written") from None
+
+
+def _rep_of(detail: dict[str, Any] | None) -> str | None:
+    return None if detail is None else detail["rep_id"]
+
+
+def _refuse(problems: list[Problem]) -> None:
+    """Print every problem on stderr and exit with status 2 (nothing was written)."""
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    count = len(problems)
+    click.echo(f"Nothing was written: {count} problem{'s' if count != 1 else ''} in the inputs.", err=True)
+    raise SystemExit(INPUT_ERROR_EXIT)
+
+
 COMMANDS: list[click.Command] = []
+"""Nothing of its own at the top level: `statements` joins the `payout` group above."""

@@ -45,14 +45,16 @@ class GradesForm(FlaskForm):
     submit = SubmitField("Save grades")
 
 
-def submitted_grades(formdata, kr_ids: list[int]) -> tuple[dict[int, Decimal | None], dict[int, str]]:
-    """Grades typed on the sheet: {kr id: grade, or None for 'back to the default'} and
-    {kr id: why it was refused}. A grade is a number from 0.0 to 1.0."""
+def submitted_grades(formdata) -> tuple[dict[int, Decimal | None], dict[int, str]]:
+    """Grades typed on the sheet, from its `grade-<key result id>` inputs: {kr id: grade, or None
+    for 'back to the default'} and {kr id: why it was refused}. A grade is a number from 0.0 to 1.0.
+    Which key results the reader may grade is the service's question, not the form's."""
     grades, errors = {}, {}
-    for kr_id in kr_ids:
-        raw = formdata.get(f"grade-{kr_id}")
-        if raw is None:
+    for name, raw in formdata.items():
+        prefix, _, raw_id = name.partition("-")
+        if prefix != "grade" or not raw_id.isdigit():
             continue
+        kr_id = int(raw_id)
         raw = raw.strip().replace(",", ".")
         if raw == "":
             grades[kr_id] = None

@@ -8,7 +8,7 @@ from datetime import date
 from okr_app.cycles.services import SnapshotComparison, snapshot_comparison, snapshot_due
 from okr_app.domain.progress import default_grade, mean
 from okr_app.models import Cycle
-from okr_app.okrs.display import KIND_LABELS
+from okr_app.okrs.display import KIND_LABELS, format_grade, format_pct
 from okr_app.okrs.pages import ObjectiveLink, all_cycles, objective_link
 from okr_app.okrs.progress import ProgressBook
 from okr_app.policy import Actor, can_edit_objective, can_manage_cycles, can_view_objective
@@ -39,7 +39,7 @@ class ComparisonRow:
     snapshot_confidence: str | None
     final_progress: float
     final_confidence: str
-    grade: float | None
+    grade_label: str
 
 
 @dataclass
@@ -53,6 +53,7 @@ class CyclePage:
     closed: bool
     top_objectives: list[ObjectiveLink]
     comparison: list[ComparisonRow]
+    comparison_summary: str
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class GradeRow:
     owner_label: str
     progress: float
     default_grade: float
+    default_label: str
     grade: float         # what closing will record: the hand-set grade, else the default
     set_by_hand: bool
     editable: bool
@@ -115,8 +117,18 @@ def _comparison_rows(actor: Actor, cycle: Cycle) -> list[ComparisonRow]:
                              objective_title=c.objective.title, owner_label=c.objective.owner_label,
                              snapshot_progress=c.snapshot_progress,
                              snapshot_confidence=c.snapshot_confidence, final_progress=c.final_progress,
-                             final_confidence=c.final_confidence, grade=c.grade)
+                             final_confidence=c.final_confidence, grade_label=format_grade(c.grade))
     return [row(c) for c in snapshot_comparison(actor, cycle)]
+
+
+def comparison_summary(rows: list[ComparisonRow], closed: bool) -> str:
+    """'Mean key-result progress: 46% at mid-cycle → 67% final (173 key results).'"""
+    frozen = [r.snapshot_progress for r in rows if r.snapshot_progress is not None]
+    if not rows:
+        return ""
+    return (f"Mean key-result progress: {format_pct(mean(frozen))} at mid-cycle → "
+            f"{format_pct(mean(r.final_progress for r in rows))} {'final' if closed else 'now'} "
+            f"({len(rows)} key results).")
 
 
 def cycle_page(actor: Actor, cycle: Cycle, on: date) -> CyclePage:
@@ -133,13 +145,14 @@ def cycle_page(actor: Actor, cycle: Cycle, on: date) -> CyclePage:
         note = "No mid-cycle snapshot was taken."
     else:
         note = f"The mid-cycle snapshot is due once week 6 ends ({cycle.midpoint.isoformat()})."
+    comparison = _comparison_rows(actor, cycle) if cycle.snapshot_taken_at is not None else []
     top = [o for o in book.objectives.values() if o.owner_type in ("company", "team") and can_view_objective(actor, o)]
     top.sort(key=lambda o: (o.owner_type != "company", o.owner_label, o.id))
     return CyclePage(
         row=cycle_row(cycle, book, on), can_manage=manage, can_activate=manage and cycle.state == "planning",
         can_snapshot=manage and snapshot_due(cycle, on), snapshot_note=note, can_close=manage and not closed,
         closed=closed, top_objectives=[objective_link(book, o) for o in top],
-        comparison=_comparison_rows(actor, cycle) if cycle.snapshot_taken_at is not None else [])
+        comparison=comparison, comparison_summary=comparison_summary(comparison, closed))
 
 
 def grade_rows(actor: Actor, cycle: Cycle) -> list[GradeRow]:
@@ -161,15 +174,10 @@ def grade_rows(actor: Actor, cycle: Cycle) -> list[GradeRow]:
             rows.append(GradeRow(
                 kr_id=kr.id, kr_title=kr.title, kind_label=KIND_LABELS[kr.kind], objective_id=objective.id,
                 objective_title=objective.title, owner_label=objective.owner_label, progress=progress,
-                default_grade=default, grade=kr.grade if kr.grade is not None else default,
+                default_grade=default, default_label=format_grade(default),
+                grade=kr.grade if kr.grade is not None else default,
                 set_by_hand=kr.grade is not None and open_, editable=editable, vanity_risk=kr.vanity_risk))
     return rows
-
-
-def grade_text(grade: float) -> str:
-    """0.7 → '0.7', 1 → '1.0', 0.75 → '0.75': one decimal unless a hand-set grade has two."""
-    text = f"{grade:.2f}"
-    return text[:-1] if text.endswith("0") else text
 
 
 def close_preview(rows: list[GradeRow]) -> ClosePreview:

@@ -7,11 +7,12 @@ from flask import flash, redirect, render_template, request, url_for
 from okr_app.auth import current_actor, login_required_actor
 from okr_app.cycles import bp
 from okr_app.cycles.forms import ConfirmForm, CycleForm, GradesForm, submitted_grades
-from okr_app.cycles.pages import close_preview, cycle_page, cycle_rows, grade_rows, grade_text
+from okr_app.cycles.pages import close_preview, cycle_page, cycle_rows, grade_rows
 from okr_app.cycles.services import activate_cycle, apply_grades, close_cycle, create_cycle, take_mid_cycle_snapshot
 from okr_app.errors import NotAllowed
 from okr_app.extensions import db
 from okr_app.models import Cycle
+from okr_app.okrs.display import format_grade
 from okr_app.okrs.web import commit_or_flash, form_status
 from okr_app.policy import can_manage_cycles
 from okr_app.timeutil import today
@@ -92,7 +93,7 @@ def grades(cycle_id: int):
     errors: dict[int, str] = {}
     status = 200
     if form.validate_on_submit():
-        values, errors = submitted_grades(request.form, [r.kr_id for r in rows if r.editable])
+        values, errors = submitted_grades(request.form)
         if not errors:
             changed, error = commit_or_flash(lambda: apply_grades(actor, cycle, values))
             if error is None:
@@ -103,7 +104,7 @@ def grades(cycle_id: int):
             flash("Some grades were not numbers from 0.0 to 1.0; nothing was saved.", "error")
             status = 422
         rows = grade_rows(actor, cycle)
-    inputs = {r.kr_id: request.form.get(f"grade-{r.kr_id}", grade_text(r.grade)) for r in rows}
+    inputs = {r.kr_id: request.form.get(f"grade-{r.kr_id}", format_grade(r.grade)) for r in rows}
     return render_template("cycles/grades.html", cycle=cycle, rows=rows, form=form, errors=errors,
                            inputs=inputs), status
 

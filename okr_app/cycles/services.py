@@ -12,10 +12,10 @@ from flask import current_app
 
 from okr_app.audit.services import record
 from okr_app.domain.progress import default_grade
-from okr_app.errors import CycleClosed, InvalidInput, NotAllowed
+from okr_app.errors import CycleClosed, InvalidInput, NotAllowed, NotFound
 from okr_app.extensions import db
 from okr_app.models import Cycle, KeyResult, Objective, Snapshot
-from okr_app.policy import Actor, can_manage_cycles
+from okr_app.policy import Actor, can_edit_objective, can_manage_cycles, can_view_objective
 from okr_app.timeutil import utcnow
 
 
@@ -162,8 +162,6 @@ def take_mid_cycle_snapshot(actor: Actor, cycle: Cycle, on: date) -> int:
 
 def reset_grade(actor: Actor, key_result: KeyResult) -> None:
     """Drop a hand-set grade: at close the key result is graded its progress rounded to 0.1 again."""
-    from okr_app.policy import can_edit_objective
-
     ensure_open(key_result.objective.cycle)
     if not can_edit_objective(actor, key_result.objective):
         raise NotAllowed("You cannot grade this key result.")
@@ -189,7 +187,6 @@ def snapshot_comparison(actor: Actor, cycle: Cycle) -> list[SnapshotComparison]:
     """Every key result the reader may see, with its frozen mid-cycle progress and confidence beside
     its progress and confidence now, and its grade (3 queries whatever the cycle's size)."""
     from okr_app.okrs.progress import ProgressBook
-    from okr_app.policy import can_view_objective
 
     book = ProgressBook.for_cycle(cycle.id)
     frozen = {s.key_result_id: s for s in db.session.scalars(sa.select(Snapshot).where(Snapshot.cycle_id == cycle.id))}
@@ -217,8 +214,8 @@ def apply_grades(actor: Actor, cycle: Cycle, grades: dict[int, float | None]) ->
     changed = 0
     for kr_id, grade in grades.items():
         kr = book.key_results.get(kr_id)
-        if kr is None:
-            raise InvalidInput(f"Key result {kr_id} is not part of {cycle.name}.")
+        if kr is None or not can_view_objective(actor, book.objectives[kr.objective_id]):
+            raise NotFound(f"No key result {kr_id} in {cycle.name}.")
         if grade is None:
             if kr.grade is not None:
                 reset_grade(actor, kr)

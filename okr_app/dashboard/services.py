@@ -92,6 +92,7 @@ class Home:
     week: str
     cycle_name: str | None
     objectives: list[ObjectiveNode]
+    company: list[ObjectiveNode]
     checked_in: bool
     team: TeamPulse | None
     manages: bool
@@ -100,16 +101,18 @@ class Home:
 
 
 def home(actor: Actor, on: date | None = None) -> Home:
-    """My objectives with each key result's pace, whether I checked in this week, my team's check-ins,
-    and (for anyone with reports) the people below me who are behind."""
+    """My objectives with each key result's pace, the company's objectives my work rolls up to, whether
+    I checked in this week, my team's check-ins, and (for anyone with reports) the people below me
+    who are behind."""
     on = on or today()
     cycle = current_cycle()
     builder = TreeBuilder.for_cycle(actor, cycle, on) if cycle is not None else None
     mine = [builder.node(o, nest=False) for o in builder.visible_objectives_of([actor.id])] if builder else []
+    company = [builder.node(o, nest=False) for o in builder.roots() if o.owner_type == "company"] if builder else []
     manages = bool(actor.below)
     behind = _behind_below(actor, builder, cycle) if manages else []
     return Home(name=actor.person.name, week=iso_week_of(on), cycle_name=cycle.name if cycle else None,
-                objectives=mine, checked_in=has_checked_in(actor.id, on),
+                objectives=mine, company=company, checked_in=has_checked_in(actor.id, on),
                 team=_team_pulse(actor.person.team_id, on), manages=manages,
                 behind=behind[:BEHIND_SHOWN], behind_total=len(behind))
 

@@ -2,8 +2,8 @@
 
 The cycle is 12 weeks long and started 8 weeks before this Monday, so today is in week 9 and the
 mid-cycle snapshot (end of week 6) has been taken. Week 1 is for setting OKRs; every week from 2
-to this one has check-ins and a weekly report, except for the people who stalled (nothing for 2+
-weeks) or have not checked in yet this week. Inserts bypass the services for speed (2,000 people in
+to this one has check-ins and a weekly report, except for the people who stalled (nothing since
+week 4 to 6, so 2+ weeks of silence) or have not checked in yet this week. Inserts bypass the services for speed (2,000 people in
 seconds), so the data is built to satisfy their rules: one objective per person, at most
 `MAX_KEY_RESULTS` per objective, dates inside the cycle and in the past, and every key result's
 current value equal to its latest check-in. Flushes, never commits: the caller commits.
@@ -41,6 +41,7 @@ MISS_THIS_WEEK = 0.1  # share of people who have not checked in yet this week
 REPLY_CHANCE = 0.3  # of a report with Problems getting an answer from the manager
 PRIVATE_COUNT = 2
 LOGIN_ROLES = ("leader", "manager", "employee", "finance", "admin")
+INSERT_CHUNK = 1000
 
 
 @dataclass
@@ -123,14 +124,14 @@ class _Loader:
         kinds = {LEADERSHIP: "function", **{f.team_name: f.kind for f in (*catalogue.FUNCTIONS, catalogue.POD)}}
         self.team_ids = dict(db.session.execute(sa.select(Team.name, Team.id).where(Team.name.in_(kinds))).all())
         missing = [{"name": name, "kind": kind} for name, kind in kinds.items() if name not in self.team_ids]
-        self.team_ids.update(zip((row["name"] for row in missing), _insert(Team, missing)))
+        self.team_ids.update(zip((row["name"] for row in missing), _insert_then_ids(Team, missing, ("name",))))
 
     def _people(self) -> None:
         rows = [{"name": s.name, "email": s.email, "role": s.role, "team_id": self.team_ids[s.team],
                  "password_hash": self.password_hash,
                  "created_at": self.now - timedelta(days=self.rng.randint(60, 900), hours=self.rng.randint(0, 23))}
                 for s in self.seats]
-        self.person_ids = _insert(Person, rows)
+        self.person_ids = _insert_then_ids(Person, rows, ("email",))
         db.session.execute(sa.update(Person), [{"id": self.person_ids[s.index], "manager_id": self.person_ids[s.manager]}
                                                for s in self.seats if s.manager is not None])
         db.session.execute(sa.update(Team), [{"id": self.team_ids[s.leads], "lead_id": self.person_ids[s.index]}
@@ -140,11 +141,11 @@ class _Loader:
 
     def _objectives(self, rows: list[dict]) -> list[int]:
         self.counts["objectives"] += len(rows)
-        return _insert(Objective, rows)
+        return _insert_then_ids(Objective, rows, ("owner_type", "owner_person_id", "team_id"))
 
     def _key_results(self, rows: list[dict]) -> list[int]:
         self.counts["key_results"] += len(rows)
-        return _insert(KeyResult, rows)
+        return _insert_then_ids(KeyResult, rows, ("objective_id", "position"))
 
     def _objective_row(self, title: str, owner_type: str, created_by: int, *, owner: int | None = None,
                        team: str | None = None, aligned: int | None = None, private: bool = False,
@@ -262,8 +263,9 @@ class _Loader:
             return datetime.combine(monday, time.min) + (self.week_so_far - timedelta(hours=1)) * self.rng.random()
         return _at(monday + timedelta(days=self.rng.choice((3, 4))), self.rng.randint(8, 17), self.rng.randint(0, 59))
 
-    def _weeks_of(self, index: int, stop_when_stalled: bool = True) -> list[int]:
-        last = self.stalled_after.get(index, self.current_week) if stop_when_stalled else self.current_week
+    def _weeks_of(self, index: int) -> list[int]:
+        """The weeks this person filled in the check-in page (key results and weekly report together)."""
+        last = self.stalled_after.get(index, self.current_week)
         return [w for w in self.weeks if w <= last and not (w == self.current_week and index in self.missed_this_week)]
 
     def _check_ins(self, plans: dict[int, list[_Kr]]) -> None:
@@ -288,20 +290,20 @@ class _Loader:
                                  "author_id": self.person_ids[index], "created_at": at})
                     kr.history.append((w, values[w], confidence, at))
                     previous, previous_confidence = values[w], confidence
-        _insert(CheckIn, rows, returning=False)
+        _insert(CheckIn, rows)
         self.counts["check_ins"] = len(rows)
 
     def _weekly_reports(self, plans: dict[int, list[_Kr]]) -> None:
-        """Progress / Plans / Problems in each week people checked in; stalled people keep writing
-        (about being blocked) until last week. Managers answer some of the Problems."""
+        """Progress / Plans / Problems in each week people checked in (a stalled person's last report
+        says what blocks them). Managers answer some of the Problems."""
         team_of: dict[str, list[Seat]] = {}
         for seat in self.seats:
             team_of.setdefault(seat.team, []).append(seat)
         rows, authors = [], []
         for seat in self.seats:
             primary = plans.get(seat.index, [None])[0]
-            for w in self._weeks_of(seat.index, stop_when_stalled=False):
-                stalled = w > self.stalled_after.get(seat.index, self.current_week)
+            for w in self._weeks_of(seat.index):
+                stalled = w == self.stalled_after.get(seat.index)
                 mood = "rough" if stalled else mood_of(self.profile[seat.index], w, self.rng)
                 facts = Facts(_first(seat), self._colleague(seat, team_of), *_kr_facts(primary, w))
                 progress, plans_text, problems = weekly_text(seat.voice, mood, self.rng, facts, stalled)
@@ -311,7 +313,7 @@ class _Loader:
                              "plans": plans_text, "problems": problems, "satisfaction": satisfaction_of(mood, self.rng),
                              "created_at": at, "updated_at": at})
                 authors.append(seat)
-        report_ids = _insert(WeeklyReport, rows)
+        report_ids = _insert_then_ids(WeeklyReport, rows, ("person_id", "iso_week"))
         replies = []
         for seat, report_id, row in zip(authors, report_ids, rows):
             if not row["problems"] or seat.manager is None or self.rng.random() > REPLY_CHANCE:
@@ -323,12 +325,16 @@ class _Loader:
                 body = reply_text(self.rng, Facts(_first(seat), self._colleague(manager, team_of), "", ""))
                 replies.append({"report_id": report_id, "author_id": self.person_ids[manager.index], "body": body,
                                 "created_at": at})
-        _insert(ReportReply, replies, returning=False)
+        _insert(ReportReply, replies)
         self.counts["reports"], self.counts["replies"] = len(rows), len(replies)
 
     def _colleague(self, seat: Seat, team_of: dict[str, list[Seat]]) -> str:
-        others = [s for s in team_of[seat.team] if s.index != seat.index]
-        return _first(self.rng.choice(others) if others else self.seats[seat.manager or 0])
+        """The first name of someone else in the same team (the manager in a team of one)."""
+        team = team_of[seat.team]
+        if len(team) < 2:
+            return _first(self.seats[seat.manager or 0])
+        other = self.rng.choice(team)
+        return _first(other if other.index != seat.index else team[(team.index(other) + 1) % len(team)])
 
     # --- snapshot and current values ----------------------------------------------------------
 
@@ -366,14 +372,24 @@ class _Loader:
         return [(role, wanted[role].name, wanted[role].email) for role in LOGIN_ROLES]
 
 
-def _insert(model, rows: list[dict], returning: bool = True) -> list[int]:
-    """One multi-row INSERT; the new ids in the order of `rows`."""
+def _insert(model, rows: list[dict]) -> None:
+    """Multi-row Core INSERTs (executemany, column defaults applied), a chunk at a time."""
+    for offset in range(0, len(rows), INSERT_CHUNK):
+        db.session.execute(model.__table__.insert(), rows[offset:offset + INSERT_CHUNK])
+
+
+def _insert_then_ids(model, rows: list[dict], keys: tuple[str, ...]) -> list[int]:
+    """Insert, then read the new ids back by a key unique among the new rows, in row order.
+
+    Cheaper than INSERT ... RETURNING with ordered ids, which SQLite runs one row at a time."""
     if not rows:
         return []
-    if not returning:
-        db.session.execute(sa.insert(model), rows)
-        return []
-    return list(db.session.scalars(sa.insert(model).returning(model.id, sort_by_parameter_order=True), rows))
+    before = db.session.scalar(sa.select(sa.func.max(model.id))) or 0
+    _insert(model, rows)
+    columns = [getattr(model, key) for key in keys]
+    found = {tuple(found_row[:-1]): found_row[-1]
+             for found_row in db.session.execute(sa.select(*columns, model.id).where(model.id > before))}
+    return [found[tuple(row.get(key) for key in keys)] for row in rows]
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:

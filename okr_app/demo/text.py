@@ -229,12 +229,28 @@ class Facts:
     kr_value: str  # the key result's value this week, formatted ("$640k", "15.2%")
 
 
+class _Blanks(dict):
+    """Fills a template's blanks on demand, so only the blanks a phrase uses draw from the rng."""
+
+    def __init__(self, rng: random.Random, facts: Facts) -> None:
+        super().__init__(colleague=facts.colleague, first=facts.first_name)
+        self.rng = rng
+
+    def __missing__(self, key: str) -> str:
+        rng = self.rng
+        if key in ("account", "account2"):
+            first, second = rng.sample(ACCOUNTS, 2)
+            self.update(account=first, account2=second)
+            return self[key]
+        value = {"day": lambda: rng.choice(WEEKDAYS), "n": lambda: rng.randint(2, 9),
+                 "m0": lambda: rng.randint(12, 60), "pct": lambda: rng.randint(5, 30),
+                 "pct0": lambda: rng.randint(78, 96), "amount": lambda: f"${rng.randint(4, 30) * 5}k"}[key]()
+        self[key] = value
+        return value
+
+
 def _fill(template: str, rng: random.Random, facts: Facts) -> str:
-    account, account2 = rng.sample(ACCOUNTS, 2)
-    return template.format(
-        account=account, account2=account2, colleague=facts.colleague, day=rng.choice(WEEKDAYS),
-        n=rng.randint(2, 9), m0=rng.randint(12, 60), pct=rng.randint(5, 30), pct0=rng.randint(78, 96),
-        amount=f"${rng.randint(4, 30) * 5}k", first=facts.first_name)
+    return template.format_map(_Blanks(rng, facts))
 
 
 def weekly_text(voice: str, mood: str, rng: random.Random, facts: Facts, stalled: bool = False) -> tuple[str, str, str]:

@@ -76,11 +76,13 @@ def parse_owner(value: str | None) -> Owner:
 
 
 def alignment_options(actor: Actor, cycle: Cycle, owner_person_id: int | None = None,
-                      objective: Objective | None = None) -> list[Option]:
+                      objective: Objective | None = None, wanted_kr_id: int | None = None) -> list[Option]:
     """Key results an objective may hang off, grouped by their objective: those of company and team
     objectives, and of the personal objectives of the owner's managers (up the org chart) and of
     the person filling in the form. The objective's own key results are never offered; its current
-    alignment always is. The service still checks the choice (same cycle, no loop)."""
+    alignment (or the one a link asked for) always is. The service still checks the choice (same
+    cycle, no loop)."""
+    keep = objective.aligned_kr_id if objective is not None and objective.aligned_kr_id else wanted_kr_id
     people = set(manager_chain_ids(owner_person_id or actor.id)) | {actor.id}
     if owner_person_id is not None:
         people.discard(owner_person_id)
@@ -88,7 +90,7 @@ def alignment_options(actor: Actor, cycle: Cycle, owner_person_id: int | None = 
         sa.select(KeyResult, Objective).join(Objective, KeyResult.objective_id == Objective.id)
         .where(Objective.cycle_id == cycle.id,
                sa.or_(Objective.owner_type.in_(("company", "team")), Objective.owner_person_id.in_(people),
-                      KeyResult.id == (objective.aligned_kr_id if objective else None)))
+                      KeyResult.id == keep))
         .options(selectinload(Objective.owner_person), selectinload(Objective.team))
         .order_by(sa.case({"company": 0, "team": 1}, value=Objective.owner_type, else_=2), Objective.id,
                   KeyResult.position, KeyResult.id)).all()

@@ -46,5 +46,23 @@ def format_value(value: float | None, unit: str = "") -> str:
     return f"{number} {unit}"
 
 
+def approximately(value: float | None) -> float | None:
+    """A computed figure (not one a person typed) to the precision a reader can use:
+    whole numbers from 100 up, one decimal from 10, two below."""
+    if value is None:
+        return None
+    if abs(value) >= 100:
+        return float(round(value))
+    return round(value, 1 if abs(value) >= 10 else 2)
+
+
+def format_grade(grade: float | None) -> str:
+    """0.7 → '0.7', 1 → '1.0', 0.75 → '0.75' (one decimal unless a hand-set grade has two); '—' for none."""
+    if grade is None:
+        return "—"
+    text = f"{grade:.2f}"
+    return text[:-1] if text.endswith("0") else text
+
+
 def format_pct(fraction: float) -> str:
     return f"{round(fraction * 100)}%"

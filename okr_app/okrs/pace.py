@@ -10,7 +10,7 @@ from datetime import date
 
 from okr_app.domain.progress import expected_progress, pace_of
 from okr_app.models import Cycle, KeyResult
-from okr_app.okrs.display import format_pct, format_value
+from okr_app.okrs.display import approximately, format_pct, format_value
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ def expected_value(kr: KeyResult, expected: float) -> float | None:
 def expected_label(kr: KeyResult, expected: float, due: date) -> str:
     """What the straight line asks for today, e.g. '46 users (38% of the way)'."""
     if kr.kind in ("increase", "decrease"):
-        return f"{format_value(expected_value(kr, expected), kr.unit)} ({format_pct(expected)} of the way)"
+        value = format_value(approximately(expected_value(kr, expected)), kr.unit)
+        return f"{value} ({format_pct(expected)} of the way)"
     if kr.kind == "stay_above":
         return f"at or above {format_value(kr.target_value, kr.unit)}"
     if kr.kind == "stay_below":

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from okr_app.domain.progress import current_of
 from okr_app.extensions import db
 from okr_app.models import CheckIn, Cycle, KeyResult, Objective, Snapshot
-from okr_app.okrs.display import CONFIDENCE_LABELS, KIND_LABELS, format_pct, format_value
+from okr_app.okrs.display import CONFIDENCE_LABELS, KIND_LABELS, format_grade, format_pct, format_value
 from okr_app.okrs.pace import pace_reading
 from okr_app.okrs.progress import ProgressBook, measure_of
 from okr_app.policy import Actor, can_edit_objective, can_own_objective, can_view_objective
@@ -41,6 +41,7 @@ class KrRow:
     weight: float
     vanity_risk: bool
     grade: float | None
+    grade_label: str
 
 
 @dataclass(frozen=True)
@@ -89,12 +90,20 @@ class MyOkrsPage:
     cycle_open: bool = False
 
 
+@dataclass(frozen=True)
+class AlignedGroup:
+    """A key result and the visible objectives aligned to it."""
+
+    key_result: KrRow
+    objectives: list[ObjectiveLink]
+
+
 @dataclass
 class ObjectivePage:
     card: ObjectiveCard
     cycle: Cycle
-    cascade: list[CascadeStep]             # from the top of the cascade down to this objective's parent
-    children: dict[int, list[ObjectiveLink]]  # key result id → the visible objectives aligned to it
+    cascade: list[CascadeStep]      # from the top of the cascade down to this objective's parent
+    aligned_below: list[AlignedGroup]  # only key results that have aligned objectives
     cycle_open: bool
 
 
@@ -119,7 +128,8 @@ class KeyResultPage:
     can_edit: bool
     can_check_in: bool
     check_in_hint: str
-    snapshot_label: str | None
+    snapshot_progress: float | None  # the mid-cycle snapshot of a 12-week cycle, once taken
+    snapshot_note: str
     cycle_open: bool
 
 
@@ -158,7 +168,7 @@ def kr_row(book: ProgressBook, kr: KeyResult, cycle: Cycle, on: date) -> KrRow:
         progress=progress, explanation=book.explain(kr.id), confidence=kr.confidence,
         confidence_label=CONFIDENCE_LABELS.get(kr.confidence, kr.confidence), pace=pace.pace,
         expected_label=pace.expected_label, due=pace.due, weight=kr.weight, vanity_risk=kr.vanity_risk,
-        grade=kr.grade)
+        grade=kr.grade, grade_label=format_grade(kr.grade))
 
 
 def objective_link(book: ProgressBook, objective: Objective) -> ObjectiveLink:
@@ -220,10 +230,13 @@ def objective_page(actor: Actor, objective: Objective, on: date) -> ObjectivePag
         cascade.append(step)
         seen.add(step.objective.id)
         current = book.objectives[step.objective.id]
-    children = {kr.id: [objective_link(book, child) for child in book.aligned_to.get(kr.id, [])
-                        if can_view_objective(actor, child)]
-                for kr in book.krs_of.get(objective.id, [])}
-    return ObjectivePage(card=card, cycle=objective.cycle, cascade=list(reversed(cascade)), children=children,
+    groups = []
+    for row in card.key_results:
+        children = [objective_link(book, child) for child in book.aligned_to.get(row.id, [])
+                    if can_view_objective(actor, child)]
+        if children:
+            groups.append(AlignedGroup(key_result=row, objectives=children))
+    return ObjectivePage(card=card, cycle=objective.cycle, cascade=list(reversed(cascade)), aligned_below=groups,
                          cycle_open=objective.cycle.state != "closed")
 
 
@@ -248,11 +261,10 @@ def key_result_page(actor: Actor, kr: KeyResult, on: date) -> KeyResultPage:
                           confidence_label=CONFIDENCE_LABELS.get(c.confidence, c.confidence), note=c.note)
                for c in check_ins]
     snapshot = db.session.scalar(sa.select(Snapshot).where(Snapshot.key_result_id == kr.id))
-    snapshot_label = None
+    snapshot_note = ""
     if snapshot is not None:
-        snapshot_label = (f"{format_pct(snapshot.progress)}, "
-                          f"{CONFIDENCE_LABELS.get(snapshot.confidence, snapshot.confidence).lower()} "
-                          f"(frozen {snapshot.taken_at:%Y-%m-%d})")
+        snapshot_note = (f"{CONFIDENCE_LABELS.get(snapshot.confidence, snapshot.confidence)}, "
+                         f"frozen {snapshot.taken_at:%Y-%m-%d}")
     cycle_open = cycle.state != "closed"
     can_edit = cycle_open and can_edit_objective(actor, objective)
     return KeyResultPage(
@@ -260,4 +272,5 @@ def key_result_page(actor: Actor, kr: KeyResult, on: date) -> KeyResultPage:
         history=history,
         aligned=[objective_link(book, o) for o in book.aligned_to.get(kr.id, []) if can_view_objective(actor, o)],
         can_edit=can_edit, can_check_in=can_edit and kr.kind != "rollup", check_in_hint=_check_in_hint(kr),
-        snapshot_label=snapshot_label, cycle_open=cycle_open)
+        snapshot_progress=snapshot.progress if snapshot is not None else None, snapshot_note=snapshot_note,
+        cycle_open=cycle_open)

@@ -61,11 +61,12 @@ def new_objective():
     ensure_open(cycle)
     form = ObjectiveForm()
     form.owner.choices = select_choices(owner_options(actor))
-    form.aligned_kr.choices = select_choices(alignment_options(actor, cycle))
+    wanted_kr_id = request.args.get("aligned_to", type=int)
+    form.aligned_kr.choices = select_choices(alignment_options(actor, cycle, wanted_kr_id=wanted_kr_id))
     if not form.is_submitted():
-        wanted = request.args.get("owner", "me")
-        form.owner.data = owner_value("person", actor.id) if wanted == "me" else wanted
-        form.aligned_kr.data = request.args.get("aligned_to", type=int)
+        wanted_owner = request.args.get("owner", "me")
+        form.owner.data = owner_value("person", actor.id) if wanted_owner == "me" else wanted_owner
+        form.aligned_kr.data = wanted_kr_id
     if form.validate_on_submit():
         def create():
             owner = parse_owner(form.owner.data)

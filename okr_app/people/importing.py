@@ -179,7 +179,8 @@ def _check_header(header: list[str], file: str) -> list[Problem]:
     repeated = sorted({name for name in names if names.count(name) > 1 and name})
     if repeated:
         problems.append(Problem(file, 1, "header", f"column{'s' if len(repeated) > 1 else ''} "
-                                                   f"{', '.join(repeated)} appear more than once"))
+                                                   f"{', '.join(repeated)} "
+                                                   f"appear{'' if len(repeated) > 1 else 's'} more than once"))
     return problems
 
 

@@ -19,10 +19,9 @@ from okr_app.audit.services import record
 from okr_app.auth.passwords import MIN_LENGTH, hash_password
 from okr_app.errors import InvalidInput, NotAllowed, NotFound
 from okr_app.extensions import db
-from okr_app.models import ROLES, TEAM_KINDS, ApiToken, Person, Team
+from okr_app.models import ROLES, TEAM_KINDS, Person, Team
 from okr_app.org import manager_chain_ids, would_create_cycle
 from okr_app.policy import Actor, can_manage_people
-from okr_app.timeutil import utcnow
 
 MAX_EMAIL = 254
 MAX_NAME = 120
@@ -232,14 +231,11 @@ def deactivate(actor: Actor | None, person: Person) -> list[Person]:
         return active_reports(person)
     if person.role == "admin" and _other_active_admins(person) == 0:
         raise PersonRejected("active", f"{person.name} is the last active admin; make someone else admin first.")
+    from okr_app.api.tokens import revoke_tokens
+
     person.active = False
     person.session_version += 1
-    now = utcnow()
-    revoked = 0
-    for token in db.session.scalars(sa.select(ApiToken).where(ApiToken.person_id == person.id,
-                                                              ApiToken.revoked_at.is_(None))):
-        token.revoked_at = now
-        revoked += 1
+    revoked = revoke_tokens(person, actor=_person_of(actor))
     record(_person_of(actor), "person.deactivate", "person", person.id, before="active",
            after={"active": False, "tokens_revoked": revoked})
     db.session.flush()

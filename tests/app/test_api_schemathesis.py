@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, ignored
 from okr_app.api.tokens import create_token
 from okr_app.extensions import db
 
+MAX_EXAMPLES = 25
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance, negative_data_rejection, ignored_auth]
 
@@ -67,10 +68,14 @@ def test_every_operation_answers_within_its_documented_contract(app, leader_toke
     operation = schema[path][method]
     headers = {"Authorization": f"Bearer {leader_token}"}
 
-    @settings(max_examples=25, derandomize=True, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
-    @given(case=operation.as_strategy(generation_mode=mode))
-    def answers_within_contract(case):
-        case.call_and_validate(headers=headers, checks=CHECKS)
+    strategies = [(operation.as_strategy(generation_mode=mode), MAX_EXAMPLES)]
+    if mode is GenerationMode.POSITIVE:  # the document's own examples, run once each
+        strategies += [(example, 1) for example in schema.get_strategies_from_examples(operation)]
+    for strategy, examples in strategies:
+        @settings(max_examples=examples, derandomize=True, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+        @given(case=strategy)
+        def answers_within_contract(case):
+            case.call_and_validate(headers=headers, checks=CHECKS)
 
-    answers_within_contract()
+        answers_within_contract()

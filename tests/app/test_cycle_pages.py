@@ -16,7 +16,11 @@ from okr_app.timeutil import monday_of, today
 @pytest.fixture(autouse=True)
 def fresh_request_globals(app):
     """Each request starts with an empty `g`, as in production (see test_okr_pages.py)."""
-    app.before_request(lambda: [g.pop(name, None) for name in ("actor", "_login_user")] and None)
+    def forget_previous_request():
+        for name in ("actor", "_login_user"):
+            g.pop(name, None)
+
+    app.before_request(forget_previous_request)
 
 
 def sign_in(auth, person):

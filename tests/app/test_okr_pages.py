@@ -16,7 +16,11 @@ from okr_app.models import CheckIn, KeyResult, Objective
 def fresh_request_globals(app):
     """Each request starts with an empty `g`, as in production: the `build` fixture keeps one app
     context open, which the test client would otherwise share between requests (and signed-in people)."""
-    app.before_request(lambda: [g.pop(name, None) for name in ("actor", "_login_user")] and None)
+    def forget_previous_request():
+        for name in ("actor", "_login_user"):
+            g.pop(name, None)
+
+    app.before_request(forget_previous_request)
 
 
 def sign_in(auth, person):
@@ -268,14 +272,15 @@ def test_the_key_result_page_shows_history_the_filled_in_formula_and_the_expecte
     objective = build.objective(cycle, owner=ana)
     kr = build.key_result(objective, title="Qualified pipeline", start=100, target=200, unit="deals")
     sign_in(auth, ana)
-    client.post(f"/okrs/key-results/{kr.id}/check-ins", data={"value": "120", "confidence": "on_track", "note": "Webinar"})
-    client.post(f"/okrs/key-results/{kr.id}/check-ins", data={"value": "130", "confidence": "at_risk", "note": "Slow week"})
+    url = f"/okrs/key-results/{kr.id}/check-ins"
+    client.post(url, data={"value": "120", "confidence": "on_track", "note": "Webinar"})
+    client.post(url, data={"value": "130", "confidence": "at_risk", "note": "Slow week"})
     page = client.get(f"/okrs/key-results/{kr.id}").get_data(as_text=True)
     assert "increase: (130 − 100) / (200 − 100) = 0.30 → 30%" in page
     assert page.index("Slow week") < page.index("Webinar")  # newest first
     assert page.count("Ana Ruiz") >= 2 and "120 deals" in page and "130 deals" in page
-    # 21 of 83 days in: expected 100 + 21/83 × 100 = 125.3 deals, 25% of the way; 0.30 ≥ 0.25 → ahead
-    assert "125.3 deals (25% of the way)" in page
+    # 21 of 83 days in: expected 100 + 21/83 × 100 = 125.3 → 125 deals, 25% of the way; 0.30 ≥ 0.25 → ahead
+    assert "125 deals (25% of the way)" in page
     assert "pace-ahead" in page
 
 
@@ -340,3 +345,16 @@ def test_a_rollup_key_result_page_lists_its_aligned_objectives_and_offers_no_che
     assert "Child objective" in page
     assert "rollup: mean of 1 aligned objective(s) = (0.25) / 1 → 25%" in page
     assert 'name="value"' not in page
+
+
+def test_the_align_link_on_a_key_result_preselects_it_in_the_new_objective_form(client, build, auth):
+    ana = build.person()
+    peer = build.person()
+    cycle = build.cycle()
+    peer_kr = build.key_result(build.objective(cycle, owner=peer), title="Peer's pipeline")
+    sign_in(auth, ana)
+    kr_page = client.get(f"/okrs/key-results/{peer_kr.id}").get_data(as_text=True)
+    link = f"/okrs/objectives/new?cycle={cycle.id}&amp;aligned_to={peer_kr.id}"
+    assert link in kr_page
+    form = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert f'<option selected value="{peer_kr.id}">' in form

@@ -85,8 +85,12 @@ def seed_org(people: int) -> dict:
             krs.append(_kr(kr, oid, kind, position=position, current=current,
                            confidence="at_risk" if person["id"] % 7 == 0 else "on_track"))
             person_krs.append((kr, person["id"], current))
-    db.session.execute(sa.insert(Objective), objectives)
+    # Objectives first without their alignment, then key results, then the alignment: the foreign
+    # keys point both ways, and PostgreSQL checks them row by row.
+    db.session.execute(sa.insert(Objective), [{**o, "aligned_kr_id": None} for o in objectives])
     db.session.execute(sa.insert(KeyResult), krs)
+    db.session.execute(sa.update(Objective), [{"id": o["id"], "aligned_kr_id": o["aligned_kr_id"]}
+                                              for o in objectives if o["aligned_kr_id"] is not None])
     db.session.execute(sa.insert(CheckIn), [
         {"key_result_id": kr, "value": value, "confidence": "on_track", "note": "", "author_id": author,
          "created_at": now - timedelta(days=days)}

@@ -38,6 +38,7 @@ def test_the_sixth_wrong_password_for_one_account_within_a_minute_is_refused_wit
     # Each guess comes from a different address, so only the per-account counter can stop them.
     statuses = [attempt(client, "ana@example.com", WRONG, f"10.0.0.{n}").status_code for n in range(1, 7)]
     assert statuses == [401, 401, 401, 401, 401, 429]
+    assert attempt(client, "ana@example.com", WRONG).headers["Retry-After"] == "60"
 
 
 def test_a_throttled_account_is_refused_even_with_the_right_password(throttled):

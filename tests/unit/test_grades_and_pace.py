@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from okr_app.domain.progress import default_grade, expected_progress, pace_of
-from okr_app.okrs.display import format_value
+from okr_app.okrs.display import approximately, format_value
 
 START = date(2026, 6, 1)          # a Monday
 END = START + timedelta(days=83)  # 12 weeks: the last day is Sunday 2026-08-23
@@ -63,3 +63,10 @@ def test_values_read_with_their_unit_where_a_reader_expects_it():
     assert format_value(45.5, "%") == "45.5%"
     assert format_value(320, "users") == "320 users"
     assert format_value(None, "users") == "—"
+
+
+def test_computed_figures_are_shown_to_a_readable_precision():
+    assert approximately(539_759.04) == 539_759
+    assert approximately(22.716) == 22.7
+    assert approximately(0.4567) == 0.46
+    assert approximately(None) is None

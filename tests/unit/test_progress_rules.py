@@ -90,7 +90,8 @@ def test_an_objective_without_key_results_has_zero_progress():
 
 
 def test_the_increase_explanation_fills_the_formula_with_the_numbers():
-    assert explain_progress(measure("increase", 100, 200, 130)) == "increase: (130 − 100) / (200 − 100) = 0.30 → 30%"
+    expected = "increase: (130 − 100) / (200 − 100) = 0.30 → 30%"
+    assert explain_progress(measure("increase", 100, 200, 130)) == expected
     assert "clamped to [0, 1]" in explain_progress(measure("increase", 100, 200, 260))
 
 

@@ -1,0 +1,438 @@
+"""Recording a payout run from the imported data: once, whole, and never twice for a quarter.
+
+`record_run` writes the quarter's inputs from the database as CSV files, calls the same
+`comp_engine.run_payout` as `cadence payout run --deals ...`, and records a draft run,
+with every statement and line, in the caller's single transaction:
+
+- the same inputs as the quarter's current draft: nothing new, the same run comes back;
+- different inputs while the quarter is a draft: the draft is superseded by a new one;
+- an approved (or exported) quarter never changes: running it again is refused.
+
+Corrections to an approved quarter are paid later, as adjustment lines. For every
+approved quarter A before the quarter P being run, A is recomputed on today's inputs
+(A's own roster, quotas up to A, deals closed by A's last day, today's plan files)
+and, per rep and line component (a plan component, `modifier:<metric>` or `clawback`):
+
+    adjustment = recomputed amount - approved amount - adjustments already approved for it
+
+Each non-zero one is a line `adjustment:<A>:<component>` in P's run, added to the rep's
+total; a rep owed an adjustment who is not on P's roster gets a statement with only
+those lines. The run records which approved runs it was computed against
+(`basis_runs`): once another run is approved, a draft computed before must be run
+again before it can be approved, so no correction is ever paid twice.
+
+Two runs of one quarter cannot overlap: PostgreSQL takes an advisory lock on the quarter
+for the transaction (a second run is refused at once), SQLite takes its single writer
+lock; and a partial unique index allows one live run per quarter whatever happens.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from comp_engine import PayoutInputError, PayoutResult, PeriodInvalid, Period, RepStatement, parse_period, run_payout
+from comp_engine.money import cents_to_decimal, format_amount, round_half_up
+from comp_engine.outputs import ATTAINMENT_PLACES
+from okr_app.audit.services import record
+from okr_app.errors import Conflict, InvalidInput, NotAllowed
+from okr_app.extensions import db
+from okr_app.models import PayoutLine, PayoutRun, Person, RunStatement
+from okr_app.models.payouts import LOCKED_STATES
+from okr_app.payouts.run_inputs import InputsRefused, PeriodInputs, write_period_inputs
+from okr_app.policy import Actor, can_run_payouts
+from okr_app.timeutil import utcnow
+from reports.statement_model import statement_to_dict
+
+LOCK_NAMESPACE = 0x43414450
+"""First key of Cadence's PostgreSQL advisory locks ("CADP"); the second is the quarter
+as year x 10 + quarter, or 0 for the lock every approval takes."""
+APPROVALS_LOCK = 0
+_LINE_BATCH = 5000
+
+
+class RunInProgress(Conflict):
+    """Another run (or approval) of this quarter holds the lock right now."""
+
+    def __init__(self, period: str) -> None:
+        super().__init__(f"Another payout run or approval for {period} is in progress; nothing was recorded. "
+                         "Wait for it to finish, then run again (the same inputs give the same run).")
+
+
+class PeriodLocked(Conflict):
+    """The quarter's run was approved: it never changes."""
+
+    def __init__(self, run: PayoutRun, inputs_changed: bool) -> None:
+        who = run.approved_by.email if run.approved_by else "finance"
+        when = run.approved_at.strftime("%Y-%m-%d %H:%M") if run.approved_at else ""
+        tail = ("The imported data for it has changed since: the next quarter's run will pay the difference "
+                "as adjustment lines." if inputs_changed else "Its inputs are unchanged since.")
+        super().__init__(f"{run.period} was approved in run #{run.id} by {who} on {when} UTC and an approved "
+                         f"quarter never changes; nothing was recorded. {tail}")
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What `record_run` did: `status` is created, replaced or unchanged."""
+
+    run: PayoutRun
+    status: str
+    replaced: PayoutRun | None = None
+    adjustments: int = 0
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A correction to an approved quarter, for one rep and line component (amounts in cents)."""
+
+    rep_id: str
+    name: str
+    email: str
+    currency: str
+    period: str
+    run_id: int
+    component: str
+    approved_cents: int
+    adjusted_cents: int
+    recomputed_cents: int
+
+    @property
+    def amount_cents(self) -> int:
+        return self.recomputed_cents - self.approved_cents - self.adjusted_cents
+
+    @property
+    def line_component(self) -> str:
+        return f"adjustment:{self.period}:{self.component}"
+
+    def as_dict(self) -> dict[str, str | int]:
+        """JSON-safe: amounts as decimal text, as in lines.csv."""
+        return {"period": self.period, "run_id": self.run_id, "component": self.component,
+                "line_component": self.line_component, "currency": self.currency,
+                "approved": _text(self.approved_cents), "already_adjusted": _text(self.adjusted_cents),
+                "recomputed": _text(self.recomputed_cents), "amount": _text(self.amount_cents),
+                "rule": (f"{self.period} recomputed on today's inputs pays {_text(self.recomputed_cents)}; approved "
+                         f"run #{self.run_id} paid {_text(self.approved_cents)} and earlier adjustments "
+                         f"{_text(self.adjusted_cents)}: the difference is {_text(self.amount_cents)}")}
+
+
+# --- locks ----------------------------------------------------------------------------------------
+
+def lock_period(period: str) -> None:
+    """Hold the quarter for this transaction, or refuse at once with RunInProgress."""
+    bind = db.session.get_bind()
+    if bind.dialect.name == "postgresql":
+        quarter = parse_period(period)
+        taken = db.session.scalar(sa.text("SELECT pg_try_advisory_xact_lock(:space, :key)"),
+                                  {"space": LOCK_NAMESPACE, "key": quarter.year * 10 + quarter.quarter})
+        if not taken:
+            raise RunInProgress(period)
+    elif bind.dialect.name == "sqlite":
+        _take_sqlite_write_lock(period)
+
+
+def lock_approvals() -> None:
+    """Approvals one at a time (PostgreSQL waits for the lock; SQLite already holds its writer lock)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:space, :key)"),
+                           {"space": LOCK_NAMESPACE, "key": APPROVALS_LOCK})
+
+
+def _take_sqlite_write_lock(period: str) -> None:
+    """A write that changes nothing starts SQLite's write transaction: one writer at a time."""
+    try:
+        db.session.execute(sa.text("UPDATE payout_run SET state = state WHERE 0 = 1"))
+    except OperationalError as error:
+        if "locked" in str(error.orig).lower() or "busy" in str(error.orig).lower():
+            db.session.rollback()
+            raise RunInProgress(period) from None
+        raise
+
+
+def pause_for_fault_tests(stage: str) -> None:
+    """Fault-injection hook for the tests (never set in production): with
+    CADENCE_TEST_PAUSE_SECONDS set, sleep inside the open transaction at `stage`
+    (CADENCE_TEST_PAUSE_AT: locked or half_lines, default half_lines) so a test can
+    start a second run or kill this one there."""
+    seconds = os.environ.get("CADENCE_TEST_PAUSE_SECONDS")
+    if not seconds or os.environ.get("CADENCE_TEST_PAUSE_AT", "half_lines") != stage:
+        return
+    print(f"cadence: paused at {stage}", file=sys.stderr, flush=True)
+    time.sleep(float(seconds))
+
+
+# --- recording a run --------------------------------------------------------------------------------
+
+def record_run(actor: Actor | None, period: str | Period, plans_dir: str | Path) -> RunOutcome:
+    """Compute the quarter on the imported data and record it as a draft (see the module)."""
+    if actor is None or not can_run_payouts(actor):
+        raise NotAllowed("Only finance runs payouts.")
+    try:
+        quarter = parse_period(period) if isinstance(period, str) else period
+    except PeriodInvalid as refused:
+        raise InvalidInput(str(refused)) from None
+    lock_period(str(quarter))
+    pause_for_fault_tests("locked")
+    live = live_run(str(quarter))
+    approved = list(db.session.scalars(sa.select(PayoutRun).where(PayoutRun.state.in_(LOCKED_STATES))
+                                       .order_by(PayoutRun.id)))
+    with tempfile.TemporaryDirectory(prefix="cadence-run-") as folder:
+        if live is not None and live.locked:
+            raise PeriodLocked(live, inputs_changed=_changed_since(live, Path(folder), plans_dir))
+        inputs = write_period_inputs(quarter, Path(folder) / str(quarter), plans_dir)
+        earlier = sorted((run for run in approved if parse_period(run.period) < quarter),
+                         key=lambda run: parse_period(run.period))
+        recomputations = {run.id: write_period_inputs(parse_period(run.period), Path(folder) / f"run-{run.id}",
+                                                      plans_dir) for run in earlier}
+        basis_runs = ",".join(str(run.id) for run in approved)
+        basis_fingerprint = _basis_fingerprint(earlier, recomputations)
+        if live is not None and (live.fingerprint, live.basis_runs, live.basis_fingerprint) == (
+                inputs.fingerprint, basis_runs, basis_fingerprint):
+            return RunOutcome(live, "unchanged", adjustments=_adjustment_count(live))
+        result = compute(inputs, f"The imported data for {quarter} cannot be paid")
+        adjustments = [adjustment for run in earlier for adjustment in _adjustments_for(run, recomputations[run.id])]
+        run = _new_run(actor, quarter, inputs, result, live, basis_runs, basis_fingerprint)
+        _store(run, result, adjustments)
+    record(actor.person, "payout.run", "payout_run", run.id,
+           before={"run": live.id, "fingerprint": live.fingerprint} if live else None,
+           after={"period": run.period, "fingerprint": run.fingerprint, "reps": run.rep_count,
+                  "lines": run.line_count, "adjustments": len(adjustments),
+                  "totals": {currency: f"{amount:f}" for currency, amount in totals_of(run).items()}})
+    return RunOutcome(run, "replaced" if live else "created", live, len(adjustments))
+
+
+def _changed_since(run: PayoutRun, folder: Path, plans_dir: str | Path) -> bool:
+    """Whether the quarter's inputs differ from those the run was computed on (unreadable ones do)."""
+    try:
+        return write_period_inputs(parse_period(run.period), folder / "check", plans_dir).fingerprint != run.fingerprint
+    except InvalidInput:
+        return True
+
+
+def live_run(period: str) -> PayoutRun | None:
+    """The quarter's run that counts (draft, approved or exported), if any."""
+    return db.session.scalar(sa.select(PayoutRun).where(PayoutRun.period == period, PayoutRun.state != "superseded")
+                             .execution_options(populate_existing=True))
+
+
+def compute(inputs: PeriodInputs, heading: str) -> PayoutResult:
+    """The engine on the written inputs; its problems are reported against the imported files."""
+    try:
+        return run_payout(inputs.period, inputs.deals, inputs.roster, inputs.quotas, inputs.plans)
+    except PayoutInputError as refused:
+        raise InputsRefused(heading, [inputs.explain(problem) for problem in refused.problems]) from None
+
+
+def totals_of(run: PayoutRun) -> dict[str, Decimal]:
+    """The run's total per currency (the sum of its statements' totals)."""
+    rows = db.session.execute(sa.select(RunStatement.currency, sa.func.sum(RunStatement.total_cents))
+                              .where(RunStatement.run_id == run.id).group_by(RunStatement.currency)
+                              .order_by(RunStatement.currency))
+    return {currency: cents_to_decimal(int(cents)) for currency, cents in rows}
+
+
+def _basis_fingerprint(earlier: list[PayoutRun], recomputations: dict[int, PeriodInputs]) -> str:
+    if not earlier:
+        return ""
+    text = ";".join(f"{run.id}:{run.period}:{recomputations[run.id].fingerprint}" for run in earlier)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _new_run(actor: Actor, quarter: Period, inputs: PeriodInputs, result: PayoutResult, live: PayoutRun | None,
+             basis_runs: str, basis_fingerprint: str) -> PayoutRun:
+    """Supersede the draft (first, so the one-live-run index holds), then add the new run."""
+    if live is not None:
+        live.state, live.superseded_at = "superseded", utcnow()
+    run = PayoutRun(period=str(quarter), state="draft", fingerprint=result.fingerprint, basis_runs=basis_runs,
+                    basis_fingerprint=basis_fingerprint, created_by_id=actor.id,
+                    inputs=json.dumps({"files": inputs.files, "plans": inputs.plan_texts}, sort_keys=True))
+    db.session.add(run)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise RunInProgress(str(quarter)) from None
+    if live is not None:
+        live.superseded_by_id = run.id
+    return run
+
+
+# --- adjustments ----------------------------------------------------------------------------------
+
+def _adjustments_for(run: PayoutRun, inputs: PeriodInputs) -> list[Adjustment]:
+    """Per rep and component of approved `run`: recomputed - approved - already adjusted, if not 0."""
+    approved = _amounts_by_line(run.id)
+    adjusted = _already_adjusted(run.period)
+    people = {statement.rep_id: (statement.name, statement.email, statement.currency)
+              for statement in db.session.scalars(sa.select(RunStatement).where(RunStatement.run_id == run.id))}
+    if inputs.fingerprint == run.fingerprint:
+        recomputed = dict(approved)
+    else:
+        result = compute(inputs, f"Recomputing approved {run.period} (run #{run.id}) to find corrections failed")
+        recomputed = _amounts_of(result)
+        for statement in result.statements:
+            people.setdefault(statement.rep_id, (statement.name, statement.email, statement.currency))
+    adjustments = []
+    for key in dict.fromkeys([*approved, *recomputed, *adjusted]):
+        rep_id, component = key
+        name, email, currency = people.get(rep_id, (rep_id, "", ""))
+        adjustment = Adjustment(rep_id, name, email, currency, run.period, run.id, component,
+                                approved.get(key, 0), adjusted.get(key, 0), recomputed.get(key, 0))
+        if adjustment.amount_cents:
+            adjustments.append(adjustment)
+    return adjustments
+
+
+def _amounts_by_line(run_id: int) -> dict[tuple[str, str], int]:
+    rows = db.session.execute(sa.select(PayoutLine.rep_id, PayoutLine.component, PayoutLine.amount_cents)
+                              .where(PayoutLine.run_id == run_id, ~PayoutLine.component.startswith("adjustment:"))
+                              .order_by(PayoutLine.position))
+    amounts: dict[tuple[str, str], int] = defaultdict(int)
+    for rep_id, component, cents in rows:
+        amounts[(rep_id, component)] += cents
+    return dict(amounts)
+
+
+def _already_adjusted(period: str) -> dict[tuple[str, str], int]:
+    prefix = f"adjustment:{period}:"
+    rows = db.session.execute(
+        sa.select(PayoutLine.rep_id, PayoutLine.component, PayoutLine.amount_cents)
+        .join(PayoutRun, PayoutLine.run_id == PayoutRun.id)
+        .where(PayoutRun.state.in_(LOCKED_STATES), PayoutLine.component.startswith(prefix, autoescape=True))
+        .order_by(PayoutRun.id, PayoutLine.position))
+    amounts: dict[tuple[str, str], int] = defaultdict(int)
+    for rep_id, component, cents in rows:
+        amounts[(rep_id, component[len(prefix):])] += cents
+    return dict(amounts)
+
+
+def _amounts_of(result: PayoutResult) -> dict[tuple[str, str], int]:
+    amounts: dict[tuple[str, str], int] = defaultdict(int)
+    for statement in result.statements:
+        for line in statement.lines:
+            amounts[(statement.rep_id, line.component)] += cents_of(line.amount)
+    return dict(amounts)
+
+
+def _adjustment_count(run: PayoutRun) -> int:
+    return db.session.scalar(sa.select(sa.func.count(PayoutLine.id)).where(
+        PayoutLine.run_id == run.id, PayoutLine.component.startswith("adjustment:"))) or 0
+
+
+# --- storing --------------------------------------------------------------------------------------
+
+def _store(run: PayoutRun, result: PayoutResult, adjustments: list[Adjustment]) -> None:
+    """Every statement, then every line in two halves (the fault tests stop between them)."""
+    by_rep: dict[str, list[Adjustment]] = defaultdict(list)
+    for adjustment in adjustments:
+        by_rep[adjustment.rep_id].append(adjustment)
+    people = _people_by_email([s.email for s in result.statements] + [a.email for a in adjustments])
+    names = {statement.rep_id: statement.name for statement in result.statements}
+    statements, lines = [], []
+    for statement in result.statements:
+        owed = by_rep.pop(statement.rep_id, [])
+        _check_currency(statement, owed)
+        person_id = people.get(statement.email.strip().lower())
+        statements.append({
+            "rep_id": statement.rep_id, "person_id": person_id, "name": statement.name, "email": statement.email,
+            "manager_rep_id": statement.manager_id, "plan_key": statement.plan_key, "currency": statement.currency,
+            "total_cents": cents_of(statement.total) + sum(a.amount_cents for a in owed),
+            "detail": json.dumps(statement_to_dict(statement, result, names), sort_keys=True),
+            "adjustments": json.dumps([a.as_dict() for a in owed]),
+        })
+        lines += _engine_lines(statement, result.period, person_id) + _adjustment_lines(owed, person_id)
+    for rep_id, owed in by_rep.items():
+        first = owed[0]
+        _check_currency(None, owed)
+        person_id = people.get(first.email.strip().lower())
+        statements.append({"rep_id": rep_id, "person_id": person_id, "name": first.name, "email": first.email,
+                           "manager_rep_id": None, "plan_key": "", "currency": first.currency,
+                           "total_cents": sum(a.amount_cents for a in owed), "detail": "",
+                           "adjustments": json.dumps([a.as_dict() for a in owed])})
+        lines += _adjustment_lines(owed, person_id)
+    for position, row in enumerate(statements):
+        row.update(run_id=run.id, position=position)
+    db.session.execute(sa.insert(RunStatement), statements)
+    for position, row in enumerate(lines):
+        row.update(run_id=run.id, position=position)
+    half = len(lines) // 2
+    _insert_lines(lines[:half])
+    db.session.flush()
+    pause_for_fault_tests("half_lines")
+    _insert_lines(lines[half:])
+    run.rep_count, run.line_count = len(statements), len(lines)
+    db.session.flush()
+
+
+def _insert_lines(rows: list[dict]) -> None:
+    for start in range(0, len(rows), _LINE_BATCH):
+        db.session.execute(sa.insert(PayoutLine), rows[start:start + _LINE_BATCH])
+
+
+def _check_currency(statement: RepStatement | None, owed: list[Adjustment]) -> None:
+    currencies = {a.currency for a in owed} | ({statement.currency} if statement else set())
+    if len(currencies) > 1:
+        rep = owed[0]
+        raise InvalidInput(f"Rep {rep.rep_id} is owed adjustments in {', '.join(sorted(currencies))}: a statement "
+                           "pays in one currency. Pay the correction by hand; nothing was recorded.")
+
+
+def _engine_lines(statement: RepStatement, period: str, person_id: int | None) -> list[dict]:
+    """The statement's rows exactly as lines.csv writes them (text unescaped: this is not a spreadsheet)."""
+    rows = []
+    for line in statement.components:
+        rows.append(_line(statement.rep_id, person_id, line.component, "", _optional(line.credited),
+                          _optional(line.quota), "" if line.attainment is None
+                          else f"{round_half_up(line.attainment, ATTAINMENT_PLACES):f}", line.amount))
+    for modifier in statement.modifiers:
+        rows.append(_line(statement.rep_id, person_id, modifier.component, "", "", "", "", modifier.amount))
+    for clawback in statement.clawbacks:
+        rows.append(_line(statement.rep_id, person_id, "clawback", clawback.deal_id, "", "", "", clawback.amount))
+    return rows
+
+
+def _adjustment_lines(owed: list[Adjustment], person_id: int | None) -> list[dict]:
+    return [{"rep_id": a.rep_id, "person_id": person_id, "component": a.line_component, "deal_id": "",
+             "credited": "", "quota": "", "attainment": "", "amount_cents": a.amount_cents} for a in owed]
+
+
+def _line(rep_id: str, person_id: int | None, component: str, deal_id: str, credited: str, quota: str,
+          attainment: str, amount: Decimal) -> dict:
+    return {"rep_id": rep_id, "person_id": person_id, "component": component, "deal_id": deal_id,
+            "credited": credited, "quota": quota, "attainment": attainment, "amount_cents": cents_of(amount)}
+
+
+def _people_by_email(emails: list[str]) -> dict[str, int]:
+    wanted = sorted({email.strip().lower() for email in emails if email})
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        rows = db.session.execute(sa.select(sa.func.lower(Person.email), Person.id)
+                                  .where(sa.func.lower(Person.email).in_(wanted[start:start + 500])))
+        found.update((email, person_id) for email, person_id in rows)
+    return found
+
+
+def cents_of(amount: Decimal) -> int:
+    """Exact integer cents of an amount the engine rounded to the cent."""
+    cents = Fraction(amount) * 100
+    if cents.denominator != 1:
+        raise ValueError(f"{amount} is not a whole number of cents")
+    return int(cents)
+
+
+def _text(cents: int) -> str:
+    return format_amount(cents_to_decimal(cents))
+
+
+def _optional(value: Decimal | None) -> str:
+    return "" if value is None else format_amount(value)

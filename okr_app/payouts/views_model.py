@@ -1,0 +1,179 @@
+"""What the payout pages and `payout statements --run` show, built from a recorded run.
+
+The documents (the HTML statement, its PDF, the finance summary) all read one dict per
+statement: the engine's statement as the run stored it (`RunStatement.detail`, see
+`reports.statement_model`) plus the run's adjustment lines, with the total the run pays
+(`total_cents`). Who may read what is decided by `okr_app.payouts.services` (which asks
+the policy); this module only arranges what those verbs return.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from comp_engine import parse_period
+from comp_engine.money import cents_to_decimal
+from okr_app.extensions import db
+from okr_app.models import PayoutRun, RunStatement
+from okr_app.models.payouts import LOCKED_STATES
+from okr_app.payouts import services
+from okr_app.policy import Actor, can_approve_payout, can_view_runs
+from reports.figures import money
+from reports.statement_model import FORMAT
+
+Inputs = tuple[tuple[str, str, str], ...]
+
+
+def statement_document(statement: RunStatement) -> dict[str, Any]:
+    """The statement as the documents render it: the stored detail, the run's adjustment
+    lines, and the total the run pays (statement total + adjustments)."""
+    run = statement.run
+    if statement.detail:
+        document = json.loads(statement.detail)
+    else:
+        document = _adjustments_only(statement, run)
+    document["adjustments"] = services.adjustments_of(statement)
+    document["total"] = f"{cents_to_decimal(statement.total_cents):f}"
+    return document
+
+
+def _adjustments_only(statement: RunStatement, run: PayoutRun) -> dict[str, Any]:
+    """A rep owed corrections to an earlier quarter but not on this quarter's roster."""
+    period = parse_period(run.period)
+    return {
+        "format": FORMAT, "period": run.period, "period_start": period.start.isoformat(),
+        "period_end": period.end.isoformat(), "fingerprint": run.fingerprint, "rep_id": statement.rep_id,
+        "name": statement.name, "email": statement.email, "manager_id": statement.manager_rep_id,
+        "manager_name": None, "plan_key": "", "plan_name": "", "currency": statement.currency,
+        "target_incentive": None, "components": [], "modifiers": [], "clawbacks": [],
+    }
+
+
+def run_inputs(run: PayoutRun) -> Inputs:
+    """(role, file name, sha256) of each input the run read, as the run recorded them."""
+    try:
+        files = json.loads(run.inputs or "{}").get("files", [])
+    except (ValueError, AttributeError):
+        return ()
+    return tuple((item.get("role", ""), item.get("name", ""), item.get("sha256", "")) for item in files)
+
+
+def run_documents(actor: Actor, run_id: int) -> tuple[str, list[dict[str, Any]], Inputs]:
+    """A run's period, every statement document and its inputs (finance only: NotFound otherwise)."""
+    run = services.get_run(actor, run_id)
+    documents = [statement_document(statement) for statement in services.statements_visible_to(actor, run)]
+    return run.period, documents, run_inputs(run)
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StatementLink:
+    """A statement in a list: whose, which quarter, the total, and where to read it."""
+
+    id: int
+    period: str
+    rep_id: str
+    name: str
+    plan_key: str
+    currency: str
+    total: str
+    negative: bool
+    run_state: str
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount as shown: `USD 25,600.00`, negative ones flagged for the red ink."""
+
+    text: str
+    negative: bool
+
+
+@dataclass(frozen=True)
+class RunRow:
+    id: int
+    period: str
+    state: str
+    totals: list[Money]
+    rep_count: int
+    created_by: str
+    created_at: str
+    approved_by: str
+    approved_at: str
+    fingerprint: str
+
+
+def money_of(currency: str, amount: Decimal) -> Money:
+    return Money(f"{currency} {money(amount)}", amount < 0)
+
+
+def link_of(statement: RunStatement) -> StatementLink:
+    total = cents_to_decimal(statement.total_cents)
+    return StatementLink(statement.id, statement.run.period, statement.rep_id, statement.name, statement.plan_key,
+                         statement.currency, money_of(statement.currency, total).text, total < 0, statement.run.state)
+
+
+def run_row(run: PayoutRun, totals: dict[str, Decimal]) -> RunRow:
+    return RunRow(
+        id=run.id, period=run.period, state=run.state,
+        totals=[money_of(currency, amount) for currency, amount in sorted(totals.items())], rep_count=run.rep_count,
+        created_by=run.created_by.name if run.created_by else "–", created_at=f"{run.created_at:%Y-%m-%d %H:%M}",
+        approved_by=run.approved_by.name if run.approved_by else "",
+        approved_at=f"{run.approved_at:%Y-%m-%d %H:%M}" if run.approved_at else "", fingerprint=run.fingerprint,
+    )
+
+
+@dataclass(frozen=True)
+class PayIndex:
+    """The Pay page: my statements, my reports' statements and (finance) the runs."""
+
+    mine: list[StatementLink]
+    team: list[StatementLink]
+    runs: list[RunRow]
+    sees_runs: bool
+
+
+def pay_index(actor: Actor) -> PayIndex:
+    """Finance reads every statement through the runs, so their list of their own is
+    queried alone rather than filtered out of every approved statement."""
+    if can_view_runs(actor):
+        runs = [run_row(summary.run, summary.totals) for summary in services.list_runs(actor)]
+        return PayIndex([link_of(statement) for statement in _own_statements(actor)], [], runs, True)
+    visible = services.visible_statements(actor)
+    mine = [link_of(statement) for statement in visible if statement.person_id == actor.id]
+    team = [link_of(statement) for statement in visible if statement.person_id != actor.id]
+    return PayIndex(mine, team, [], False)
+
+
+def _own_statements(actor: Actor) -> list[RunStatement]:
+    """The person's own statements of approved (or exported) runs, newest quarter first."""
+    return list(db.session.scalars(
+        sa.select(RunStatement).join(PayoutRun, RunStatement.run_id == PayoutRun.id)
+        .where(RunStatement.person_id == actor.id, PayoutRun.state.in_(LOCKED_STATES))
+        .order_by(PayoutRun.period.desc(), PayoutRun.id.desc())))
+
+
+@dataclass(frozen=True)
+class RunPage:
+    run: RunRow
+    statements: list[StatementLink]
+    can_approve: bool
+    approve_refusal: str
+    inputs: Inputs
+
+
+def run_page(actor: Actor, run_id: int) -> RunPage:
+    run = services.get_run(actor, run_id)
+    totals = services.run_totals([run.id]).get(run.id, {})
+    statements = [link_of(statement) for statement in services.statements_visible_to(actor, run)]
+    refusal = ""
+    if run.state != "draft":
+        refusal = f"This run is {run.state}: it is locked and never changes."
+    elif not can_approve_payout(actor, run.created_by_id):
+        refusal = "You ran this payout, so another finance person approves it (separation of duties)."
+    return RunPage(run_row(run, totals), statements, not refusal, refusal, run_inputs(run))

@@ -1,0 +1,1 @@
+"""Cadence's printed documents (reportlab): payout statements and the finance summary."""

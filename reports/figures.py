@@ -1,0 +1,68 @@
+"""How numbers look on a statement: money, shares, ratios and dates for people.
+
+Money has thousands separators and exactly two decimals, and a negative amount is
+written in parentheses, the accounting way: `(3,552.03)`. Values arrive as the exact
+strings of a stored statement (`"25600.00"`, `"273/1640"`) and are rounded once,
+half-up, here; nothing passes through a float.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from comp_engine.money import display_ratio, round_half_up
+
+DASH = "–"
+METRIC_NAMES = {
+    "net_revenue_retention": "Net revenue retention",
+    "gross_revenue_retention": "Gross revenue retention",
+    "logo_retention": "Logo retention",
+}
+KIND_NAMES = {"quota": "quota component", "metric": "metric component", "flat_rate": "flat-rate component"}
+
+
+def exact(text: str | int | Decimal | Fraction) -> Fraction:
+    """A stored value (decimal text, `"n/d"`, int, Decimal or Fraction) as a Fraction."""
+    if isinstance(text, float):
+        raise TypeError("floats are refused for money")
+    return Fraction(text)
+
+
+def money(value: str | Decimal | Fraction | None) -> str:
+    """`"-3552.03"` -> `(3,552.03)`; `"25600"` -> `25,600.00`; None -> a dash."""
+    if value is None:
+        return DASH
+    rounded = round_half_up(exact(value))
+    text = f"{abs(rounded):,.2f}"
+    return f"({text})" if rounded < 0 else text
+
+
+def is_negative(value: str | Decimal | Fraction | None) -> bool:
+    return value is not None and round_half_up(exact(value)) < 0
+
+
+def percent(value: str | Fraction | None, places: int = 2) -> str:
+    """A ratio as a percentage: `"13/10"` -> `130.00%`."""
+    if value is None:
+        return DASH
+    return f"{round_half_up(exact(value) * 100, places):,f}%"
+
+
+def share(value: str) -> str:
+    """A deal share `"0.6000"` -> `60%`, `"0.3333"` -> `33.33%`."""
+    text = f"{round_half_up(exact(value) * 100, 2):f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def ratio(value: str | Fraction | None) -> str:
+    """An exact ratio with up to four decimals: `"13/10"` -> `1.3`."""
+    return DASH if value is None else display_ratio(exact(value))
+
+
+def metric_name(metric: str) -> str:
+    return METRIC_NAMES.get(metric, metric.replace("_", " "))
+
+
+def short_fingerprint(fingerprint: str | None) -> str:
+    """The first 12 hex digits: enough to tell two runs' inputs apart on paper."""
+    return f"sha256:{fingerprint[:12]}" if fingerprint else DASH

@@ -1,0 +1,137 @@
+"""A rep's payout statement as a PDF, rendered from the stored statement dict.
+
+The pages follow `reports.statement_view`: the header, a summary of every line, then
+each component with its rule in words and the deals behind it, each modifier with
+its metric and band, each clawback with the original deal and dates, each adjustment
+to an approved quarter, and the total,
+which is the sum of the printed lines. Long deal lists flow onto further pages with
+their column headers repeated.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from reports.statement_view import Section, StatementView, statement_view
+from reports.styles import (ACCENT, AMOUNT, AMOUNT_NEGATIVE, BAND, BOLD, CELL, HEADING, INTRO, NEGATIVE, RULE_TEXT,
+                            SECTION, SMALL, SUBTITLE, TITLE, content_width, facts_table, grid, register_fonts,
+                            render, text)
+
+DEAL_HEADER = ["Deal", "Account", "Type", "Close date", "Amount", "Share", "Credited"]
+PART_HEADER = ["Component", "Component payout", "Deal credited", "Total credited", "Earned by the deal"]
+
+
+def statement_pdf(detail: dict[str, Any], generated: date | None = None, pagesize: str = "a4") -> bytes:
+    """The statement's PDF bytes. Raises StatementInconsistent if its lines do not add
+    up to its total (a statement that does not add up is never printed)."""
+    view = statement_view(detail, generated)
+    footer = f"Payout statement · {view.name} ({view.rep_id}) · {view.period} · confidential"
+    return render(statement_flowables(view, pagesize), f"Payout statement {view.period} {view.name}", footer, pagesize)
+
+
+def statement_flowables(view: StatementView, pagesize: str = "a4") -> list[Flowable]:
+    register_fonts()
+    width = content_width(pagesize)
+    story: list[Flowable] = [
+        Paragraph("Cadence · Payout statement", TITLE),
+        text(f"{view.name} · {view.period} · all amounts in {view.currency}", SUBTITLE),
+        facts_table(view.header, width, columns=2, label_share=0.27),
+        Paragraph("Summary", HEADING),
+        _summary(view, width),
+        _total_box(view, width),
+    ]
+    if view.components:
+        story.append(Paragraph("Components", HEADING))
+    for section in view.components:
+        story += _section(section, width)
+    if view.modifiers:
+        story.append(Paragraph("Modifiers", HEADING))
+        story.append(text("A modifier multiplies the sum of the component payouts by the multiplier of the band "
+                          "the metric falls in; the line is (multiplier − 1) × that sum.", INTRO))
+        for section in view.modifiers:
+            story += _section(section, width)
+    if view.clawbacks:
+        story.append(Paragraph("Clawbacks", HEADING))
+        story.append(text("A customer that churns soon after its new deal closed takes back part of what that "
+                          "deal earned, in the quarter of the churn.", INTRO))
+        for section in view.clawbacks:
+            story += _section(section, width)
+    if view.adjustments:
+        story.append(Paragraph("Adjustments", HEADING))
+        story.append(text("An approved quarter never changes; when its inputs are corrected later, the difference "
+                          "is paid (or taken back) here, line by line.", INTRO))
+        for section in view.adjustments:
+            story += _section(section, width)
+    story += [Spacer(1, 4 * mm), _total_box(view, width)]
+    return story
+
+
+def _summary(view: StatementView, width: float) -> Table:
+    rows: list[list[Any]] = [["Line", "Credited", "Quota", "Attainment", f"Payout ({view.currency})"]]
+    rows += [[text(row.line, CELL), row.credited, row.quota, row.attainment, row.amount] for row in view.summary]
+    rows.append(["Total", "", "", "", view.total])
+    negatives = [index + 1 for index, row in enumerate(view.summary) if row.negative]
+    if view.total_negative:
+        negatives.append(len(rows) - 1)
+    return grid(rows, [width * 0.34, width * 0.17, width * 0.17, width * 0.14, width * 0.18], numeric_from=1,
+                total_row=True, negative_rows=negatives)
+
+
+def _total_box(view: StatementView, width: float) -> Table:
+    label = "Total for the period" + (" (negative: the clawbacks exceed this quarter's earnings)"
+                                      if view.total_negative else "")
+    table = Table([[text(label, CELL), f"{view.currency} {view.total}"]], colWidths=[width * 0.7, width * 0.3])
+    table.setStyle(TableStyle([
+        ("FONT", (1, 0), (1, 0), BOLD, 12),
+        ("TEXTCOLOR", (1, 0), (1, 0), NEGATIVE if view.total_negative else ACCENT),
+        ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("BACKGROUND", (0, 0), (-1, -1), BAND),
+        ("TOPPADDING", (0, 0), (-1, -1), 5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+    ]))
+    return table
+
+
+def _section(section: Section, width: float) -> list[Flowable]:
+    amount_style = AMOUNT_NEGATIVE if section.negative else AMOUNT
+    heading = Table([[text(f"{section.title} — {section.subtitle}", SECTION), text(section.amount, amount_style)]],
+                    colWidths=[width * 0.75, width * 0.25])
+    heading.setStyle(TableStyle([
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    head: list[Flowable] = [Spacer(1, 3 * mm), heading, Spacer(1, 1.5 * mm), facts_table(section.facts, width),
+                            text(f"Rule: {section.rule}", RULE_TEXT)]
+    if section.note:
+        head.append(text(section.note, SMALL))
+    flowables: list[Flowable] = [KeepTogether(head)]
+    if section.deals:
+        flowables.append(_deals(section, width))
+    if section.parts:
+        flowables.append(_parts(section, width))
+    return flowables
+
+
+def _deals(section: Section, width: float) -> Table:
+    rows: list[list[Any]] = [DEAL_HEADER]
+    rows += [[text(deal.deal_id, CELL), text(deal.account_id, CELL), deal.type, deal.close_date, deal.amount,
+              deal.share, deal.credited] for deal in section.deals]
+    rows.append([f"{len(section.deals)} deal{'s' if len(section.deals) != 1 else ''}", "", "", "", "", "Credited",
+                 section.deals_total])
+    negatives = [index + 1 for index, deal in enumerate(section.deals) if deal.negative]
+    return grid(rows, [width * share for share in (0.19, 0.15, 0.12, 0.13, 0.15, 0.11, 0.15)], numeric_from=4,
+                total_row=True, negative_rows=negatives)
+
+
+def _parts(section: Section, width: float) -> Table:
+    rows: list[list[Any]] = [PART_HEADER]
+    rows += [[text(part.component, CELL), part.component_payout, part.deal_credited, part.total_credited, part.earned]
+             for part in section.parts]
+    return grid(rows, [width * share for share in (0.24, 0.19, 0.19, 0.19, 0.19)], numeric_from=1)
+

@@ -1,0 +1,243 @@
+"""A stored statement laid out for reading: the sections both the PDF and the web
+page show, as plain strings, so the two can never tell a rep different things.
+
+`statement_view(detail)` reads the dict of `reports.statement_model` and returns the
+header, the summary of lines, one section per component (with the deals behind it),
+per modifier, per clawback and per adjustment, and the total. Adjustments are the
+corrections to an earlier, approved quarter that a database-backed run adds under the
+key "adjustments" (see `okr_app.payouts.runs.Adjustment.as_dict`). The total printed
+is the sum of the printed line amounts; if that differs from the stored total by a
+cent the statement is refused (`StatementInconsistent`) rather than printed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from reports.figures import (DASH, KIND_NAMES, exact, is_negative, metric_name, money, percent, ratio, share,
+                             short_fingerprint)
+
+Facts = list[tuple[str, str]]
+
+
+class StatementInconsistent(ValueError):
+    """The lines of a statement do not add up to its total: it must not be printed."""
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    line: str
+    credited: str
+    quota: str
+    attainment: str
+    amount: str
+    negative: bool
+
+
+@dataclass(frozen=True)
+class DealRow:
+    deal_id: str
+    account_id: str
+    type: str
+    close_date: str
+    amount: str
+    share: str
+    credited: str
+    negative: bool
+
+
+@dataclass(frozen=True)
+class PartRow:
+    component: str
+    component_payout: str
+    deal_credited: str
+    total_credited: str
+    earned: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """One line of the statement explained: what was measured, the rule, the amount."""
+
+    title: str
+    subtitle: str
+    facts: Facts
+    rule: str
+    amount: str
+    negative: bool
+    deals: list[DealRow] = field(default_factory=list)
+    deals_total: str = ""
+    parts: list[PartRow] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class StatementView:
+    rep_id: str
+    name: str
+    period: str
+    currency: str
+    header: Facts
+    summary: list[SummaryRow]
+    components: list[Section]
+    modifiers: list[Section]
+    clawbacks: list[Section]
+    adjustments: list[Section]
+    total: str
+    total_negative: bool
+
+
+def statement_view(detail: dict[str, Any], generated: date | None = None) -> StatementView:
+    """Lay out a stored statement; `generated` is the date printed in the header."""
+    components = [_component(line) for line in detail["components"]]
+    modifiers = [_modifier(line) for line in detail["modifiers"]]
+    clawbacks = [_clawback(line) for line in detail["clawbacks"]]
+    adjustments = [_adjustment(line) for line in detail.get("adjustments", [])]
+    printed = [exact(line["amount"]) for line in _lines(detail)]
+    if sum(printed, Fraction(0)) != exact(detail["total"]):
+        raise StatementInconsistent(
+            f"statement of {detail['rep_id']}: the lines add up to {money(sum(printed, Fraction(0)))}, "
+            f"but the total is {money(detail['total'])}")
+    return StatementView(
+        rep_id=detail["rep_id"], name=detail["name"], period=detail.get("period") or DASH,
+        currency=detail["currency"], header=_header(detail, generated), summary=_summary(detail),
+        components=components, modifiers=modifiers, clawbacks=clawbacks, adjustments=adjustments,
+        total=money(detail["total"]), total_negative=is_negative(detail["total"]),
+    )
+
+
+def _lines(detail: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every line with an amount, in statement order."""
+    return detail["components"] + detail["modifiers"] + detail["clawbacks"] + detail.get("adjustments", [])
+
+
+def _header(detail: dict[str, Any], generated: date | None) -> Facts:
+    period = detail.get("period") or DASH
+    if detail.get("period_start") and detail.get("period_end"):
+        period += f" ({detail['period_start']} to {detail['period_end']})"
+    manager = detail.get("manager_id") or DASH
+    if detail.get("manager_name"):
+        manager = f"{detail['manager_name']} ({detail['manager_id']})"
+    return [
+        ("Rep", detail["name"]),
+        ("Email", detail["email"]),
+        ("Rep id", detail["rep_id"]),
+        ("Manager", manager),
+        ("Plan", f"{detail['plan_name']} ({detail['plan_key']})" if detail.get("plan_key")
+         else "none: not on this quarter's roster"),
+        ("Period", period),
+        ("Currency", detail["currency"]),
+        ("Target incentive", f"{money(detail['target_incentive'])} per quarter" if detail.get("target_incentive")
+         else DASH),
+        ("Fingerprint", short_fingerprint(detail.get("fingerprint"))),
+        ("Generated", (generated or date.today()).isoformat()),
+    ]
+
+
+def _summary(detail: dict[str, Any]) -> list[SummaryRow]:
+    rows = [SummaryRow(line["component"], money(line["credited"]), money(line["quota"]), percent(line["attainment"]),
+                       money(line["amount"]), is_negative(line["amount"])) for line in detail["components"]]
+    rows += [SummaryRow(f"Modifier: {metric_name(line['metric']['metric'])}", DASH, DASH,
+                        f"× {ratio(line['multiplier'])}", money(line["amount"]), is_negative(line["amount"]))
+             for line in detail["modifiers"]]
+    rows += [SummaryRow(f"Clawback: deal {line['deal_id']}", DASH, DASH, DASH, money(line["amount"]),
+                        is_negative(line["amount"])) for line in detail["clawbacks"]]
+    rows += [SummaryRow(f"Adjustment {line['period']}: {line['component']}", DASH, DASH, DASH, money(line["amount"]),
+                        is_negative(line["amount"])) for line in detail.get("adjustments", [])]
+    return rows
+
+
+def _component(line: dict[str, Any]) -> Section:
+    facts: Facts = []
+    if line["credit_types"]:
+        facts.append(("Deal types credited", ", ".join(line["credit_types"])))
+    if line["kind"] == "metric":
+        facts += _metric_facts(line["metric"])
+    else:
+        facts.append(("Credited", money(line["credited"])))
+    if line["kind"] == "quota":
+        facts += [("Quota", money(line["quota"]))]
+    if line["kind"] == "flat_rate":
+        facts.append(("Rate", percent(line["rate"])))
+    else:
+        facts += [("Attainment", f"{percent(line['attainment'])} ({ratio(line['attainment'])})"),
+                  ("Target T", f"{money(line['target'])} (target incentive × weight)"),
+                  ("Tiers", line["tiers"] or DASH)]
+    deals = [_deal(deal) for deal in line["deals"]]
+    return Section(
+        title=line["component"], subtitle=KIND_NAMES.get(line["kind"], line["kind"]), facts=facts,
+        rule=line["rule"], amount=money(line["amount"]), negative=is_negative(line["amount"]),
+        deals=deals, deals_total=money(line["credited"]) if deals else "",
+        note="" if deals or line["kind"] == "metric" else "No deal was credited to this component in the period.",
+    )
+
+
+def _metric_facts(metric: dict[str, Any]) -> Facts:
+    facts = [("Metric", f"{metric_name(metric['metric'])} of the {metric['book']} book"),
+             ("Window", f"{metric['window_start']} to {metric['window_end']}"),
+             ("Cohort", f"{metric['cohort_accounts']} account{'s' if metric['cohort_accounts'] != 1 else ''}")]
+    if metric["value"] is None:
+        facts.append(("Value", f"undefined: {metric['undefined_reason']}"))
+    else:
+        kept = "logos kept (by share)" if metric["metric"] == "logo_retention" else "ARR"
+        facts.append(("Value", f"{ratio(metric['value'])} ({percent(metric['value'])}) = "
+                               f"{_quantity(metric['numerator'], metric['metric'])} / "
+                               f"{_quantity(metric['denominator'], metric['metric'])} {kept}"))
+    return facts
+
+
+def _quantity(text: str, metric: str) -> str:
+    return ratio(text) if metric == "logo_retention" else money(text)
+
+
+def _deal(deal: dict[str, Any]) -> DealRow:
+    return DealRow(deal["deal_id"], deal["account_id"], deal["type"], deal["close_date"], money(deal["amount"]),
+                   share(deal["share"]), money(deal["credited"]), is_negative(deal["credited"]))
+
+
+def _modifier(line: dict[str, Any]) -> Section:
+    metric = line["metric"]
+    facts = _metric_facts(metric)
+    if line["band_start"] is None:
+        facts.append(("Band", "none: the metric is undefined"))
+    else:
+        facts.append(("Band", f"from {ratio(line['band_start'])} ({percent(line['band_start'])})"))
+    facts += [("Multiplier", ratio(line["multiplier"])),
+              ("Applied to", f"{money(line['base'])} (the sum of the component payouts)")]
+    return Section(
+        title=f"Modifier: {metric_name(metric['metric'])}", subtitle=f"{metric['book']} book", facts=facts,
+        rule=line["rule"], amount=money(line["amount"]), negative=is_negative(line["amount"]),
+    )
+
+
+def _clawback(line: dict[str, Any]) -> Section:
+    facts: Facts = [
+        ("Original deal", f"{line['deal_id']} (account {line['account_id']}), closed {line['new_close_date']} "
+                          f"in {line['original_period']}"),
+        ("Churn", f"{line['churn_deal_id']} on {line['churn_date']}"),
+        ("Days between", f"{line['days']} of a {line['window_days']}-day window"),
+        ("Mode", line["mode"]),
+        ("Fraction taken back", f"{ratio(line['fraction'])} ({percent(line['fraction'])})"),
+    ]
+    parts = [PartRow(part["component"], money(part["component_payout"]), money(part["deal_credited"]),
+                     money(part["total_credited"]), money(part["earned"])) for part in line["parts"]]
+    return Section(
+        title=f"Clawback: deal {line['deal_id']}", subtitle=f"{line['mode']} clawback", facts=facts,
+        rule=line["rule"], amount=money(line["amount"]), negative=is_negative(line["amount"]), parts=parts,
+    )
+
+
+def _adjustment(line: dict[str, Any]) -> Section:
+    facts: Facts = [
+        ("Quarter corrected", f"{line['period']} (approved run #{line['run_id']})"),
+        ("Line", line["component"]),
+        ("Recomputed today", money(line["recomputed"])),
+        ("Approved and paid", money(line["approved"])),
+        ("Earlier adjustments", money(line["already_adjusted"])),
+    ]
+    return Section(
+        title=f"Adjustment {line['period']}: {line['component']}", subtitle="correction to an approved quarter",
+        facts=facts, rule=line["rule"], amount=money(line["amount"]), negative=is_negative(line["amount"]),
+    )

