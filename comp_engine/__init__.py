@@ -18,6 +18,7 @@ from comp_engine.result import (
     ClawbackPart,
     ComponentLine,
     DealCredit,
+    DealCredits,
     InputFile,
     MetricValue,
     ModifierLine,
@@ -27,7 +28,7 @@ from comp_engine.result import (
 from comp_engine.run import run_payout
 
 __all__ = [
-    "ClawbackLine", "ClawbackPart", "ComponentLine", "DealCredit", "InputFile", "MetricValue", "ModifierLine",
+    "ClawbackLine", "ClawbackPart", "ComponentLine", "DealCredit", "DealCredits", "InputFile", "MetricValue", "ModifierLine",
     "PayoutError", "PayoutInputError", "PayoutResult", "Period", "PeriodInvalid", "Plan", "PlanInvalid", "Problem",
     "RepStatement", "lines_csv", "load_plans", "parse_period", "run_payout", "totals_csv", "write_outputs",
 ]

@@ -32,11 +32,12 @@ class QuarterCredit:
     """Signed credit per rep and deal type for one quarter, in CREDIT_SCALE units."""
 
     period: Period
-    units: np.ndarray  # shape (reps, len(DEAL_TYPES)), int64
+    units: list[list[int]]  # [rep][deal type code]
 
     def credited_units(self, rep: int, types: tuple[str, ...]) -> int:
         """The rep's signed credit over the listed deal types."""
-        return sum(int(self.units[rep, TYPE_CODE[name]]) for name in types)
+        by_type = self.units[rep]
+        return sum(by_type[TYPE_CODE[name]] for name in types)
 
     def credited(self, rep: int, types: tuple[str, ...]) -> Fraction:
         """The rep's credited amount over the listed deal types, in currency."""
@@ -51,7 +52,7 @@ def quarter_credit(deals: DealTable, period: Period, rep_count: int) -> QuarterC
     signed = deals.amount_cents[deal] * deals.credit_share[rows].astype(np.int64) * _CREDIT_SIGN[deal_type]
     units = np.zeros(rep_count * len(DEAL_TYPES), dtype=np.int64)
     np.add.at(units, deals.credit_rep[rows].astype(np.int64) * len(DEAL_TYPES) + deal_type, signed)
-    return QuarterCredit(period, units.reshape(rep_count, len(DEAL_TYPES)))
+    return QuarterCredit(period, units.reshape(rep_count, len(DEAL_TYPES)).tolist())
 
 
 class DealsBehind:
@@ -67,11 +68,13 @@ class DealsBehind:
             share_units=deals.credit_share[rows],
         )
         self._bounds = np.searchsorted(deals.credit_rep[rows], np.arange(rep_count + 1)).tolist()
+        self._listed: dict[tuple[str, ...], np.ndarray] = {}
 
     def for_rep(self, rep: int, types: tuple[str, ...]) -> DealCredits:
         """The rep's credited deals of the listed types, in file order."""
         start, stop = self._bounds[rep], self._bounds[rep + 1]
-        listed = np.zeros(len(DEAL_TYPES), dtype=bool)
-        listed[[TYPE_CODE[name] for name in types]] = True
-        positions = np.arange(start, stop)
-        return DealCredits(self._store, positions[listed[self._store.type[start:stop]]])
+        listed = self._listed.get(types)
+        if listed is None:
+            listed = self._listed[types] = np.zeros(len(DEAL_TYPES), dtype=bool)
+            listed[[TYPE_CODE[name] for name in types]] = True
+        return DealCredits(self._store, np.flatnonzero(listed[self._store.type[start:stop]]) + start)

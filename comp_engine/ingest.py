@@ -111,10 +111,9 @@ def read_quotas(content: bytes, source: str, roster: Roster | None) -> tuple[Quo
     known_reps = roster.index if roster is not None else None
     quotas: dict[tuple[str, str, str], int] = {}
     first_line: dict[tuple[str, str, str], int] = {}
-    columns = {name: column_of(frame, name) for name in QUOTAS_COLUMNS}
-    for row in range(len(frame)):
-        line = int(lines[row])
-        rep_id, period_text, component, quota_text = (str(columns[name][row]).strip() for name in QUOTAS_COLUMNS)
+    columns = [column_of(frame, name).tolist() for name in QUOTAS_COLUMNS]
+    for line, rep_id, period_text, component, quota_text in zip(lines.tolist(), *columns):
+        rep_id, period_text, component, quota_text = rep_id.strip(), period_text.strip(), component.strip(), quota_text.strip()
         row_problems = []
         if not rep_id:
             row_problems.append(Problem(source, line, "rep_id", "is empty"))
@@ -126,7 +125,7 @@ def read_quotas(content: bytes, source: str, roster: Roster | None) -> tuple[Quo
             row_problems.append(Problem(source, line, "period", str(refused)))
         if not component:
             row_problems.append(Problem(source, line, "component", "is empty; name the plan component, e.g. new_business"))
-        cents = None
+        cents = 0
         try:
             cents = to_cents(quota_text)
             if cents == 0:
@@ -140,7 +139,7 @@ def read_quotas(content: bytes, source: str, roster: Roster | None) -> tuple[Quo
             problems += row_problems
             continue
         first_line[key] = line
-        quotas[key] = cents  # type: ignore[assignment]
+        quotas[key] = cents
     return (None if problems else Quotas(quotas)), problems
 
 

@@ -138,6 +138,11 @@ def round_half_up(value: Exact, places: int = 2) -> Decimal:
     Same result as `Decimal.quantize(Decimal('0.01'), ROUND_HALF_UP)` but independent
     of the ambient decimal context (precision, traps) and exact for any Fraction.
     """
+    return Decimal(_fixed_point(rounded_units(value, places), places))
+
+
+def rounded_units(value: Exact, places: int = 2) -> int:
+    """`value` x 10^places rounded half away from zero, as an integer (cents for 2)."""
     if isinstance(value, Fraction):
         numerator, denominator = value.numerator, value.denominator
     elif isinstance(value, Decimal):
@@ -149,11 +154,14 @@ def round_half_up(value: Exact, places: int = 2) -> Decimal:
     units, remainder = divmod(abs(numerator) * 10**places, denominator)
     if 2 * remainder >= denominator:
         units += 1
-    sign = "-" if numerator < 0 and units else ""
-    if places == 0:
-        return Decimal(f"{sign}{units}")
-    whole, part = divmod(units, 10**places)
-    return Decimal(f"{sign}{whole}.{part:0{places}d}")
+    return -units if numerator < 0 else units
+
+
+def _fixed_point(units: int, places: int, grouped: bool = False) -> str:
+    sign = "-" if units < 0 else ""
+    whole, part = divmod(abs(units), 10**places)
+    whole_text = f"{whole:,}" if grouped else str(whole)
+    return f"{sign}{whole_text}.{part:0{places}d}" if places else f"{sign}{whole_text}"
 
 
 def format_amount(value: Decimal) -> str:
@@ -167,19 +175,14 @@ def display_amount(value: Exact) -> str:
     16000 -> '16,000'; 25600.5 -> '25,600.50'; exact Fractions are shown rounded to
     the cent.
     """
-    rounded = round_half_up(value)
-    if rounded == rounded.to_integral_value():
-        return f"{int(rounded):,}"
-    return f"{rounded:,.2f}"
+    cents = rounded_units(value)
+    if cents % 100 == 0:
+        return f"{cents // 100:,}"
+    return _fixed_point(cents, 2, grouped=True)
 
 
 def display_ratio(value: Exact, places: int = 4) -> str:
     """A ratio for people, with at least one decimal: 1 -> '1.0', 1.30 -> '1.3',
     1/3 -> '0.3333'."""
-    text = f"{round_half_up(value, places):f}"
-    if "." in text:
-        text = text.rstrip("0")
-        text = text + "0" if text.endswith(".") else text
-    else:
-        text += ".0"
-    return "0.0" if text == "-0.0" else text
+    text = _fixed_point(rounded_units(value, places), places).rstrip("0")
+    return text + "0" if text.endswith(".") else text

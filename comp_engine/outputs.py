@@ -18,6 +18,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 from comp_engine.money import format_amount, round_half_up
@@ -57,7 +58,7 @@ def totals_rows(result: PayoutResult) -> Iterator[tuple[str, ...]]:
         yield (safe_text(statement.rep_id), result.period, statement.currency, format_amount(statement.total))
 
 
-def _optional_amount(value) -> str:  # noqa: ANN001
+def _optional_amount(value: Decimal | None) -> str:
     return "" if value is None else format_amount(value)
 
 

@@ -20,17 +20,13 @@ from fractions import Fraction
 
 import numpy as np
 
-from comp_engine.deal_types import DEAL_TYPES
-
 from comp_engine.deal_table import SHARE_SCALE
+from comp_engine.deal_types import CREDIT_SIGN, DEAL_TYPES, TYPE_CODE
 from comp_engine.money import CENTS_PER_UNIT, cents_to_decimal, round_half_up
 from comp_engine.periods import from_day_number
 
 CREDIT_SCALE = CENTS_PER_UNIT * SHARE_SCALE
 """Credit units per currency unit: credit is computed as cents x share (in 1/10,000)."""
-
-_SIGN = {"new": 1, "expansion": 1, "renewal": 1, "contraction": -1, "churn": -1}
-
 
 def units_to_decimal(units: int, scale: int = CREDIT_SCALE) -> Decimal:
     """An exact Decimal for `units / scale`, where scale is a power of ten."""
@@ -68,7 +64,7 @@ class DealCredit:
     @property
     def credited_units(self) -> int:
         """Signed credit in CREDIT_SCALE units (negative for contraction and churn)."""
-        return _SIGN[self.type] * self.amount_cents * self.share_units
+        return CREDIT_SIGN[TYPE_CODE[self.type]] * self.amount_cents * self.share_units
 
     @property
     def credited(self) -> Decimal:

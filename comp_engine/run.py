@@ -16,18 +16,17 @@ from pathlib import Path
 import numpy as np
 
 from comp_engine.clawbacks import EarlyChurn, clawback_fraction, clawback_line, early_churns, earned_share
-from comp_engine.components import component_target, flat_rate_line, metric_line, modifier_line, quota_line
+from comp_engine.components import flat_rate_line, metric_line, modifier_line, quota_line
 from comp_engine.crediting import DealsBehind, QuarterCredit, quarter_credit
-from comp_engine.curves import curve_payout, flat_rate_payout
-from comp_engine.errors import PayoutInputError, PlanInvalid, Problem
 from comp_engine.deal_table import DealTable, read_deals
+from comp_engine.errors import PayoutInputError, PlanInvalid, Problem
 from comp_engine.ingest import Quotas, Rep, Roster, read_quotas, read_roster
 from comp_engine.metrics import BookMetrics
-from comp_engine.money import decimal_fraction, round_half_up
+from comp_engine.money import round_half_up
 from comp_engine.periods import Period, from_day_number, parse_period, period_containing
-from comp_engine.plans import (FlatRateComponent, MetricComponent, Plan, QuotaComponent, parse_plans,
+from comp_engine.plans import (Component, FlatRateComponent, MetricComponent, Plan, QuotaComponent, parse_plans,
                                plan_sources)
-from comp_engine.result import (CREDIT_SCALE, ClawbackLine, ClawbackPart, ComponentLine, InputFile, PayoutResult,
+from comp_engine.result import (ClawbackLine, ClawbackPart, ComponentLine, DealCredits, InputFile, PayoutResult,
                                 RepStatement, units_to_decimal)
 
 
@@ -60,7 +59,9 @@ class Inputs:
         return listed + [("plan", path, content) for path, content in self.plans]
 
 
-def _read_inputs(deals_path, roster_path, quotas_path, plans_dir) -> Inputs:  # noqa: ANN001
+def _read_inputs(deals_path: str | Path, roster_path: str | Path, quotas_path: str | Path,
+                 plans_dir: str | Path) -> Inputs:
+    """Read every input's bytes once; a missing or unreadable file is a Problem."""
     problems: list[Problem] = []
 
     def read(path: str | Path) -> tuple[str, bytes | None]:
@@ -169,7 +170,7 @@ class _Computation:
             components=components, modifiers=modifiers, clawbacks=tuple(clawbacks), total=total,
         )
 
-    def _component(self, position: int, rep: Rep, component, target_incentive: Decimal) -> ComponentLine:  # noqa: ANN001
+    def _component(self, position: int, rep: Rep, component: Component, target_incentive: Decimal) -> ComponentLine:
         if isinstance(component, QuotaComponent):
             quota = self.quotas.quota_cents(rep.rep_id, str(self.period), component.key)
             return quota_line(component, target_incentive, self.credit.credited_units(position, component.credit),
@@ -228,6 +229,8 @@ class _Computation:
         return self._quarters[period]
 
     def _clawback(self, rep_index: int, churn: EarlyChurn, share_units: int) -> ClawbackLine:
+        """Recompute, with the same component rules, what each component that credits
+        new deals paid the rep in the new deal's own quarter, and the deal's share of it."""
         rep = self.roster.reps[rep_index]
         deals = self.deals
         original = period_containing(from_day_number(int(deals.day[churn.new_row])))
@@ -237,17 +240,14 @@ class _Computation:
         parts = []
         for component in self._new_deal_components(rep):
             total_units = credit.credited_units(rep_index, component.credit)
-            credited = Fraction(total_units, CREDIT_SCALE)
             if isinstance(component, QuotaComponent):
                 quota = self.quotas.quota_cents(rep.rep_id, str(original), component.key)
-                target = decimal_fraction(component_target(target_incentive, component.weight))
-                payout = curve_payout(credited / Fraction(quota, 100), target, component.curve, component.tiers,  # type: ignore[arg-type]
-                                      component.threshold, component.cap).amount
+                paid = quota_line(component, target_incentive, total_units, quota, DealCredits())  # type: ignore[arg-type]
             else:
-                payout = flat_rate_payout(component.rate, credited).amount
+                paid = flat_rate_line(component, total_units, DealCredits())
             parts.append(ClawbackPart(
-                component=component.key, component_payout=payout, deal_credited=units_to_decimal(deal_units),
+                component=component.key, component_payout=paid.unrounded, deal_credited=units_to_decimal(deal_units),
                 total_credited=units_to_decimal(total_units),
-                earned=earned_share(payout, deal_units, total_units),
+                earned=earned_share(paid.unrounded, deal_units, total_units),
             ))
         return clawback_line(deals, churn, self.plan_of(rep).clawback, tuple(parts))

@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 
 from reports.statement_view import Section, StatementView, statement_view
 from reports.styles import (ACCENT, AMOUNT, AMOUNT_NEGATIVE, BAND, BOLD, CELL, HEADING, INTRO, NEGATIVE, RULE_TEXT,
-                            SECTION, SMALL, SUBTITLE, TITLE, content_width, facts_table, grid, register_fonts,
+                            SECTION, SMALL, SUBTITLE, TITLE, cell, content_width, facts_table, grid, register_fonts,
                             render, text)
 
 DEAL_HEADER = ["Deal", "Account", "Type", "Close date", "Amount", "Share", "Credited"]
@@ -38,7 +38,7 @@ def statement_flowables(view: StatementView, pagesize: str = "a4") -> list[Flowa
     story: list[Flowable] = [
         Paragraph("Cadence · Payout statement", TITLE),
         text(f"{view.name} · {view.period} · all amounts in {view.currency}", SUBTITLE),
-        facts_table(view.header, width, columns=2, label_share=0.27),
+        facts_table(view.header, width, columns=2, label_share=0.3),
         Paragraph("Summary", HEADING),
         _summary(view, width),
         _total_box(view, width),
@@ -70,14 +70,14 @@ def statement_flowables(view: StatementView, pagesize: str = "a4") -> list[Flowa
 
 
 def _summary(view: StatementView, width: float) -> Table:
+    widths = [width * share for share in (0.34, 0.17, 0.17, 0.14, 0.18)]
     rows: list[list[Any]] = [["Line", "Credited", "Quota", "Attainment", f"Payout ({view.currency})"]]
-    rows += [[text(row.line, CELL), row.credited, row.quota, row.attainment, row.amount] for row in view.summary]
+    rows += [[cell(row.line, widths[0]), row.credited, row.quota, row.attainment, row.amount] for row in view.summary]
     rows.append(["Total", "", "", "", view.total])
     negatives = [index + 1 for index, row in enumerate(view.summary) if row.negative]
     if view.total_negative:
         negatives.append(len(rows) - 1)
-    return grid(rows, [width * 0.34, width * 0.17, width * 0.17, width * 0.14, width * 0.18], numeric_from=1,
-                total_row=True, negative_rows=negatives)
+    return grid(rows, widths, numeric_from=1, total_row=True, negative_rows=negatives)
 
 
 def _total_box(view: StatementView, width: float) -> Table:
@@ -119,19 +119,20 @@ def _section(section: Section, width: float) -> list[Flowable]:
 
 
 def _deals(section: Section, width: float) -> Table:
+    widths = [width * share for share in (0.19, 0.15, 0.12, 0.13, 0.15, 0.11, 0.15)]
     rows: list[list[Any]] = [DEAL_HEADER]
-    rows += [[text(deal.deal_id, CELL), text(deal.account_id, CELL), deal.type, deal.close_date, deal.amount,
-              deal.share, deal.credited] for deal in section.deals]
+    rows += [[cell(deal.deal_id, widths[0]), cell(deal.account_id, widths[1]), deal.type, deal.close_date,
+              deal.amount, deal.share, deal.credited] for deal in section.deals]
     rows.append([f"{len(section.deals)} deal{'s' if len(section.deals) != 1 else ''}", "", "", "", "", "Credited",
                  section.deals_total])
     negatives = [index + 1 for index, deal in enumerate(section.deals) if deal.negative]
-    return grid(rows, [width * share for share in (0.19, 0.15, 0.12, 0.13, 0.15, 0.11, 0.15)], numeric_from=4,
-                total_row=True, negative_rows=negatives)
+    return grid(rows, widths, numeric_from=4, total_row=True, negative_rows=negatives)
 
 
 def _parts(section: Section, width: float) -> Table:
+    widths = [width * share for share in (0.24, 0.19, 0.19, 0.19, 0.19)]
     rows: list[list[Any]] = [PART_HEADER]
-    rows += [[text(part.component, CELL), part.component_payout, part.deal_credited, part.total_credited, part.earned]
-             for part in section.parts]
-    return grid(rows, [width * share for share in (0.24, 0.19, 0.19, 0.19, 0.19)], numeric_from=1)
+    rows += [[cell(part.component, widths[0]), part.component_payout, part.deal_credited, part.total_credited,
+              part.earned] for part in section.parts]
+    return grid(rows, widths, numeric_from=1)
 

@@ -73,7 +73,8 @@ AMOUNT = _style("amount", 10, BOLD, alignment=TA_RIGHT)
 AMOUNT_NEGATIVE = _style("amount_negative", 10, BOLD, NEGATIVE, alignment=TA_RIGHT)
 HASH = _style("hash", 6.8, color=MUTED)
 LABEL = _style("label", 8, color=MUTED)
-RULE_TEXT = _style("rule_text", 8.5, leftIndent=3 * mm, borderPadding=(1.5 * mm, 2 * mm, 1.5 * mm, 2 * mm),
+RULE_TEXT = _style("rule_text", 8.5, leftIndent=2 * mm, rightIndent=2 * mm,
+                   borderPadding=(1.5 * mm, 2 * mm, 1.5 * mm, 2 * mm),
                    backColor=BAND, spaceBefore=1.5 * mm, spaceAfter=2.5 * mm)
 
 
@@ -82,21 +83,37 @@ def text(value: str, style: ParagraphStyle = BODY) -> Paragraph:
     return Paragraph(escape(value), style)
 
 
+CELL_PADDING = 12
+"""Room left for a cell's padding when deciding whether plain text fits, in points."""
+
+
+def cell(value: str, width: float, style: ParagraphStyle = CELL) -> str | Paragraph:
+    """A table cell: plain text when it fits the column (fast to lay out), a wrapping
+    paragraph when it does not (a long deal id must not spill into the next column)."""
+    if pdfmetrics.stringWidth(value, style.fontName, style.fontSize) <= width - CELL_PADDING:
+        return value
+    return text(value, style)
+
+
 def facts_table(facts: Sequence[tuple[str, str]], width: float, columns: int = 1, label_share: float = 0.3) -> Table:
     """Label/value pairs in `columns` side-by-side pairs of columns; labels take
     `label_share` of each pair's width."""
-    rows = []
+    pair = width / columns
+    widths = [pair * label_share, pair * (1 - label_share)]
     per_column = -(-len(facts) // columns)
+    rows = []
     for row in range(per_column):
         cells: list[Flowable | str] = []
         for column in range(columns):
             index = column * per_column + row
             label, value = facts[index] if index < len(facts) else ("", "")
-            cells += [text(label, LABEL), text(value, CELL)]
+            cells += [cell(label, widths[0], LABEL), cell(value, widths[1], CELL)]
         rows.append(cells)
-    pair = width / columns
-    table = Table(rows, colWidths=[pair * label_share, pair * (1 - label_share)] * columns, hAlign="LEFT")
+    table = Table(rows, colWidths=widths * columns, hAlign="LEFT")
     table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, CELL.fontSize),
+        ("LEADING", (0, 0), (-1, -1), CELL.leading),
+        *[("TEXTCOLOR", (2 * column, 0), (2 * column, -1), MUTED) for column in range(columns)],
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),

@@ -51,7 +51,7 @@ def get_cycle(actor: Actor, cycle_id: int):
 
 
 @operation("GET", "/cycles/<int:cycle_id>/tree", summary="The cascade of a cycle", tag=CYCLES,
-           query=s.TreeQuery, responses={200: s.TreeSchema})
+           query=s.TreeQuery, responses={200: s.TreeSchema}, preshaped=True)
 def get_cycle_tree(actor: Actor, cycle_id: int, query: dict):
     """Company → team → person objectives the caller may see, each aligned objective nested under the
     key result it aligns to, with progress rolled up (rollup key results: the mean of their objectives)."""
@@ -80,7 +80,7 @@ def create_objective(actor: Actor, body: dict):
 
 
 @operation("GET", "/objectives/<int:objective_id>", summary="Get an objective", tag=OKRS,
-           responses={200: s.ObjectiveSchema})
+           responses={200: s.ObjectiveSchema}, preshaped=True)
 def get_objective(actor: Actor, objective_id: int):
     """The objective with its key results, progress, confidence and pace, and the objectives aligned
     below it (those the caller may see)."""
@@ -107,7 +107,7 @@ def add_key_result(actor: Actor, objective_id: int, body: dict):
 
 
 @operation("GET", "/key-results/<int:key_result_id>", summary="Get a key result with its history", tag=OKRS,
-           responses={200: s.KeyResultSchema})
+           responses={200: s.KeyResultSchema}, preshaped=True)
 def get_key_result(actor: Actor, key_result_id: int):
     """Current value, progress (with how it was computed), pace, confidence and every check-in."""
     kr = okrs.visible_key_result(actor, key_result_id)
@@ -119,7 +119,8 @@ def get_key_result(actor: Actor, key_result_id: int):
     history = db.session.scalars(sa.select(CheckIn).options(selectinload(CheckIn.author))
                                  .where(CheckIn.key_result_id == kr.id).order_by(CheckIn.created_at, CheckIn.id))
     return {**node.to_dict(), "objective_id": objective.id, "cycle_id": objective.cycle_id, "grade": kr.grade,
-            "explanation": ProgressBook.for_cycle(objective.cycle_id).explain(kr.id), "history": list(history)}
+            "explanation": ProgressBook.for_cycle(objective.cycle_id).explain(kr.id),
+            "history": s.CheckInSchema(many=True).dump(history)}
 
 
 @operation("POST", "/key-results/<int:key_result_id>/check-ins", summary="Check in a new value", tag=OKRS,

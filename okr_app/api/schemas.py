@@ -134,8 +134,8 @@ class CheckInSchema(Schema):
     created_at = UtcTimestamp(required=True)
 
 
-# The cascade nodes are dumped from `okr_app.okrs.tree` node dictionaries, whose dates are already
-# ISO strings; they are documented as string dates.
+# The cascade nodes are `okr_app.okrs.tree` node dictionaries, returned as they are (the tree page
+# uses the same ones); these schemas document them exactly, and tests hold the output to them.
 def _iso_date(**kwargs) -> fields.String:
     return fields.String(metadata={"format": "date"}, **kwargs)
 
@@ -172,7 +172,8 @@ class ObjectiveNodeSchema(Schema):
     progress = _progress("Weighted mean of the key results' progress, 0 to 1.")
     at_risk = fields.Boolean(required=True, metadata=_doc("A key result is at risk or off track."))
     stale = fields.Boolean(required=True, metadata=_doc("A personal objective with no check-in for 2+ weeks."))
-    last_checkin_at = _nullable(UtcTimestamp)
+    last_checkin_at = _nullable(fields.String, metadata=_doc(
+        "The latest check-in of its key results: UTC, ISO 8601 without an offset (as the tree page shows it)."))
     key_results = fields.List(fields.Nested(KeyResultNodeSchema), required=True)
 
 

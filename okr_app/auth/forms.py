@@ -13,16 +13,21 @@ def _strip(value):
 
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
-                       filters=[_strip])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+                       filters=[_strip], render_kw={"autocomplete": "username"})
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
+                             render_kw={"autocomplete": "current-password"})
     remember = BooleanField("Keep me signed in")
     submit = SubmitField("Sign in")
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
-    new_password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_LENGTH, max=1024, message=PASSWORD_LENGTH)],
-                                 description=f"At least {MIN_LENGTH} characters; a few unrelated words work well.")
+    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField("New password",
+                                 validators=[DataRequired(), Length(min=MIN_LENGTH, max=1024, message=PASSWORD_LENGTH)],
+                                 description=f"At least {MIN_LENGTH} characters; a few unrelated words work well.",
+                                 render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("New password again",
-                            validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")])
+                            validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
+                            render_kw={"autocomplete": "new-password"})
     submit = SubmitField("Change password")

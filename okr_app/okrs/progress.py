@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from okr_app.domain.progress import Measure, explain_progress, mean, progress_of, weighted_progress
 from okr_app.extensions import db
@@ -33,7 +33,7 @@ class ProgressBook:
     def for_cycle(cls, cycle_id: int) -> ProgressBook:
         objectives = db.session.scalars(
             sa.select(Objective).where(Objective.cycle_id == cycle_id)
-            .options(selectinload(Objective.owner_person), selectinload(Objective.team))
+            .options(joinedload(Objective.owner_person), joinedload(Objective.team))
             .order_by(Objective.id)).all()
         krs = db.session.scalars(
             sa.select(KeyResult).join(Objective, KeyResult.objective_id == Objective.id)

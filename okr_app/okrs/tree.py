@@ -114,7 +114,7 @@ class CycleTree:
     cycle: Cycle
     roots: list[ObjectiveNode]
     teams: list[Team]
-    progress: float  # mean of the root objectives' progress
+    progress: float  # see overall_progress
 
     def to_dict(self) -> dict:
         c = self.cycle
@@ -247,8 +247,14 @@ def cycle_tree(actor: Actor, cycle: Cycle, *, on: date | None = None, team_id: i
     roots = [builder.node(o) for o in builder.roots()]
     if team_id is not None or status:
         roots = [node for node in (_prune(r, _matcher(team_id, status)) for r in roots) if node is not None]
-    overall = sum(r.progress for r in roots) / len(roots) if roots else 0.0
-    return CycleTree(cycle=cycle, roots=roots, teams=builder.teams, progress=overall)
+    return CycleTree(cycle=cycle, roots=roots, teams=builder.teams, progress=overall_progress(roots))
+
+
+def overall_progress(roots: list[ObjectiveNode]) -> float:
+    """The cycle's headline figure: the mean of the company objectives shown, or of every top-level
+    objective when the company has set none (each company objective already rolls the cascade up)."""
+    company = [r for r in roots if r.owner_type == "company"] or roots
+    return sum(r.progress for r in company) / len(company) if company else 0.0
 
 
 def _order(objective: Objective):

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import shutil
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from comp_engine import Problem
+from comp_engine import PayoutInputError, PayoutResult, Problem, run_payout
 from comp_engine.ingest import DEALS_COLUMNS, DEALS_OPTIONAL, QUOTAS_COLUMNS, ROSTER_COLUMNS, ROSTER_OPTIONAL
 from comp_engine.money import cents_to_decimal
 from comp_engine.periods import Period
@@ -128,10 +129,6 @@ def write_period_inputs(period: Period, folder: Path, plans_dir: str | Path) -> 
     return inputs
 
 
-def remove_inputs(inputs: PeriodInputs) -> None:
-    shutil.rmtree(inputs.folder, ignore_errors=True)
-
-
 def _sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
@@ -187,3 +184,19 @@ def _file_names(import_ids: set[int]) -> dict[int, str]:
         return {}
     return dict(db.session.execute(sa.select(PayoutImport.id, PayoutImport.file_name)
                                    .where(PayoutImport.id.in_(sorted(import_ids)))).all())
+
+
+def compute(inputs: PeriodInputs, heading: str) -> PayoutResult:
+    """The engine on the written inputs; its problems are reported against the imported files."""
+    try:
+        return run_payout(inputs.period, inputs.deals, inputs.roster, inputs.quotas, inputs.plans)
+    except PayoutInputError as refused:
+        raise InputsRefused(heading, [inputs.explain(problem) for problem in refused.problems]) from None
+
+
+def cents_of(amount: Decimal) -> int:
+    """Exact integer cents of an amount the engine rounded to the cent."""
+    cents = Fraction(amount) * 100
+    if cents.denominator != 1:
+        raise ValueError(f"{amount} is not a whole number of cents")
+    return int(cents)

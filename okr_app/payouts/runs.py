@@ -8,22 +8,20 @@ with every statement and line, in the caller's single transaction:
 - different inputs while the quarter is a draft: the draft is superseded by a new one;
 - an approved (or exported) quarter never changes: running it again is refused.
 
-Corrections to an approved quarter are paid later, as adjustment lines. For every
-approved quarter A before the quarter P being run, A is recomputed on today's inputs
-(A's own roster, quotas up to A, deals closed by A's last day, today's plan files)
-and, per rep and line component (a plan component, `modifier:<metric>` or `clawback`):
-
-    adjustment = recomputed amount - approved amount - adjustments already approved for it
-
-Each non-zero one is a line `adjustment:<A>:<component>` in P's run, added to the rep's
-total; a rep owed an adjustment who is not on P's roster gets a statement with only
-those lines. The run records which approved runs it was computed against
-(`basis_runs`): once another run is approved, a draft computed before must be run
-again before it can be approved, so no correction is ever paid twice.
+Corrections to an approved quarter are paid later, as adjustment lines of the next run
+(rule and arithmetic in `okr_app.payouts.adjustments`). For every approved quarter A
+before the quarter P being run, A is recomputed on today's inputs (A's own roster,
+quotas up to A, deals closed by A's last day, today's plan files); each difference is a
+line `adjustment:<A>:<component>` in P's run, added to the rep's total, and a rep owed
+an adjustment who is not on P's roster gets a statement with only those lines. The run
+records which approved runs it was computed against (`basis_runs`): once another run is
+approved, a draft computed before must be run again before it can be approved, so no
+correction is ever paid twice.
 
 Two runs of one quarter cannot overlap: PostgreSQL takes an advisory lock on the quarter
-for the transaction (a second run is refused at once), SQLite takes its single writer
-lock; and a partial unique index allows one live run per quarter whatever happens.
+for the transaction (a second run is refused at once); SQLite has one writer at a time
+(a second run waits for the first, up to the busy timeout, then finds its run); and a
+partial unique index allows one live run per quarter whatever happens.
 """
 from __future__ import annotations
 
@@ -36,13 +34,12 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from comp_engine import PayoutInputError, PayoutResult, PeriodInvalid, Period, RepStatement, parse_period, run_payout
+from comp_engine import PayoutResult, PeriodInvalid, Period, RepStatement, parse_period
 from comp_engine.money import cents_to_decimal, format_amount, round_half_up
 from comp_engine.outputs import ATTAINMENT_PLACES
 from okr_app.audit.services import record
@@ -50,7 +47,8 @@ from okr_app.errors import Conflict, InvalidInput, NotAllowed
 from okr_app.extensions import db
 from okr_app.models import PayoutLine, PayoutRun, Person, RunStatement
 from okr_app.models.payouts import LOCKED_STATES
-from okr_app.payouts.run_inputs import InputsRefused, PeriodInputs, write_period_inputs
+from okr_app.payouts.adjustments import Adjustment, adjustment_count, adjustments_for
+from okr_app.payouts.run_inputs import PeriodInputs, cents_of, compute, write_period_inputs
 from okr_app.policy import Actor, can_run_payouts
 from okr_app.timeutil import utcnow
 from reports.statement_model import statement_to_dict
@@ -90,40 +88,6 @@ class RunOutcome:
     status: str
     replaced: PayoutRun | None = None
     adjustments: int = 0
-
-
-@dataclass(frozen=True)
-class Adjustment:
-    """A correction to an approved quarter, for one rep and line component (amounts in cents)."""
-
-    rep_id: str
-    name: str
-    email: str
-    currency: str
-    period: str
-    run_id: int
-    component: str
-    approved_cents: int
-    adjusted_cents: int
-    recomputed_cents: int
-
-    @property
-    def amount_cents(self) -> int:
-        return self.recomputed_cents - self.approved_cents - self.adjusted_cents
-
-    @property
-    def line_component(self) -> str:
-        return f"adjustment:{self.period}:{self.component}"
-
-    def as_dict(self) -> dict[str, str | int]:
-        """JSON-safe: amounts as decimal text, as in lines.csv."""
-        return {"period": self.period, "run_id": self.run_id, "component": self.component,
-                "line_component": self.line_component, "currency": self.currency,
-                "approved": _text(self.approved_cents), "already_adjusted": _text(self.adjusted_cents),
-                "recomputed": _text(self.recomputed_cents), "amount": _text(self.amount_cents),
-                "rule": (f"{self.period} recomputed on today's inputs pays {_text(self.recomputed_cents)}; approved "
-                         f"run #{self.run_id} paid {_text(self.approved_cents)} and earlier adjustments "
-                         f"{_text(self.adjusted_cents)}: the difference is {_text(self.amount_cents)}")}
 
 
 # --- locks ----------------------------------------------------------------------------------------
@@ -198,9 +162,9 @@ def record_run(actor: Actor | None, period: str | Period, plans_dir: str | Path)
         basis_fingerprint = _basis_fingerprint(earlier, recomputations)
         if live is not None and (live.fingerprint, live.basis_runs, live.basis_fingerprint) == (
                 inputs.fingerprint, basis_runs, basis_fingerprint):
-            return RunOutcome(live, "unchanged", adjustments=_adjustment_count(live))
+            return RunOutcome(live, "unchanged", adjustments=adjustment_count(live))
         result = compute(inputs, f"The imported data for {quarter} cannot be paid")
-        adjustments = [adjustment for run in earlier for adjustment in _adjustments_for(run, recomputations[run.id])]
+        adjustments = [adjustment for run in earlier for adjustment in adjustments_for(run, recomputations[run.id])]
         run = _new_run(actor, quarter, inputs, result, live, basis_runs, basis_fingerprint)
         _store(run, result, adjustments)
     record(actor.person, "payout.run", "payout_run", run.id,
@@ -223,14 +187,6 @@ def live_run(period: str) -> PayoutRun | None:
     """The quarter's run that counts (draft, approved or exported), if any."""
     return db.session.scalar(sa.select(PayoutRun).where(PayoutRun.period == period, PayoutRun.state != "superseded")
                              .execution_options(populate_existing=True))
-
-
-def compute(inputs: PeriodInputs, heading: str) -> PayoutResult:
-    """The engine on the written inputs; its problems are reported against the imported files."""
-    try:
-        return run_payout(inputs.period, inputs.deals, inputs.roster, inputs.quotas, inputs.plans)
-    except PayoutInputError as refused:
-        raise InputsRefused(heading, [inputs.explain(problem) for problem in refused.problems]) from None
 
 
 def totals_of(run: PayoutRun) -> dict[str, Decimal]:
@@ -265,68 +221,6 @@ def _new_run(actor: Actor, quarter: Period, inputs: PeriodInputs, result: Payout
     if live is not None:
         live.superseded_by_id = run.id
     return run
-
-
-# --- adjustments ----------------------------------------------------------------------------------
-
-def _adjustments_for(run: PayoutRun, inputs: PeriodInputs) -> list[Adjustment]:
-    """Per rep and component of approved `run`: recomputed - approved - already adjusted, if not 0."""
-    approved = _amounts_by_line(run.id)
-    adjusted = _already_adjusted(run.period)
-    people = {statement.rep_id: (statement.name, statement.email, statement.currency)
-              for statement in db.session.scalars(sa.select(RunStatement).where(RunStatement.run_id == run.id))}
-    if inputs.fingerprint == run.fingerprint:
-        recomputed = dict(approved)
-    else:
-        result = compute(inputs, f"Recomputing approved {run.period} (run #{run.id}) to find corrections failed")
-        recomputed = _amounts_of(result)
-        for statement in result.statements:
-            people.setdefault(statement.rep_id, (statement.name, statement.email, statement.currency))
-    adjustments = []
-    for key in dict.fromkeys([*approved, *recomputed, *adjusted]):
-        rep_id, component = key
-        name, email, currency = people.get(rep_id, (rep_id, "", ""))
-        adjustment = Adjustment(rep_id, name, email, currency, run.period, run.id, component,
-                                approved.get(key, 0), adjusted.get(key, 0), recomputed.get(key, 0))
-        if adjustment.amount_cents:
-            adjustments.append(adjustment)
-    return adjustments
-
-
-def _amounts_by_line(run_id: int) -> dict[tuple[str, str], int]:
-    rows = db.session.execute(sa.select(PayoutLine.rep_id, PayoutLine.component, PayoutLine.amount_cents)
-                              .where(PayoutLine.run_id == run_id, ~PayoutLine.component.startswith("adjustment:"))
-                              .order_by(PayoutLine.position))
-    amounts: dict[tuple[str, str], int] = defaultdict(int)
-    for rep_id, component, cents in rows:
-        amounts[(rep_id, component)] += cents
-    return dict(amounts)
-
-
-def _already_adjusted(period: str) -> dict[tuple[str, str], int]:
-    prefix = f"adjustment:{period}:"
-    rows = db.session.execute(
-        sa.select(PayoutLine.rep_id, PayoutLine.component, PayoutLine.amount_cents)
-        .join(PayoutRun, PayoutLine.run_id == PayoutRun.id)
-        .where(PayoutRun.state.in_(LOCKED_STATES), PayoutLine.component.startswith(prefix, autoescape=True))
-        .order_by(PayoutRun.id, PayoutLine.position))
-    amounts: dict[tuple[str, str], int] = defaultdict(int)
-    for rep_id, component, cents in rows:
-        amounts[(rep_id, component[len(prefix):])] += cents
-    return dict(amounts)
-
-
-def _amounts_of(result: PayoutResult) -> dict[tuple[str, str], int]:
-    amounts: dict[tuple[str, str], int] = defaultdict(int)
-    for statement in result.statements:
-        for line in statement.lines:
-            amounts[(statement.rep_id, line.component)] += cents_of(line.amount)
-    return dict(amounts)
-
-
-def _adjustment_count(run: PayoutRun) -> int:
-    return db.session.scalar(sa.select(sa.func.count(PayoutLine.id)).where(
-        PayoutLine.run_id == run.id, PayoutLine.component.startswith("adjustment:"))) or 0
 
 
 # --- storing --------------------------------------------------------------------------------------
@@ -420,18 +314,6 @@ def _people_by_email(emails: list[str]) -> dict[str, int]:
                                   .where(sa.func.lower(Person.email).in_(wanted[start:start + 500])))
         found.update((email, person_id) for email, person_id in rows)
     return found
-
-
-def cents_of(amount: Decimal) -> int:
-    """Exact integer cents of an amount the engine rounded to the cent."""
-    cents = Fraction(amount) * 100
-    if cents.denominator != 1:
-        raise ValueError(f"{amount} is not a whole number of cents")
-    return int(cents)
-
-
-def _text(cents: int) -> str:
-    return format_amount(cents_to_decimal(cents))
 
 
 def _optional(value: Decimal | None) -> str:

@@ -172,7 +172,10 @@ def run_page(actor: Actor, run_id: int) -> RunPage:
     totals = services.run_totals([run.id]).get(run.id, {})
     statements = [link_of(statement) for statement in services.statements_visible_to(actor, run)]
     refusal = ""
-    if run.state != "draft":
+    if run.state == "superseded":
+        refusal = (f"This run was replaced by run #{run.superseded_by_id} (its inputs changed); it is kept for the "
+                   "record and is never paid.")
+    elif run.state != "draft":
         refusal = f"This run is {run.state}: it is locked and never changes."
     elif not can_approve_payout(actor, run.created_by_id):
         refusal = "You ran this payout, so another finance person approves it (separation of duties)."

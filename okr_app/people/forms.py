@@ -18,8 +18,10 @@ class PersonForm(FlaskForm):
     role = SelectField("Role", choices=[SelectChoice(role) for role in ROLES], default="employee")
     manager_id = SelectField("Manager", coerce=int, default=NOBODY)
     team_id = SelectField("Team", coerce=int, default=NOBODY)
-    password = PasswordField("Initial password", validators=[Optional(), Length(min=MIN_LENGTH, max=1024, message=PASSWORD_LENGTH)],
-                             description=f"At least {MIN_LENGTH} characters. Leave blank to set it later.")
+    password = PasswordField("Initial password",
+                             validators=[Optional(), Length(min=MIN_LENGTH, max=1024, message=PASSWORD_LENGTH)],
+                             description=f"At least {MIN_LENGTH} characters. Leave blank to set it later.",
+                             render_kw={"autocomplete": "new-password"})  # never the admin's own, autofilled
     active = BooleanField("Active (may sign in)", default=True)
     submit = SubmitField("Save")
 

@@ -25,26 +25,41 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, negative_data_rejection, ignored_auth]
 
 
-@pytest.fixture
-def leader_token(app, build):
-    """A small org whose first ids exist (the document's examples use id 1) and a leader's token."""
-    ceo = build.person(role="leader", email="ceo@example.com")
-    success = build.team("Customer Success")
-    manager = build.person(role="manager", manager=ceo, team=success)
-    rep = build.person(manager=manager, team=success)
-    outsider = build.person()
-    cycle = build.cycle()
-    company = build.objective(cycle, company=True, title="Grow revenue that lasts")
-    rollup = build.key_result(company, kind="rollup")
-    build.key_result(company, start=90, target=110, current=98, unit="%")
-    team = build.objective(cycle, team=success, aligned_to=rollup)
-    build.key_result(team, kind="milestone", current=1)
-    mine = build.objective(cycle, owner=rep, aligned_to=rollup)
-    build.key_result(mine, kind="stay_below", start=10, target=5, current=4)
-    build.objective(cycle, owner=outsider, private=True)
-    _, secret = create_token(ceo, name="schemathesis")
-    db.session.commit()
-    return secret
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """One app for the whole module (its state grows as operations run): a small org whose first ids
+    exist (the document's examples use id 1), and a leader's token. Returns (app, token)."""
+    from tests.builders import Builders
+    from tests.conftest import make_app
+
+    tmp_path = tmp_path_factory.mktemp("schemathesis")
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("CADENCE_DATABASE_URL", raising=False)
+        env.setenv("CADENCE_INSTANCE_PATH", str(tmp_path / "instance"))
+        app = make_app(tmp_path)
+        with app.app_context():
+            db.create_all()
+            build = Builders()
+            ceo = build.person(role="leader", email="ceo@example.com")
+            success = build.team("Customer Success")
+            manager = build.person(role="manager", manager=ceo, team=success)
+            rep = build.person(manager=manager, team=success)
+            outsider = build.person()
+            cycle = build.cycle()
+            company = build.objective(cycle, company=True, title="Grow revenue that lasts")
+            rollup = build.key_result(company, kind="rollup")
+            build.key_result(company, start=90, target=110, current=98, unit="%")
+            team = build.objective(cycle, team=success, aligned_to=rollup)
+            build.key_result(team, kind="milestone", current=1)
+            mine = build.objective(cycle, owner=rep, aligned_to=rollup)
+            build.key_result(mine, kind="stay_below", start=10, target=5, current=4)
+            build.objective(cycle, owner=outsider, private=True)
+            _, token = create_token(ceo, name="schemathesis")
+            db.session.commit()
+        yield app, token
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _documented_operations() -> list[tuple[str, str, GenerationMode]]:
@@ -63,10 +78,11 @@ def _documented_operations() -> list[tuple[str, str, GenerationMode]]:
 
 
 @pytest.mark.parametrize(("method", "path", "mode"), _documented_operations())
-def test_every_operation_answers_within_its_documented_contract(app, leader_token, method, path, mode):
+def test_every_operation_answers_within_its_documented_contract(seeded, method, path, mode):
+    app, token = seeded
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operation = schema[path][method]
-    headers = {"Authorization": f"Bearer {leader_token}"}
+    headers = {"Authorization": f"Bearer {token}"}
 
     strategies = [(operation.as_strategy(generation_mode=mode), MAX_EXAMPLES)]
     if mode is GenerationMode.POSITIVE:  # the document's own examples, run once each

@@ -134,3 +134,15 @@ def test_the_tree_costs_the_same_number_of_queries_for_a_bigger_org(app, client,
     add_people(30)
     large = _queries_for_tree(app, client, headers, ids["cycle"])
     assert small == large <= 15
+
+
+def test_the_tree_as_returned_is_exactly_what_its_schema_describes(client, org):
+    """The cascade is returned as `cycle_tree().to_dict()` builds it; dumping it through the
+    documented schema must change nothing (no missing, extra or differently typed field)."""
+    from okr_app.api.schemas import ObjectiveSchema, TreeSchema
+
+    headers = bearer(org["ceo"])
+    tree = client.get(f"/api/v1/cycles/{org['cycle'].id}/tree", headers=headers).get_json()
+    assert TreeSchema().dump(tree) == tree
+    objective = client.get(f"/api/v1/objectives/{org['company'].id}", headers=headers).get_json()
+    assert ObjectiveSchema().dump(objective) == objective

@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cli import cli
 from okr_app.extensions import db
@@ -171,3 +173,31 @@ def test_a_quotas_import_replaces_every_quota_of_the_quarters_it_names(cadence, 
     bad = cadence("quotas", "import", write(tmp_path, "q3.csv", QUOTAS_HEADER, "rep1,2026-Q3,renewal,0",
                                             "rep1,Q3,renewal,5"))
     assert bad.exit_code == 2 and "q3.csv, line 2, quota" in bad.output and "q3.csv, line 3, period" in bad.output
+
+
+CELL = st.one_of(st.sampled_from(["new", "churn", "renewal", "upsell", "2026-04-01", "2026-02-30", "100", "-5",
+                                  "1e3", "99.999", "", "rep1", "a:50;b:50", "rep1:120", "=cmd()", '"', "\x00"]),
+                 st.text(max_size=12))
+GARBAGE_ROWS = st.lists(st.lists(CELL, max_size=9).map(",".join), max_size=8)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=GARBAGE_ROWS, raw=st.binary(max_size=40))
+def test_garbage_rows_are_either_imported_whole_or_refused_whole_never_a_crash(app, build, rows, raw):
+    """Invariant: an import stores every row of the file or none, and refuses with a message."""
+    from okr_app.models import Person
+    from okr_app.payouts.imports import ImportRefused, import_deals
+    from okr_app.policy import Actor
+
+    with app.app_context():
+        finance = db.session.scalar(sa.select(Person).where(Person.role == "finance")) or build.person(role="finance")
+        data = (DEALS_HEADER + "\n" + "\n".join(rows)).encode("utf-8", "surrogatepass") + raw
+        try:
+            outcome = import_deals(Actor(finance), data, "garbage.csv")
+        except ImportRefused as refused:
+            assert refused.problems and "nothing imported" in refused.message
+            assert db.session.scalar(sa.select(sa.func.count(Deal.id))) == 0
+        else:
+            assert db.session.scalar(sa.select(sa.func.count(Deal.id))) == outcome.added > 0
+        finally:
+            db.session.rollback()

@@ -1,6 +1,7 @@
-"""An unlucky operator on SQLite: a payout run killed half way, and a second run started while one
+"""An unlucky operator on SQLite: a payout run killed half way, and a second run started while the first
 is still writing. Real `cadence` processes, a real database file; the fault-injection hook
-(CADENCE_TEST_PAUSE_SECONDS / CADENCE_TEST_PAUSE_AT) holds the run inside its transaction."""
+(CADENCE_TEST_PAUSE_SECONDS / CADENCE_TEST_PAUSE_AT) holds the run inside its transaction.
+SQLite runs in WAL mode with a 30 s busy timeout (okr_app.tune_sqlite)."""
 from __future__ import annotations
 
 import os
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from test_payout_runs import Finance
+from test_payout_runs import DEALS_HEADER, Finance
 
 ROOT = Path(__file__).resolve().parents[2]
 CADENCE = str(Path(sys.executable).parent / "cadence")
@@ -30,12 +31,21 @@ class Run:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self.out: list[str] = []
+        self.readers = [threading.Thread(target=self._read_err, daemon=True),
+                        threading.Thread(target=self._read_out, daemon=True)]
+        for reader in self.readers:
+            reader.start()
 
-    def _read(self) -> None:
-        for line in self.process.stderr:
-            self.lines.put(line)
+    def _read_err(self) -> None:
+        with self.process.stderr:
+            for line in self.process.stderr:
+                self.lines.put(line)
         self.lines.put("")
+
+    def _read_out(self) -> None:
+        with self.process.stdout:
+            self.out.extend(self.process.stdout)
 
     def wait_for(self, text: str, timeout: float = 60) -> None:
         while True:
@@ -46,11 +56,13 @@ class Run:
             assert line, f"the run ended before {text!r}: {''.join(self.seen)}"
 
     def finish(self, timeout: float = 120) -> tuple[int, str, str]:
-        out, _ = self.process.communicate(timeout=timeout)
-        rest = []
+        """(exit code, stdout, stderr) once the process has ended."""
+        code = self.process.wait(timeout=timeout)
+        for reader in self.readers:
+            reader.join(timeout=timeout)
         while not self.lines.empty():
-            rest.append(self.lines.get())
-        return self.process.returncode, out, "".join(self.seen + rest)
+            self.seen.append(self.lines.get())
+        return code, "".join(self.out), "".join(self.seen)
 
 
 def counts(database: Path) -> dict[str, int]:
@@ -60,37 +72,53 @@ def counts(database: Path) -> dict[str, int]:
             "audit": connection.execute("SELECT count(*) FROM audit_event WHERE action = 'payout.run'").fetchone()[0]}
 
 
+REPS = 1000
+
+
 @pytest.fixture
 def finance(app, build, tmp_path):
-    build.person(email="a1@example.com")
-    build.person(email="a2@example.com")
+    """1,000 reps with one 60,000 new deal each against a 100,000 quota: attainment 0.6, so
+    new_business pays 16,000 x 0.6 = 9,600.00 and renewal 0.00; the run totals 1,000 x 9,600.00
+    = 9,600,000.00. Big enough that SQLite writes the run's pages to disk before it commits."""
     build.person(email="fin1@example.com", role="finance")
     finance = Finance(app, tmp_path)
-    finance.load()
+    reps = [f"r{n:04d}" for n in range(REPS)]
+    finance.ok("roster", "import", finance.file("roster.csv", "rep_id,name,email,plan,manager_id,target_incentive",
+                                                [f"{rep},Rep {rep},{rep}@example.com,ae-80-20,," for rep in reps]),
+               "--period", "2026-Q2")
+    finance.ok("quotas", "import", finance.file("quotas.csv", "rep_id,period,component,quota",
+                                                [f"{rep},2026-Q2,{component},100000" for rep in reps
+                                                 for component in ("new_business", "renewal")]))
+    finance.ok("deals", "import", finance.file("deals.csv", DEALS_HEADER,
+                                               [f"D-{rep},ACC-{rep},{rep},new,60000,2026-05-01," for rep in reps]))
     finance.database = tmp_path / "test.db"
     return finance
 
 
 def test_a_run_killed_half_way_leaves_nothing_and_the_next_run_completes(finance):
-    run = Run(finance.env, CADENCE_TEST_PAUSE_SECONDS="60", CADENCE_TEST_PAUSE_AT="half_lines")
+    run = Run(finance.env, CADENCE_TEST_PAUSE_SECONDS="120", CADENCE_TEST_PAUSE_AT="half_lines")
     run.wait_for("paused at half_lines")
-    # Half the lines are written: the rollback journal holds the pages they changed.
-    assert Path(f"{finance.database}-journal").exists()
+    # The statements and half the lines are on disk, in the write-ahead log, not yet committed.
+    assert Path(f"{finance.database}-wal").stat().st_size > 100_000
     os.kill(run.process.pid, signal.SIGKILL)
     assert run.finish()[0] == -signal.SIGKILL
     assert counts(finance.database) == {"payout_run": 0, "run_statement": 0, "payout_line": 0, "audit": 0}
     code, out, err = Run(finance.env).finish()
     assert code == 0, err
-    assert "Recorded draft run" in out and "37,200.00 USD" in out
-    assert counts(finance.database) == {"payout_run": 1, "run_statement": 2, "payout_line": 4, "audit": 1}
+    assert "Recorded draft run" in out and "9,600,000.00 USD" in out
+    assert counts(finance.database) == {"payout_run": 1, "run_statement": REPS, "payout_line": 2 * REPS, "audit": 1}
 
 
-def test_a_second_run_while_the_first_is_writing_is_refused_and_only_one_run_is_recorded(finance):
-    first = Run(finance.env, CADENCE_TEST_PAUSE_SECONDS="8", CADENCE_TEST_PAUSE_AT="half_lines")
+def test_a_second_run_waits_for_the_first_and_finds_its_run_so_only_one_is_recorded(finance):
+    """SQLite has one writer at a time: the second run waits for the first to commit, then
+    sees the same inputs already recorded."""
+    first = Run(finance.env, CADENCE_TEST_PAUSE_SECONDS="4", CADENCE_TEST_PAUSE_AT="half_lines")
     first.wait_for("paused at half_lines")
-    code, out, err = Run(finance.env).finish()
-    assert code == 2, out + err
-    assert "Another payout run or approval for 2026-Q2 is in progress; nothing was recorded" in err
+    second = Run(finance.env)
     code, out, err = first.finish()
     assert code == 0, err
-    assert counts(finance.database) == {"payout_run": 1, "run_statement": 2, "payout_line": 4, "audit": 1}
+    run_id = out.split("Recorded draft run #")[1].split(" ")[0]
+    code, out, err = second.finish()
+    assert code == 0, err
+    assert f"unchanged: run #{run_id}" in out
+    assert counts(finance.database) == {"payout_run": 1, "run_statement": REPS, "payout_line": 2 * REPS, "audit": 1}

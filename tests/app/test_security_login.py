@@ -173,3 +173,15 @@ def test_a_new_password_shorter_than_ten_characters_is_refused(client, build, au
                                                       "new_password": "short", "confirm": "short"})
     assert response.status_code == 422
     assert "at least 10" in response.get_data(as_text=True)
+
+
+def test_a_session_cookie_replayed_from_another_address_is_not_accepted(app, build):
+    person = build.person(email="ana@example.com")
+    victim = app.test_client()
+    victim.post("/login", data={"email": "ana@example.com", "password": Builders.PASSWORD},
+                environ_base={"REMOTE_ADDR": "198.51.100.4"})
+    stolen = victim.get_cookie("session").value
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get(f"/people/{person.id}", environ_base={"REMOTE_ADDR": "203.0.113.66"}).status_code == 302
+    assert victim.get(f"/people/{person.id}", environ_base={"REMOTE_ADDR": "198.51.100.4"}).status_code == 200

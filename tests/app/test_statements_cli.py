@@ -149,3 +149,16 @@ def test_only_finance_prints_a_recorded_run(app, build, cadence_env, tmp_path):
 def test_a_run_and_input_files_together_are_refused(inputs, tmp_path):
     result = statements("--run", "1", "--period", "2026-Q2", *as_arguments(inputs), "--out", str(tmp_path / "o"))
     assert result.exit_code == 2 and "either --run RUN_ID or --period" in result.output
+
+
+def test_a_large_run_renders_in_worker_processes_to_the_same_bytes(inputs, tmp_path, monkeypatch):
+    from okr_app.commands import payout_reports
+
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    assert statements("--period", "2026-Q2", *as_arguments(inputs), "--out", str(serial)).exit_code == 0
+    monkeypatch.setattr(payout_reports, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(payout_reports.os, "cpu_count", lambda: 2)
+    result = statements("--period", "2026-Q2", *as_arguments(inputs), "--out", str(parallel))
+    assert result.exit_code == 0, result.output
+    for name in ("2026-Q2-rep1.pdf", "2026-Q2-rep2.pdf", "2026-Q2-summary.pdf"):
+        assert (parallel / name).read_bytes() == (serial / name).read_bytes(), name

@@ -111,3 +111,16 @@ def test_a_flat_rate_component_pays_rate_times_credited(files):
         ("new_business", Decimal("25600.00")), ("renewal", Decimal("4560.00")), ("spiff", Decimal("600.00"))]
     assert statement.components[2].rule == "flat rate: 0.05 × 12,000"
     assert statement.total == Decimal("30760.00")
+
+
+def test_a_component_may_use_other_tiers_than_its_plan(files):
+    # new_business switched to retroactive: 16,000 x 1.3 x 2.0 = 41,600, capped at 2.0 x 16,000 = 32,000.00
+    # renewal keeps the plan's marginal tiers: 3,600.00; total 35,600.00
+    worked_example(files)
+    files.plan(WORKED_PLAN.replace('key = "new_business"', 'key = "new_business"\ntiers = "retroactive"'))
+    statement = files.run().statement("r1")
+    new_business = statement.components[0]
+    assert new_business.tiers == "retroactive"
+    assert new_business.rule.endswith("retroactive: 16,000 × 1.3 × 2.0, capped at 2.0 × 16,000 = 32,000")
+    assert [line.amount for line in statement.components] == [Decimal("32000.00"), Decimal("3600.00")]
+    assert statement.total == Decimal("35600.00")

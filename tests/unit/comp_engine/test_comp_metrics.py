@@ -87,7 +87,8 @@ def test_the_renewed_book_follows_the_latest_deal_and_the_later_row_on_equal_dat
     files.deal("r1", "new", "5000", "2025-01-10", account="A6")
     files.deal("r3", "renewal", "5000", "2026-01-10", account="A6")
     result = files.run()
-    assert result.statement("r3").components[0].metric.value == Fraction(4, 5)
+    # r3: NRR = GRR = 8k / 10k = 0.8; logo retention 1 / 1 (A5 still pays)
+    assert [line.metric.value for line in result.statement("r3").components] == [Fraction(4, 5), Fraction(4, 5), 1]
     assert result.statement("r3").components[0].metric.cohort_accounts == 1
     r2 = result.statement("r2").components[0].metric
     assert (r2.value, r2.cohort_accounts) == (1, 1)  # A6 only: 5k kept of 5k
