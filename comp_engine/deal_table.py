@@ -9,6 +9,7 @@ The result is a `DealTable` of integer columns, which is what the engine groups.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -59,7 +60,6 @@ class DealTable:
         return len(self.deal_id)
 
 
-# -- deals ----------------------------------------------------------------------------
 def read_deals(content: bytes, source: str, roster: Roster | None) -> tuple[DealTable | None, list[Problem]]:
     """Read deals.csv into a DealTable, or return every problem found in it.
 
@@ -131,7 +131,7 @@ class _RowProblems:
         self.lines = lines
         self.problems: list[tuple[int, int, Problem]] = []
 
-    def add(self, rows: np.ndarray, field: str, message) -> None:  # noqa: ANN001
+    def add(self, rows: np.ndarray, field: str, message: str | Callable[[int], str]) -> None:
         order = DEALS_COLUMNS.index(field) if field in DEALS_COLUMNS else len(DEALS_COLUMNS)
         for row in rows.tolist():
             text = message(row) if callable(message) else message
@@ -219,7 +219,8 @@ def _parse_splits(split_text: np.ndarray, rows: np.ndarray, roster_ids: pd.Index
     return np.array(deal_rows, dtype=np.int64), np.array(reps, dtype=np.int64), np.array(shares, dtype=np.int64)
 
 
-def _parse_split(text: str, known) -> tuple[list[tuple[int, int]], list[str]]:  # noqa: ANN001
+def _parse_split(text: str, known: Callable[[str, int], int] | None) -> tuple[list[tuple[int, int]], list[str]]:
+    """(rep position, share) per part of one split, or the reasons it is refused."""
     parsed: list[tuple[int, int]] = []
     reasons: list[str] = []
     named: set[str] = set()

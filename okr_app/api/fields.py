@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timezone
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import fields, validate
 
-# Ids are 64-bit signed integers in both databases; a larger one can name nothing.
-MAX_ID = 2**63 - 1
+# Ids are INTEGER columns: 32-bit signed on PostgreSQL (the tighter of the two databases), so a
+# larger number can name nothing and must never reach a query (PostgreSQL would refuse it).
+MAX_ID = 2**31 - 1
 # Dates the app can compute with (a cycle's end, a due date) without leaving the calendar.
 EARLIEST_DATE, LATEST_DATE = date(1970, 1, 1), date(2999, 12, 31)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -61,10 +62,10 @@ class WholeNumber(fields.Integer):
 
 
 class Id(WholeNumber):
-    """A database id: a whole number from 1 to 2^63 − 1."""
+    """A database id: a whole number from 1 to 2^31 − 1."""
 
     def __init__(self, **kwargs) -> None:
-        metadata = {"format": "int64", **kwargs.pop("metadata", {})}
+        metadata = {"format": "int32", **kwargs.pop("metadata", {})}
         super().__init__(validate=validate.Range(min=1, max=MAX_ID, error="Not a valid id."),
                          metadata=metadata, **kwargs)
 
@@ -73,7 +74,7 @@ class QueryId(fields.Integer):
     """An id in a query string, where every value arrives as text ('12')."""
 
     def __init__(self, **kwargs) -> None:
-        metadata = {"format": "int64", **kwargs.pop("metadata", {})}
+        metadata = {"format": "int32", **kwargs.pop("metadata", {})}
         super().__init__(validate=validate.Range(min=1, max=MAX_ID, error="Not a valid id."),
                          metadata=metadata, **kwargs)
 

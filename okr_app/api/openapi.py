@@ -64,7 +64,7 @@ def _operation(op: Operation) -> dict:
     if op.description:
         document["description"] = op.description
     parameters = [{"name": name, "in": "path", "required": True,
-                   "schema": {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}, "example": 1}
+                   "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": MAX_ID}, "example": 1}
                   for name in op.path_params]
     if op.query is not None:
         parameters.append({"in": "query", "schema": op.query})

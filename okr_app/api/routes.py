@@ -16,10 +16,10 @@ from okr_app.cycles import services as cycles
 from okr_app.errors import InvalidInput, NotFound
 from okr_app.extensions import db
 from okr_app.models import CheckIn, Cycle, Person, Team
-from okr_app.people.services import person_by_email, team_by_name
 from okr_app.okrs import services as okrs
 from okr_app.okrs.progress import ProgressBook
 from okr_app.okrs.tree import cycle_tree
+from okr_app.people.services import person_by_email, team_by_name
 from okr_app.policy import Actor
 from okr_app.timeutil import iso_week_of, today
 

@@ -66,7 +66,7 @@ def operation(method: str, rule: str, *, summary: str, tag: str, responses: dict
         @wraps(view)
         def endpoint(**path: Any):
             if any(value > MAX_ID for value in path.values()):
-                raise NotFound("Not found.")  # a 64-bit id column holds no such id
+                raise NotFound("Not found.")  # no id column holds such an id
             try:
                 kwargs = dict(path)
                 if query is not None:

@@ -17,7 +17,13 @@ def app_context() -> Iterator[Flask]:
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
     with app.app_context():
-        yield app
+        try:
+            yield app
+        finally:  # close pooled connections now rather than when garbage collected (psycopg warns then)
+            from okr_app.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()
 
 
 class UsageFailure(click.ClickException):

@@ -183,7 +183,7 @@ def test_aligning_to_a_key_result_of_someone_elses_private_objective_reveals_not
 def test_objective_ids_that_cannot_exist_are_404(client, org):
     headers = bearer(org["rep"])
     for path in ("/api/v1/objectives/x", "/api/v1/objectives/-1", "/api/v1/objectives/0",
-                 f"/api/v1/objectives/{2**63}", f"/api/v1/objectives/{10**40}"):
+                 f"/api/v1/objectives/{2**31}", f"/api/v1/objectives/{2**63}", f"/api/v1/objectives/{10**40}"):
         response = client.get(path, headers=headers)
         assert response.status_code == 404, path
         assert response.is_json

@@ -56,13 +56,13 @@ def test_every_error_response_is_the_error_schema(document):
                         "$ref": "#/components/schemas/Error"}
 
 
-def test_path_ids_are_positive_64_bit_integers(document):
+def test_path_ids_are_positive_32_bit_integers_like_the_id_columns(document):
     for path, item in document["paths"].items():
         for operation in item.values():
             for parameter in operation.get("parameters", []):
                 if parameter["in"] == "path":
-                    assert parameter["schema"] == {"type": "integer", "format": "int64", "minimum": 1,
-                                                   "maximum": 2**63 - 1}, path
+                    assert parameter["schema"] == {"type": "integer", "format": "int32", "minimum": 1,
+                                                   "maximum": 2**31 - 1}, path
 
 
 def test_request_bodies_come_from_the_validating_schemas(document):

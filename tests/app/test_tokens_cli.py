@@ -93,3 +93,13 @@ def test_list_says_so_when_a_person_has_no_tokens(cadence, build):
     result = cadence("tokens", "list", "ana@example.com")
     assert result.exit_code == 0
     assert "no API tokens" in result.output
+
+
+def test_a_deactivated_person_gets_no_token(cadence, build):
+    person = build.person(email="gone@example.com")
+    person.active = False
+    db.session.commit()
+    result = cadence("tokens", "create", "gone@example.com")
+    assert result.exit_code == 2
+    assert "deactivated" in result.output
+    assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 0

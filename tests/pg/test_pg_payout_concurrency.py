@@ -213,3 +213,15 @@ def test_postgresql_itself_refuses_a_second_live_run_for_a_quarter(scratch):
                 connection.execute(insert, {"state": "draft"})
     finally:
         engine.dispose()
+
+
+def test_on_postgresql_an_approved_run_is_locked_and_running_its_quarter_again_is_refused(scratch):
+    code, out, err = Run(scratch).finish()
+    assert code == 0, err
+    run_id = out.split("Recorded draft run #")[1].split(" ")[0]
+    approve = subprocess.run([CADENCE, "payout", "approve", run_id, "--as", "fin2@example.com"], cwd=ROOT,
+                             env={**os.environ, **scratch, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+    assert approve.returncode == 0, approve.stderr
+    code, out, err = Run(scratch).finish()
+    assert code == 2 and "an approved quarter never changes" in err
+    assert counts(scratch["CADENCE_DATABASE_URL"]) == ONE_RUN
