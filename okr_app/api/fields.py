@@ -7,7 +7,7 @@ must never see text PostgreSQL cannot hold (NUL characters, lone surrogates).
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import date, timezone
 
 from marshmallow import fields, validate
 
@@ -109,13 +109,11 @@ class Day(fields.Date):
 
 
 class UtcTimestamp(fields.DateTime):
-    """Output only: a naive UTC datetime (how Cadence stores time), or its ISO string, as RFC 3339 with 'Z'."""
+    """Output only: a naive UTC datetime (how Cadence stores time) as RFC 3339 with 'Z'."""
 
     def _serialize(self, value, attr, obj, **kwargs) -> str | None:
         if value is None:
             return None
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
         if value.tzinfo is not None:
             value = value.astimezone(timezone.utc).replace(tzinfo=None)
         return value.isoformat(timespec="seconds") + "Z"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, WeeklyReport
@@ -144,37 +145,37 @@ def test_collapse_all_expand_all_and_a_branch_toggle_work_in_the_browser(session
     page = session.sign_in("sam@example.com")
     session.nav("Cascade")
     chapters = page.get_by_role("link", name="Playbook chapters")
-    assert chapters.is_visible()  # every branch starts open
+    expect(chapters).to_be_visible()  # every branch starts open
 
     page.get_by_role("link", name="Collapse all").click()
     page.wait_for_url(re.compile(r"collapsed=1"))
-    assert summary_of(page, COMPANY).is_visible()
-    assert not page.get_by_role("link", name="Sellers' objectives").is_visible()
-    assert not chapters.is_visible()
+    expect(summary_of(page, COMPANY)).to_be_visible()
+    expect(page.get_by_role("link", name="Sellers' objectives")).to_be_hidden()
+    expect(chapters).to_be_hidden()
 
     summary_of(page, COMPANY).locator(".owner").click()  # opening one branch, not its children
-    assert page.get_by_role("link", name="Sellers' objectives").is_visible()
-    assert summary_of(page, BLAKE).is_visible()
-    assert not chapters.is_visible()
+    expect(page.get_by_role("link", name="Sellers' objectives")).to_be_visible()
+    expect(summary_of(page, BLAKE)).to_be_visible()
+    expect(chapters).to_be_hidden()
 
     page.get_by_role("link", name="Expand all").click()
     page.wait_for_url(lambda url: "collapsed" not in url)
-    assert chapters.is_visible()
+    expect(chapters).to_be_visible()
 
 
 def test_the_status_filter_keeps_only_at_risk_objectives_and_their_ancestors(session, build):
     seed_two_sellers(build)
     page = session.sign_in("sam@example.com")
     session.nav("Cascade")
-    assert summary_of(page, BLAKE).is_visible()
+    expect(summary_of(page, BLAKE)).to_be_visible()
 
     page.get_by_label("Status").select_option(label="At risk")
     page.get_by_role("button", name="Filter").click()
     page.wait_for_url(re.compile(r"status=at_risk"))
 
-    assert summary_of(page, ALEX).is_visible()
-    assert summary_of(page, COMPANY).is_visible()  # kept as context above the match
-    assert summary_of(page, BLAKE).count() == 0
+    expect(summary_of(page, ALEX)).to_be_visible()
+    expect(summary_of(page, COMPANY)).to_be_visible()  # kept as context above the match
+    expect(summary_of(page, BLAKE)).to_have_count(0)
     assert page.get_by_label("Status").input_value() == "at_risk"  # the filter stays chosen
 
 
@@ -186,15 +187,16 @@ def test_a_private_objective_is_hidden_from_a_peer_but_shown_to_the_owners_manag
 
     page = session.sign_in("blake@example.com")
     session.nav("Cascade")
-    assert summary_of(page, ALEX).is_visible()  # Alex's public objective is there...
-    assert page.get_by_text("Prepare the move to team lead").count() == 0  # ...the private one is not
-    assert page.get_by_text("Shadow Sam's one-to-ones").count() == 0
-    session.open(f"/okrs/objectives/{secret.id}")
-    assert page.get_by_text("Prepare the move to team lead").count() == 0
+    expect(summary_of(page, ALEX)).to_be_visible()  # Alex's public objective is there...
+    expect(page.get_by_text("Prepare the move to team lead")).to_have_count(0)  # ...the private one is not
+    expect(page.get_by_text("Shadow Sam's one-to-ones")).to_have_count(0)
+    response = page.goto(f"{session.base_url}/okrs/objectives/{secret.id}")  # even by its address
+    assert response.status == 404
+    expect(page.get_by_text("Prepare the move to team lead")).to_have_count(0)
 
     session.sign_out()
     page = session.sign_in("sam@example.com")
     session.nav("Cascade")
     private_line = summary_of(page, "Prepare the move to team lead")
-    assert private_line.is_visible()
-    assert private_line.get_by_text("private", exact=True).is_visible()
+    expect(private_line).to_be_visible()
+    expect(private_line.get_by_text("private", exact=True)).to_be_visible()
