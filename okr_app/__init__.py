@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,10 +35,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     security.init_app(app)
+    app.url_map.converters["int"] = DatabaseId
     auth.init_app(app)
     web_errors.init_app(app)
     _register_blueprints(app)
     return app
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:id>` in every route: only ids a database column can hold (1 to 2**31 − 1) match;
+    anything larger answers 404 instead of overflowing PostgreSQL's INTEGER into a 500."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def tune_sqlite(engine) -> None:

@@ -19,12 +19,17 @@ from okr_app.policy import Actor, can_edit_objective, can_manage_cycles, can_vie
 from okr_app.timeutil import utcnow
 
 
+EARLIEST_START, LATEST_START = date(2000, 1, 1), date(2999, 12, 31)
+
+
 def allowed_lengths() -> tuple[int, ...]:
     return tuple(current_app.config["CYCLE_LENGTHS_WEEKS"])
 
 
 def validate_cycle_shape(start: date, weeks: int) -> None:
     """A cycle starts on a Monday and lasts one of the configured numbers of weeks."""
+    if not EARLIEST_START <= start <= LATEST_START:
+        raise InvalidInput(f"A cycle starts between {EARLIEST_START.year} and {LATEST_START.year}.")
     lengths = allowed_lengths()
     if weeks not in lengths:
         raise InvalidInput(f"A cycle lasts {' or '.join(map(str, lengths))} weeks, not {weeks}.")

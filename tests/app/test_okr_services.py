@@ -264,3 +264,24 @@ def test_my_okrs_offers_a_new_objective_only_under_the_limit_and_in_an_open_cycl
     assert not page.can_add_objective and len(page.cards) == 1
     closed = build.cycle(state="closed", start=cycle.start - timedelta(weeks=12))
     assert not my_okrs_page(Actor(ana), closed, today()).can_add_objective
+
+
+def test_a_cycle_starting_outside_the_years_2000_to_2999_is_refused_not_overflowed(app, build):
+    from datetime import date
+
+    import pytest
+
+    from okr_app.cycles.services import create_cycle
+    from okr_app.errors import InvalidInput
+    from okr_app.policy import Actor
+
+    leader = Actor(build.person(role="leader"))
+    with pytest.raises(InvalidInput, match="between 2000 and 2999"):
+        create_cycle(leader, "Far future", date(9999, 12, 27), 12)  # 27 Dec 9999 is a Monday
+
+
+def test_an_id_too_large_for_the_database_answers_404_not_500(client, build, auth):
+    person = build.person()
+    auth.login(person.email)
+    assert client.get(f"/okrs/objectives/{2**31}").status_code == 404
+    assert client.get(f"/okrs/objectives/{2**63 + 5}").status_code == 404
