@@ -7,7 +7,6 @@ of check-ins locust counted as accepted. Prints requests, p50/p95, errors; exits
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import socket
@@ -115,25 +114,23 @@ def main() -> int:
             locust_env = {**env, "LOADTEST_USERS": str(users_file), "LOADTEST_RESULT": str(result)}
             subprocess.run([BIN / "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                             "-u", str(args.users), "-r", str(args.users), "-t", f"{args.seconds}s",
-                            "--host", host, "--csv", str(work / "stats"), "--only-summary",
+                            "--host", host, "--only-summary",
                             "--stop-timeout", "10", "--exit-code-on-error", "0"],
                            env=locust_env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         finally:
             server.terminate()
             server.wait(timeout=30)
-        accepted = json.loads(result.read_text())["check_ins"]
+        outcome = json.loads(result.read_text())
+        accepted, stats = outcome["accepted"], outcome["stats"]
         stored = count_check_ins(env) - before
-        with open(work / "stats_stats.csv") as handle:
-            stats = list(csv.DictReader(handle))
 
     print(f"load test: {args.users} users for {args.seconds} s against cadence serve "
           f"({args.workers} workers × {args.threads} threads, {'PostgreSQL' if args.database_url else 'SQLite'})")
     print(f"{'request':<16}{'count':>8}{'errors':>8}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}")
-    errors = 0
+    errors = stats[-1]["failures"]
     for row in stats:
-        errors += int(row["Failure Count"]) if row["Name"] == "Aggregated" else 0
-        print(f"{row['Name']:<16}{row['Request Count']:>8}{row['Failure Count']:>8}"
-              f"{float(row['Requests/s']):>8.1f}{row['50%']:>8}{row['95%']:>8}{row['99%']:>8}")
+        print(f"{row['name']:<16}{row['requests']:>8}{row['failures']:>8}{row['rps']:>8.1f}"
+              f"{row['p50']:>8.0f}{row['p95']:>8.0f}{row['p99']:>8.0f}")
     print(f"check-ins accepted: {accepted}, stored: {stored}, lost: {accepted - stored}")
     ok = errors == 0 and accepted == stored and accepted > 0
     print("PASS" if ok else "FAIL")

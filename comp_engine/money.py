@@ -165,8 +165,14 @@ def _fixed_point(units: int, places: int, grouped: bool = False) -> str:
 
 
 def format_amount(value: Decimal) -> str:
-    """An amount as CSV text with exactly two decimals: Decimal('1200.5') -> '1200.50'."""
-    return f"{round_half_up(value):f}"
+    """An amount as CSV text with exactly two decimals: Decimal('1200.5') -> '1200.50'.
+
+    Amounts already rounded to the cent (every line of a result) are written as they
+    are; anything else is rounded half-up first.
+    """
+    if isinstance(value, Decimal) and value and value.as_tuple().exponent == -2:
+        return format(value, "f")
+    return format(round_half_up(value), "f")
 
 
 def display_amount(value: Exact) -> str:

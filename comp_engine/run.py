@@ -22,7 +22,7 @@ from comp_engine.deal_table import DealTable, read_deals
 from comp_engine.errors import PayoutInputError, PlanInvalid, Problem
 from comp_engine.ingest import Quotas, Rep, Roster, read_quotas, read_roster
 from comp_engine.metrics import BookMetrics
-from comp_engine.money import round_half_up
+from comp_engine.money import cents_to_decimal, rounded_units
 from comp_engine.periods import Period, from_day_number, parse_period, period_containing
 from comp_engine.plans import (Component, FlatRateComponent, MetricComponent, Plan, QuotaComponent, parse_plans,
                                plan_sources)
@@ -163,7 +163,7 @@ class _Computation:
         )
         clawbacks.sort(key=lambda line: (line.churn_date, line.deal_id))
         lines = components + modifiers + tuple(clawbacks)
-        total = round_half_up(sum((Fraction(line.amount) for line in lines), Fraction(0)))
+        total = cents_to_decimal(sum(rounded_units(line.amount) for line in lines))
         return RepStatement(
             rep_id=rep.rep_id, name=rep.name, email=rep.email, manager_id=rep.manager_id,
             plan_key=plan.key, plan_name=plan.name, currency=plan.currency, target_incentive=target_incentive,

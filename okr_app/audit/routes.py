@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import io
+import math
 from urllib.parse import urlencode
 
 from flask import Response, abort, render_template, request, stream_with_context, url_for
 from wtforms import SelectChoice
 
 from okr_app.audit import bp
+from okr_app.audit.event_view import event_row
 from okr_app.audit.forms import AuditFilterForm
 from okr_app.audit.services import AuditFilter, count_events, find_events, iter_events, known_actions, object_text
 from okr_app.auth.session import current_actor, login_required_actor
@@ -33,15 +35,16 @@ def _filter_from_request() -> tuple[AuditFilterForm, AuditFilter | None]:
 @bp.route("/")
 @login_required_actor
 def index():
+    """GET filters (action, actor, since, until) and page; a page past the last shows the last."""
     form, where = _filter_from_request()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
     total = count_events(where) if where else 0
-    events = [{"at": e.at.strftime("%Y-%m-%d %H:%M:%S"), "actor": e.actor_email, "action": e.action,
-               "object": object_text(e), "before": e.before, "after": e.after} for e in
+    last = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(last, max(1, request.args.get("page", 1, type=int) or 1))
+    events = [event_row(e, object_text(e)) for e in
               (find_events(where, PAGE_SIZE, (page - 1) * PAGE_SIZE) if where else [])]
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     pages = {"previous": _page_url(args, page - 1) if page > 1 else None,
-             "next": _page_url(args, page + 1) if page * PAGE_SIZE < total else None}
+             "next": _page_url(args, page + 1) if page < last else None, "last": last}
     export = url_for("audit.export", **args)
     return render_template("audit/index.html", form=form, events=events, total=total, page=page, pages=pages,
                            export_url=export), (200 if where else 422)

@@ -8,12 +8,11 @@ from okr_app.auth import current_actor, login_required_actor
 from okr_app.checkins import bp
 from okr_app.checkins.forms import check_in_form
 from okr_app.checkins.services import reply_to_report, report_for, submit_weekly_check_in
-from okr_app.checkins.team import one_report, team_status, teams
+from okr_app.checkins.team import one_report, team_page
 from okr_app.checkins.weekly_page import weekly_page
-from okr_app.cycles.services import current_cycle
 from okr_app.errors import CadenceError
 from okr_app.extensions import db
-from okr_app.timeutil import iso_week_of, today
+from okr_app.timeutil import today
 
 
 @bp.route("/check-in", methods=["GET", "POST"])
@@ -55,11 +54,10 @@ def _summary(recorded: int, week: str) -> str:
 @bp.route("/team")
 @login_required_actor
 def team():
-    actor, on = current_actor(), today()
-    team_id = request.args.get("team", type=int) or actor.person.team_id
-    choices = teams()
-    status = team_status(actor, team_id, iso_week_of(on), current_cycle(), on) if team_id is not None else None
-    return render_template("checkins/team.html", status=status, teams=choices)
+    """GET: team=<id> shows a team or pod; reports=direct (my direct reports) or reports=all (everyone
+    below me). Default: my direct reports when people report to me, else my own team."""
+    page = team_page(current_actor(), request.args.get("team", type=int), request.args.get("reports"), today())
+    return render_template("checkins/team.html", page=page, status=page.status)
 
 
 @bp.route("/team/reports/<int:report_id>", methods=["GET", "POST"])
@@ -79,8 +77,10 @@ def report(report_id: int):
             return render_template("checkins/report.html", report=one_report(actor, found), error=exc.message,
                                    body=body), exc.status
         flash("Reply posted.", "success")
-        back_team = request.form.get("team", type=int)
+        back_team, back_reports = request.form.get("team", type=int), request.form.get("reports")
         if back_team is not None:
             return redirect(url_for("checkins.team", team=back_team, _anchor=f"member-{found.person_id}"))
+        if back_reports in ("direct", "all"):
+            return redirect(url_for("checkins.team", reports=back_reports, _anchor=f"member-{found.person_id}"))
         return redirect(url_for("checkins.report", report_id=report_id))
     return render_template("checkins/report.html", report=one_report(actor, found), error=None, body="")

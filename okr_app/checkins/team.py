@@ -1,6 +1,7 @@
-"""Who has checked in: a team's members with their latest weekly report and their objectives, and the
-people with no report this ISO week. Read models only; a fixed number of queries at any team size,
-and plain rows out (templates never reach back into the database)."""
+"""Who has checked in: a group of people (my reports, everyone below me, or a team or pod) with their
+latest weekly report and their objectives, and the people with no report this ISO week. Read models
+only; a fixed number of queries at any group size, and plain rows out (templates never reach back
+into the database)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,11 +10,12 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from okr_app.cycles.services import current_cycle
 from okr_app.errors import NotFound
 from okr_app.extensions import db
-from okr_app.models import Cycle, Person, ReportReply, Team, WeeklyReport
+from okr_app.models import Cycle, Objective, Person, ReportReply, Team, WeeklyReport
 from okr_app.okrs.tree import KrNode, ObjectiveNode, TreeBuilder
-from okr_app.policy import Actor, can_read_weekly, can_reply_to
+from okr_app.policy import Actor, can_read_weekly, can_reply_to, can_view_objective
 from okr_app.timeutil import iso_week_of
 
 
@@ -44,16 +46,14 @@ class MemberRow:
     person_id: int
     name: str
     role: str
+    detail: str  # where they sit, on a page that is not one team's: "Sales · reports to Sam Rivera"
     is_me: bool
     checked_in: bool  # a report for this ISO week exists
     latest_week: str | None  # the week of the latest report, shown to everyone
     readable: bool  # may the viewer read this member's reports (text and satisfaction)?
     report: ReportView | None  # the latest report, only when readable
     objectives: list[ObjectiveNode]
-
-    @property
-    def progress(self) -> float | None:
-        return sum(o.progress for o in self.objectives) / len(self.objectives) if self.objectives else None
+    objectives_note: str | None  # what to say when no objective is listed (None: say nothing)
 
     @property
     def risky_krs(self) -> list[KrNode]:
@@ -62,9 +62,41 @@ class MemberRow:
 
 
 @dataclass(frozen=True)
+class Group:
+    """Whose check-ins the team page shows: the viewer's direct reports ("reports"), everyone below
+    them in the org chart ("below"), or the members of one team or pod ("team")."""
+
+    kind: str
+    title: str
+    team_id: int | None = None
+    is_pod: bool = False
+
+    @property
+    def empty_text(self) -> str:
+        if self.kind == "team":
+            return f"Nobody is on this {'pod' if self.is_pod else 'team'} yet."
+        return "Nobody reports to you in the org chart."
+
+    @property
+    def query_args(self) -> dict[str, str | int]:
+        """The page's address for this group, also where a reply posted from it leads back."""
+        if self.kind == "team":
+            return {"team": self.team_id}
+        return {"reports": "all" if self.kind == "below" else "direct"}
+
+
+@dataclass(frozen=True)
+class ReportsCount:
+    """How many active people report to the viewer: directly, and in all (directly or not)."""
+
+    direct: int
+    all: int
+
+
+@dataclass(frozen=True)
 class TeamStatus:
-    team_id: int
-    team_name: str
+    group: Group
+    subtitle: str
     week: str
     cycle_name: str | None
     members: list[MemberRow]
@@ -76,6 +108,19 @@ class TeamStatus:
     @property
     def checked_in_count(self) -> int:
         return len(self.members) - len(self.missing)
+
+    @property
+    def unreadable_count(self) -> int:
+        """Members whose reports only their managers and leaders read: the page says why once."""
+        return sum(not m.readable for m in self.members)
+
+
+@dataclass(frozen=True)
+class TeamChoices:
+    """The team selector: functional teams and cross-functional pods, each by name."""
+
+    functions: list[tuple[int, str]]
+    pods: list[tuple[int, str]]
 
 
 @dataclass(frozen=True)
@@ -89,38 +134,134 @@ def teams() -> list[Team]:
     return list(db.session.scalars(sa.select(Team).order_by(Team.name)))
 
 
-def team_status(actor: Actor, team_id: int, week: str, cycle: Cycle | None = None,
-                on: date | None = None) -> TeamStatus:
-    """A team's active members (people whose team is this team), each with their latest report up to
-    `week` (its text only when `can_read_weekly` allows), whether they checked in this week, and
-    their visible objectives in `cycle` with progress and at-risk key results."""
-    team = db.session.get(Team, team_id)
-    if team is None:
-        raise NotFound("No such team.")
+def team_choices(all_teams: list[Team]) -> TeamChoices:
+    ordered = sorted(all_teams, key=lambda t: t.name.lower())
+    return TeamChoices(functions=[(t.id, t.name) for t in ordered if t.kind != "pod"],
+                       pods=[(t.id, t.name) for t in ordered if t.kind == "pod"])
+
+
+def _below_ids(person_id: int) -> sa.Select:
+    """Everyone under this person in the org chart, directly or not, as a subquery (the rule of
+    `okr_app.org.subordinate_ids`, kept in SQL so no list of ids travels back and forth)."""
+    below = sa.select(Person.id).where(Person.manager_id == person_id).cte("below", recursive=True)
+    below = below.union(sa.select(Person.id).join(below, Person.manager_id == below.c.id))
+    return sa.select(below.c.id)
+
+
+def reports_count(actor: Actor) -> ReportsCount:
+    """One query: the active people below the viewer, and how many of them report directly."""
+    direct, total = db.session.execute(
+        sa.select(sa.func.count(sa.case((Person.manager_id == actor.id, Person.id))), sa.func.count(Person.id))
+        .where(Person.id.in_(_below_ids(actor.id)), Person.active.is_(True))).one()
+    return ReportsCount(direct=direct, all=total)
+
+
+def choose_group(actor: Actor, team_id: int | None, reports: str | None, count: ReportsCount) -> Group | None:
+    """The group asked for, else the default: my reports when people report to me, else my own team
+    (None: no reports and no team, the page asks to pick one). An unknown team is NotFound."""
+    if team_id is not None:
+        team = db.session.get(Team, team_id)
+        if team is None:
+            raise NotFound("No such team.")
+        return Group("team", team.name, team.id, team.kind == "pod")
+    if reports == "all":
+        return Group("below", "Everyone below me")
+    if reports == "direct" or count.direct:
+        return Group("reports", "My reports")
+    if actor.person.team_id is not None:
+        team = db.session.get(Team, actor.person.team_id)
+        return Group("team", team.name, team.id, team.kind == "pod") if team else None
+    return None
+
+
+def _subtitle(group: Group, members: int) -> str:
+    people = f"{members} {'person' if members == 1 else 'people'}"
+    if group.kind == "reports":
+        return f"{people} reporting to you directly"
+    if group.kind == "below":
+        return f"{people} below you in the org chart, directly or not"
+    return f"{'Pod' if group.is_pod else 'Team'} of {people}"
+
+
+def team_status(actor: Actor, group: Group, week: str, cycle: Cycle | None = None, on: date | None = None,
+                builder: TreeBuilder | None = None) -> TeamStatus:
+    """The group's active members, each with their latest report up to `week` (its text only when
+    `can_read_weekly` allows), whether they checked in this week, and their visible personal
+    objectives in `cycle` with progress and at-risk key results. A fixed number of queries at any size."""
+    if group.kind == "team":
+        member_ids = sa.select(Person.id).where(Person.team_id == group.team_id)
+    elif group.kind == "reports":
+        member_ids = sa.select(Person.id).where(Person.manager_id == actor.id)
+    else:
+        member_ids = _below_ids(actor.id)
+    manager, team = aliased(Person), aliased(Team)
     members = db.session.execute(
-        sa.select(Person.id, Person.name, Person.role)
-        .where(Person.team_id == team_id, Person.active.is_(True)).order_by(Person.name, Person.id)).all()
-    latest_query = _latest_reports_query(sa.select(Person.id).where(Person.team_id == team_id), week)
+        sa.select(Person.id, Person.name, Person.role, Person.manager_id, manager.name, team.name)
+        .outerjoin(manager, Person.manager_id == manager.id).outerjoin(team, Person.team_id == team.id)
+        .where(Person.id.in_(member_ids), Person.active.is_(True)).order_by(Person.name, Person.id)).all()
+    latest_query = _latest_reports_query(member_ids, week)
     latest = {r.person_id: r for r in db.session.scalars(latest_query)}
     replies = _replies_of(latest_query.with_only_columns(WeeklyReport.id)) if latest else {}
     nodes: dict[int, list[ObjectiveNode]] = {}
     if cycle is not None:
-        builder = TreeBuilder.for_cycle(actor, cycle, on)
+        builder = builder or TreeBuilder.for_cycle(actor, cycle, on)
         for objective in builder.visible_objectives_of(m.id for m in members):
             nodes.setdefault(objective.owner_person_id, []).append(builder.node(objective, nest=False))
     rows = []
-    for member in members:
-        report = latest.get(member.id)
-        readable = can_read_weekly(actor, member.id)
+    for member_id, name, role, manager_id, manager_name, team_name in members:
+        report = latest.get(member_id)
+        readable = can_read_weekly(actor, member_id)
+        objectives = nodes.get(member_id, [])
         rows.append(MemberRow(
-            person_id=member.id, name=member.name, role=member.role, is_me=member.id == actor.id,
+            person_id=member_id, name=name, role=role,
+            detail=_where_they_sit(group, actor, team_name, manager_id, manager_name), is_me=member_id == actor.id,
             checked_in=report is not None and report.iso_week == week,
             latest_week=report.iso_week if report else None, readable=readable,
-            report=report_view(actor, report, member.name, replies.get(report.id, []))
+            report=report_view(actor, report, name, replies.get(report.id, []))
             if report is not None and readable else None,
-            objectives=nodes.get(member.id, [])))
-    return TeamStatus(team_id=team.id, team_name=team.name, week=week,
+            objectives=objectives,
+            objectives_note=_no_objective_note(actor, member_id) if cycle is not None and not objectives else None))
+    return TeamStatus(group=group, subtitle=_subtitle(group, len(rows)), week=week,
                       cycle_name=cycle.name if cycle else None, members=rows)
+
+
+def _where_they_sit(group: Group, actor: Actor, team_name: str | None, manager_id: int | None,
+                    manager_name: str | None) -> str:
+    """Nothing on a team's page; the team on 'My reports'; team and manager further down the chart."""
+    if group.kind == "team":
+        return ""
+    parts = [team_name] if team_name else []
+    if group.kind == "below" and manager_id != actor.id and manager_name:
+        parts.append(f"reports to {manager_name}")
+    return " · ".join(parts)
+
+
+def _no_objective_note(actor: Actor, person_id: int) -> str:
+    """Never claim someone has no objective when a private one may be hidden from the viewer: the
+    policy is asked whether a private objective of theirs would be visible (a stand-in objective,
+    never saved, so the rule stays in `can_view_objective`)."""
+    stand_in = Objective(owner_type="person", owner_person_id=person_id, private=True)
+    if can_view_objective(actor, stand_in):
+        return "No personal objective in this cycle."
+    return "No personal objective you can see in this cycle."
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    status: TeamStatus | None  # None: nobody reports to me and I am on no team
+    choices: TeamChoices
+    reports: ReportsCount
+
+
+def team_page(actor: Actor, team_id: int | None, reports: str | None, on: date) -> TeamPage:
+    """The team page: the group asked for (see `choose_group`) in the current cycle, the selector's
+    teams and pods (read with the cycle's tree when there is one), and how many report to me."""
+    count = reports_count(actor)
+    group = choose_group(actor, team_id, reports, count)
+    cycle = current_cycle()
+    builder = TreeBuilder.for_cycle(actor, cycle, on) if cycle is not None else None
+    status = team_status(actor, group, iso_week_of(on), cycle, on, builder) if group is not None else None
+    return TeamPage(status=status, choices=team_choices(builder.teams if builder else teams()), reports=count)
 
 
 def report_view(actor: Actor, report: WeeklyReport, person_name: str, replies: list[ReplyView]) -> ReportView:

@@ -115,7 +115,8 @@ MARKETING = Function(
         Theme("demand", "Demand generation: more sales-qualified leads", (
             "Turn our webinars into a pipeline engine", "Make paid search pay for itself",
             "Generate pipeline sales wants to work"), (
-            _inc("Raise SQL→opportunity conversion from {start} to {target}", "%", "pct", (10, 14, 1), (17, 20, 1), 0.1),
+            _inc("Raise SQL→opportunity conversion from {start} to {target}", "%", "pct",
+                 (10, 14, 1), (17, 20, 1), 0.1),
             _inc("Generate {target} sales-qualified leads", "SQLs", "num", (0, 0, 1), (120, 240, 10)),
             _dec("Cut cost per SQL from {start} to {target}", "$", "money", (420, 520, 20), (300, 360, 20), 5),
             _inc("Grow site traffic to {target} visits", "visits", "k", (120_000, 150_000, 10_000),
@@ -127,7 +128,8 @@ MARKETING = Function(
             "Own the conversation on revenue operations"), (
             _inc("Raise demo requests from content from {start} to {target} a month", "requests", "num",
                  (30, 45, 5), (70, 90, 5)),
-            _inc("Lift email click-through from {start} to {target}", "%", "pct", (2.0, 2.4, 0.1), (3.2, 3.8, 0.1), 0.1),
+            _inc("Lift email click-through from {start} to {target}", "%", "pct",
+                 (2.0, 2.4, 0.1), (3.2, 3.8, 0.1), 0.1),
             _inc("Grow newsletter subscribers to {target}", "subscribers", "k", (8_000, 12_000, 1_000),
                  (20_000, 25_000, 1_000), 100, vanity=True),
             _done("Publish the ROI calculator"),
@@ -162,7 +164,8 @@ SALES = Function(
         Theme("pipeline", "Pipeline: book quality first meetings", (
             "Book meetings that turn into real opportunities", "Open the doors to our top-50 target accounts"), (
             _inc("Book {target} qualified meetings", "meetings", "num", (0, 0, 1), (60, 90, 5)),
-            _inc("Raise meeting→opportunity rate from {start} to {target}", "%", "pct", (32, 38, 1), (48, 52, 1), 0.1),
+            _inc("Raise meeting→opportunity rate from {start} to {target}", "%", "pct",
+                 (32, 38, 1), (48, 52, 1), 0.1),
             _inc("Source {target} of pipeline", "$", "money", (0, 0, 1), (1_200_000, 1_800_000, 100_000), 10_000),
             _dec("Cut meeting no-shows from {start} to {target}", "%", "pct", (20, 24, 1), (9, 11, 1), 0.1),
             _inc("Make {target} cold calls", "calls", "num", (0, 0, 1), (1_200, 1_600, 100), vanity=True),
@@ -170,7 +173,8 @@ SALES = Function(
         Theme("deal_quality", "Deal quality: fewer discounts, faster cycles", (
             "Make every forecast call a boring one", "Stop giving away margin at quarter end"), (
             _below("Keep average discount below {target}", "%", "pct", (12, 13, 0.5), (15, 15, 1)),
-            _dec("Cut deals slipping out of quarter from {start} to {target}", "%", "pct", (28, 34, 2), (14, 16, 1), 0.1),
+            _dec("Cut deals slipping out of quarter from {start} to {target}", "%", "pct",
+                 (28, 34, 2), (14, 16, 1), 0.1),
             _inc("Multi-thread {target} of open deals", "%", "pct", (38, 45, 1), (75, 80, 5), 0.1),
             _done("Roll out the mutual action plan template"),
         )),
@@ -221,7 +225,8 @@ POD = Function(
             "Land mid-market logos we can expand", "Make the mid-market motion repeatable"), (
             _inc("Win {target} mid-market logos", "logos", "num", (0, 0, 1), (8, 12, 1)),
             _inc("Close {target} mid-market new ARR", "$", "money", (0, 0, 1), (500_000, 700_000, 50_000), 5_000),
-            _dec("Cut the mid-market sales cycle from {start} to {target} days", "days", "num", (56, 64, 2), (38, 42, 2)),
+            _dec("Cut the mid-market sales cycle from {start} to {target} days", "days", "num",
+                 (56, 64, 2), (38, 42, 2)),
         )),
         Theme("expand", "Expand: growth in the first 90 days", (
             "Grow new mid-market customers within 90 days", "Turn first-year customers into advocates"), (

@@ -188,7 +188,8 @@ PROBLEMS = {
 }
 
 GOOD_LINES = (
-    "Good week overall.", "Momentum is real this week.", "Ahead of where I expected.", "Feeling good about the quarter.",
+    "Good week overall.", "Momentum is real this week.", "Ahead of where I expected.",
+    "Feeling good about the quarter.",
 )
 ROUGH_LINES = (
     "Slow week.", "Not where I want to be.", "Behind plan; need help on this.", "Honestly a frustrating week.",

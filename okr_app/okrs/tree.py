@@ -57,6 +57,12 @@ class KrNode:
         return self.confidence in RISKY
 
     @property
+    def show_confidence(self) -> bool:
+        """A roll-up's progress is computed and nobody sets its confidence: the 'on track' it carries
+        by default is not shown beside its pace, where it would contradict a 'behind'."""
+        return self.kind != "rollup"
+
+    @property
     def value_label(self) -> str:
         """'$120,000 / $200,000', 'done', or 'roll-up' for the page (the JSON keeps the numbers)."""
         if self.kind == "rollup":

@@ -15,10 +15,9 @@ from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.errors import Conflict, NotAllowed
 from okr_app.extensions import db
 from okr_app.payouts import bp, services
-from okr_app.payouts.views_model import pay_index, run_documents, run_page, statement_document
+from okr_app.payouts.views_model import pay_index, run_documents, run_page, statement_document, statement_page
 from reports.folder import statement_file_name, summary_file_name
 from reports.statement import statement_pdf
-from reports.statement_view import statement_view
 from reports.summary import summary_pdf
 
 
@@ -62,8 +61,7 @@ def summary(run_id: int):
 @login_required_actor
 def statement(statement_id: int):
     record = services.get_statement(current_actor(), statement_id)
-    view = statement_view(statement_document(record), date.today())
-    return render_template("payouts/statement.html", view=view, statement_id=record.id, run=record.run)
+    return render_template("payouts/statement.html", page=statement_page(record, date.today()))
 
 
 @bp.route("/statements/<int:statement_id>.pdf")

@@ -9,7 +9,8 @@ the policy); this module only arranges what those verbs return.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -22,8 +23,9 @@ from okr_app.models import PayoutRun, RunStatement
 from okr_app.models.payouts import LOCKED_STATES
 from okr_app.payouts import services
 from okr_app.policy import Actor, can_approve_payout, can_view_runs
-from reports.figures import money
+from reports.figures import metric_name, money
 from reports.statement_model import FORMAT
+from reports.statement_view import Section, StatementView, SummaryRow, statement_view
 
 Inputs = tuple[tuple[str, str, str], ...]
 
@@ -180,3 +182,84 @@ def run_page(actor: Actor, run_id: int) -> RunPage:
     elif not can_approve_payout(actor, run.created_by_id):
         refusal = "You ran this payout, so another finance person approves it (separation of duties)."
     return RunPage(run_row(run, totals), statements, not refusal, refusal, run_inputs(run))
+
+
+# --- the statement page ------------------------------------------------------------------------------
+
+def component_label(key: str) -> str:
+    """A line's component as a rep reads it: a plan key `new_business` is "New business",
+    `modifier:gross_revenue_retention` "Modifier: Gross revenue retention", `clawback` "Clawback".
+    The key itself stays on the page in small type: the plan file and the payroll export use it."""
+    kind, _, metric = key.partition(":")
+    if kind == "modifier" and metric:
+        return f"Modifier: {metric_name(metric)}"
+    words = " ".join(key.replace("_", " ").split())
+    return words[:1].upper() + words[1:] if words else key
+
+
+@dataclass(frozen=True)
+class NamedRow:
+    """A summary row whose line is named for people, with the plan's key beside it ("" when the
+    line has no key of its own: modifiers and clawbacks already read as words)."""
+
+    row: SummaryRow
+    label: str
+    key: str
+
+
+@dataclass(frozen=True)
+class NamedSection:
+    section: Section
+    key: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A banner above the statement: `tone` is "info" (a draft, only informing) or "warn"."""
+
+    text: str
+    tone: str
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    """The statement as the web page shows it: the same `StatementView` the PDF prints, with each
+    plan component named for people and the run's state said once at the top."""
+
+    id: int
+    view: StatementView
+    summary: list[NamedRow]
+    components: list[NamedSection]
+    adjustments: list[NamedSection]
+    notice: Notice | None
+
+
+def statement_page(statement: RunStatement, generated: date) -> StatementPage:
+    """Only names change here (summary lines, component and adjustment titles, the clawback parts'
+    components): every amount and rule is the `StatementView`'s, as the PDF prints it."""
+    document = statement_document(statement)
+    view = statement_view(document, generated)
+    keys = [line["component"] for line in document["components"]]
+    adjusted = [(line["period"], line["component"]) for line in document.get("adjustments", [])]
+    names = {key: (component_label(key), key) for key in keys}
+    names.update({f"Adjustment {period}: {key}": (f"Adjustment {period}: {component_label(key)}", key)
+                  for period, key in adjusted})
+    summary = [NamedRow(row, *names.get(row.line, (row.line, ""))) for row in view.summary]
+    components = [NamedSection(replace(section, title=component_label(key)), key)
+                  for section, key in zip(view.components, keys)]
+    adjustments = [NamedSection(replace(section, title=f"Adjustment {period}: {component_label(key)}"), key)
+                   for section, (period, key) in zip(view.adjustments, adjusted)]
+    view = replace(view, clawbacks=[replace(section, parts=[replace(part, component=component_label(part.component))
+                                                            for part in section.parts])
+                                    for section in view.clawbacks])
+    return StatementPage(statement.id, view, summary, components, adjustments, _notice(statement.run))
+
+
+def _notice(run: PayoutRun) -> Notice | None:
+    if run.state == "draft":
+        return Notice(f"Draft run #{run.id}: finance has not approved it yet, so the rep does not see this "
+                      "statement and nothing is paid until it is approved.", "info")
+    if run.state == "superseded":
+        return Notice(f"Run #{run.id} was replaced by run #{run.superseded_by_id}: this statement is kept for the "
+                      "record and is never paid.", "warn")
+    return None

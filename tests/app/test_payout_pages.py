@@ -10,8 +10,10 @@ import pytest
 from okr_app.extensions import db
 from okr_app.models import PayoutRun
 from okr_app.payouts.services import approve_run
+from okr_app.payouts.views_model import component_label
 from okr_app.policy import Actor
 from tests.builders.payout_files import record_payout_run
+
 
 @pytest.fixture
 def pay(app, build, tmp_path):
@@ -145,3 +147,49 @@ def test_the_pay_pages_ask_you_to_sign_in_first(client, pay):
     for url in ("/pay/", f"/pay/statements/{pay.ada}", f"/pay/statements/{pay.ada}.pdf", f"/pay/runs/{pay.run_id}"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
+
+
+@pytest.mark.parametrize(("key", "label"), [
+    ("new_business", "New business"),
+    ("renewal", "Renewal"),
+    ("modifier:gross_revenue_retention", "Modifier: Gross revenue retention"),
+    ("clawback", "Clawback"),
+    ("arr__expansion", "Arr expansion"),
+])
+def test_a_component_key_reads_as_words(key, label):
+    assert component_label(key) == label
+
+
+def test_the_statement_names_each_component_in_words_with_the_plan_key_beside_it(client, auth, pay):
+    approve(pay)
+    auth.login("ada@example.com")
+    html = client.get(f"/pay/statements/{pay.ada}").get_data(as_text=True)
+    summary = html.split("<h2>Summary</h2>")[1].split("</table>")[0]
+    assert '<td>New business <small class="muted line-key">new_business</small></td>' in summary
+    assert '<td>Renewal <small class="muted line-key">renewal</small></td>' in summary
+    components = html.split("<h2>Components</h2>")[1]
+    assert '<h3>New business <small class="muted">quota component · <span class="line-key">new_business</span>' \
+        in components
+    assert "Draft run" not in html and "callout" not in html.split("<h2>Summary</h2>")[0]  # approved: no banner
+
+
+def test_a_draft_statement_says_so_as_information_not_as_an_error(client, auth, pay):
+    auth.login("gus@example.com")
+    html = client.get(f"/pay/statements/{pay.ben}").get_data(as_text=True)
+    assert f'<p class="callout callout-info" role="status">Draft run #{pay.run_id}: finance has not approved it' in html
+    assert "flash-error" not in html
+
+
+def test_a_superseded_statement_warns_that_it_is_never_paid(client, auth, pay):
+    from okr_app.payouts.imports import import_deals
+    from okr_app.payouts.runs import record_run
+
+    finance = Actor(pay.people.finance)
+    extra = "deal_id,account_id,rep_id,type,amount,close_date,split\nN-10,ACC-10,rep2,new,10000,2026-05-02,\n"
+    import_deals(finance, extra.encode(), "late-deal.csv")
+    newer = record_run(finance, "2026-Q2", pay.plans).run
+    db.session.commit()
+    auth.login("gus@example.com")
+    html = client.get(f"/pay/statements/{pay.ben}").get_data(as_text=True)
+    assert (f'<p class="callout callout-warn" role="status">Run #{pay.run_id} was replaced by run #{newer.id}: '
+            "this statement is kept for the record and is never paid.</p>") in html

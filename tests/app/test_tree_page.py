@@ -2,6 +2,7 @@
 collapse without JavaScript, the counts on top, and who has not checked in this week."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -184,3 +185,26 @@ def test_home_shows_the_company_objectives_my_work_rolls_up_to(client, auth, org
     auth.login("mia@example.com")
     company = client.get("/").get_data(as_text=True).split("Company objectives")[1].split("</section>")[0]
     assert "Grow revenue that lasts" in company and 'title="40%"' in company  # Sales rollup (0.8 + 0) / 2
+
+
+def test_a_roll_up_key_result_shows_its_pace_but_no_confidence_nobody_set(client, auth, org):
+    """A roll-up's confidence is the default 'on track' nobody chose: beside a 'behind' it would
+    contradict the figures, so the line shows the pace alone; a key result its owner updates keeps both."""
+    auth.login("ceo@example.com")
+    page = client.get("/tree").get_data(as_text=True)
+    rollup_line = page.split("Teams deliver</a>")[1].split("</div>")[0]
+    assert "pace-" in rollup_line and "conf-" not in rollup_line
+    hire_line = page.split("Hire four reps</a>")[1].split("</div>")[0]
+    assert "conf-at_risk" in hire_line and "pace-" in hire_line
+
+
+def test_every_progress_bar_is_named_for_screen_readers_and_carries_its_value(client, auth, org):
+    auth.login("ceo@example.com")
+    page = client.get("/tree").get_data(as_text=True)
+    assert 'data-progress="0.8000" aria-label="Ana closes Acme: 80%"' in page  # 8 of 10 deals
+    assert 'data-progress="0.8000" aria-label="Close ten deals: 80%"' in page
+    assert 'aria-label="Company progress: 40%"' in page  # (0.8 + 0) / 2, see the counts test
+    bars = re.findall(r"<progress[^>]*>", page)
+    assert len(bars) > 10 and all("aria-label=" in bar and "data-progress=" in bar for bar in bars)
+    home = client.get("/").get_data(as_text=True)
+    assert 'aria-label="Grow revenue that lasts: 40%"' in home

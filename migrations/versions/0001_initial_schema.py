@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c078d4c55f5b
+Revision ID: 4bfca7af5d39
 Revises: 
-Create Date: 2026-11-23 05:43:11.088565
+Create Date: 2026-11-23 06:53:52.733317
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c078d4c55f5b'
+revision = '4bfca7af5d39'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -120,6 +120,54 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_objective_owner_person_id'), ['owner_person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_objective_team_id'), ['team_id'], unique=False)
 
+    op.create_table('payout_import',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('file_name', sa.String(length=255), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=True),
+    sa.Column('row_count', sa.Integer(), nullable=False),
+    sa.Column('added', sa.Integer(), nullable=False),
+    sa.Column('replaced', sa.Integer(), nullable=False),
+    sa.Column('imported_by_id', sa.Integer(), nullable=True),
+    sa.Column('imported_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint("kind IN ('deals', 'roster', 'quotas')", name=op.f('ck_payout_import_kind')),
+    sa.ForeignKeyConstraint(['imported_by_id'], ['person.id'], name=op.f('fk_payout_import_imported_by_id_person')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payout_import'))
+    )
+    with op.batch_alter_table('payout_import', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payout_import_imported_by_id'), ['imported_by_id'], unique=False)
+
+    op.create_table('payout_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('basis_runs', sa.Text(), nullable=False),
+    sa.Column('basis_fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('inputs', sa.Text(), nullable=False),
+    sa.Column('rep_count', sa.Integer(), nullable=False),
+    sa.Column('line_count', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('approved_at', sa.DateTime(), nullable=True),
+    sa.Column('exported_by_id', sa.Integer(), nullable=True),
+    sa.Column('exported_at', sa.DateTime(), nullable=True),
+    sa.Column('superseded_at', sa.DateTime(), nullable=True),
+    sa.Column('superseded_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("state IN ('draft', 'approved', 'exported', 'superseded')", name=op.f('ck_payout_run_state')),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['person.id'], name=op.f('fk_payout_run_approved_by_id_person')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['person.id'], name=op.f('fk_payout_run_created_by_id_person')),
+    sa.ForeignKeyConstraint(['exported_by_id'], ['person.id'], name=op.f('fk_payout_run_exported_by_id_person')),
+    sa.ForeignKeyConstraint(['superseded_by_id'], ['payout_run.id'], name=op.f('fk_payout_run_superseded_by_id_payout_run'), use_alter=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payout_run'))
+    )
+    with op.batch_alter_table('payout_run', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payout_run_created_by_id'), ['created_by_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payout_run_period'), ['period'], unique=False)
+        batch_op.create_index('uq_payout_run_live_period', ['period'], unique=True, sqlite_where=sa.text("state != 'superseded'"), postgresql_where=sa.text("state != 'superseded'"))
+
     op.create_table('weekly_report',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -137,6 +185,25 @@ def upgrade():
     with op.batch_alter_table('weekly_report', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_weekly_report_iso_week'), ['iso_week'], unique=False)
         batch_op.create_index(batch_op.f('ix_weekly_report_person_id'), ['person_id'], unique=False)
+
+    op.create_table('deal',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('deal_id', sa.String(length=200), nullable=False),
+    sa.Column('account_id', sa.String(length=200), nullable=False),
+    sa.Column('rep_id', sa.String(length=200), nullable=False),
+    sa.Column('type', sa.String(length=20), nullable=False),
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+    sa.Column('close_date', sa.Date(), nullable=False),
+    sa.Column('split', sa.Text(), nullable=False),
+    sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('line', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['import_id'], ['payout_import.id'], name=op.f('fk_deal_import_id_payout_import')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_deal')),
+    sa.UniqueConstraint('deal_id', name=op.f('uq_deal_deal_id'))
+    )
+    with op.batch_alter_table('deal', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deal_close_date'), ['close_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deal_import_id'), ['import_id'], unique=False)
 
     op.create_table('key_result',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -163,6 +230,43 @@ def upgrade():
     with op.batch_alter_table('key_result', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_key_result_objective_id'), ['objective_id'], unique=False)
 
+    op.create_table('payout_line',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('rep_id', sa.String(length=200), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('component', sa.String(length=400), nullable=False),
+    sa.Column('deal_id', sa.String(length=200), nullable=False),
+    sa.Column('credited', sa.String(length=40), nullable=False),
+    sa.Column('quota', sa.String(length=40), nullable=False),
+    sa.Column('attainment', sa.String(length=40), nullable=False),
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_payout_line_person_id_person')),
+    sa.ForeignKeyConstraint(['run_id'], ['payout_run.id'], name=op.f('fk_payout_line_run_id_payout_run')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payout_line')),
+    sa.UniqueConstraint('run_id', 'position', name='uq_payout_line_run_position')
+    )
+    with op.batch_alter_table('payout_line', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payout_line_person_id'), ['person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payout_line_run_id'), ['run_id'], unique=False)
+
+    op.create_table('quota',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('rep_id', sa.String(length=200), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('component', sa.String(length=200), nullable=False),
+    sa.Column('quota_cents', sa.BigInteger(), nullable=False),
+    sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('line', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['import_id'], ['payout_import.id'], name=op.f('fk_quota_import_id_payout_import')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quota')),
+    sa.UniqueConstraint('rep_id', 'period', 'component', name='uq_quota_rep_period_component')
+    )
+    with op.batch_alter_table('quota', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_quota_import_id'), ['import_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_quota_period'), ['period'], unique=False)
+
     op.create_table('report_reply',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
@@ -175,6 +279,48 @@ def upgrade():
     )
     with op.batch_alter_table('report_reply', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_reply_report_id'), ['report_id'], unique=False)
+
+    op.create_table('roster_rep',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('rep_id', sa.String(length=200), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('plan', sa.String(length=200), nullable=False),
+    sa.Column('manager_id', sa.String(length=200), nullable=True),
+    sa.Column('target_incentive_cents', sa.BigInteger(), nullable=True),
+    sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('line', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['import_id'], ['payout_import.id'], name=op.f('fk_roster_rep_import_id_payout_import')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roster_rep')),
+    sa.UniqueConstraint('period', 'rep_id', name='uq_roster_rep_period_rep')
+    )
+    with op.batch_alter_table('roster_rep', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roster_rep_import_id'), ['import_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roster_rep_period'), ['period'], unique=False)
+
+    op.create_table('run_statement',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('rep_id', sa.String(length=200), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('manager_rep_id', sa.String(length=200), nullable=True),
+    sa.Column('plan_key', sa.String(length=200), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('total_cents', sa.BigInteger(), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('adjustments', sa.Text(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_run_statement_person_id_person')),
+    sa.ForeignKeyConstraint(['run_id'], ['payout_run.id'], name=op.f('fk_run_statement_run_id_payout_run')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_run_statement')),
+    sa.UniqueConstraint('run_id', 'rep_id', name='uq_run_statement_run_rep')
+    )
+    with op.batch_alter_table('run_statement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_run_statement_person_id'), ['person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_run_statement_run_id'), ['run_id'], unique=False)
 
     op.create_table('check_in',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -221,19 +367,54 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_check_in_key_result_id'))
 
     op.drop_table('check_in')
+    with op.batch_alter_table('run_statement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_run_statement_run_id'))
+        batch_op.drop_index(batch_op.f('ix_run_statement_person_id'))
+
+    op.drop_table('run_statement')
+    with op.batch_alter_table('roster_rep', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roster_rep_period'))
+        batch_op.drop_index(batch_op.f('ix_roster_rep_import_id'))
+
+    op.drop_table('roster_rep')
     with op.batch_alter_table('report_reply', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_report_reply_report_id'))
 
     op.drop_table('report_reply')
+    with op.batch_alter_table('quota', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_quota_period'))
+        batch_op.drop_index(batch_op.f('ix_quota_import_id'))
+
+    op.drop_table('quota')
+    with op.batch_alter_table('payout_line', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payout_line_run_id'))
+        batch_op.drop_index(batch_op.f('ix_payout_line_person_id'))
+
+    op.drop_table('payout_line')
     with op.batch_alter_table('key_result', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_key_result_objective_id'))
 
     op.drop_table('key_result')
+    with op.batch_alter_table('deal', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_deal_import_id'))
+        batch_op.drop_index(batch_op.f('ix_deal_close_date'))
+
+    op.drop_table('deal')
     with op.batch_alter_table('weekly_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_weekly_report_person_id'))
         batch_op.drop_index(batch_op.f('ix_weekly_report_iso_week'))
 
     op.drop_table('weekly_report')
+    with op.batch_alter_table('payout_run', schema=None) as batch_op:
+        batch_op.drop_index('uq_payout_run_live_period', sqlite_where=sa.text("state != 'superseded'"), postgresql_where=sa.text("state != 'superseded'"))
+        batch_op.drop_index(batch_op.f('ix_payout_run_period'))
+        batch_op.drop_index(batch_op.f('ix_payout_run_created_by_id'))
+
+    op.drop_table('payout_run')
+    with op.batch_alter_table('payout_import', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payout_import_imported_by_id'))
+
+    op.drop_table('payout_import')
     with op.batch_alter_table('objective', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_objective_team_id'))
         batch_op.drop_index(batch_op.f('ix_objective_owner_person_id'))
