@@ -2,9 +2,12 @@
 
 A million deal rows are checked with pandas and numpy, without a Python loop per row:
 ids must be unique, types known, amounts positive with at most two decimals, dates
-real `YYYY-MM-DD` days, and every rep credited (the rep_id, or the reps of a split
-`rep_a:60;rep_b:40`) on the roster. Every bad row is reported with its line and field.
-The result is a `DealTable` of integer columns, which is what the engine groups.
+real `YYYY-MM-DD` days, and splits `rep_a:60;rep_b:40` adding up to 100. Every rep
+credited must be on the roster, except on deals that cannot change the quarter being
+paid: their credits to reps not on the roster (people who left) are set aside, not
+credited to anyone (the rule is `comp_engine.off_roster`). Every bad row is reported
+with its line and field. The result is a `DealTable` of integer columns, which is what
+the engine groups.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from comp_engine.money import AmountInvalid, cents_from_texts, cents_to_decimal,
 
 if TYPE_CHECKING:
     from comp_engine.ingest import Roster
+    from comp_engine.off_roster import PaidQuarter
 
 DEALS_COLUMNS = ("deal_id", "account_id", "rep_id", "type", "amount", "close_date")
 DEALS_OPTIONAL = ("split",)
@@ -43,6 +47,10 @@ class DealTable:
     credited to: `credit_deal` (a deal row, ascending), `credit_rep` (a position in
     the roster) and `credit_share` (in SHARE_SCALE units). A deal without a split has
     one credit row for its rep_id at 100%.
+
+    Credits to reps not on the roster have no credit row; they are listed in
+    `off_roster_deal` (deal rows, ascending), `off_roster_rep` (the rep id as written)
+    and `off_roster_in_split` (named in the split rather than in rep_id).
     """
 
     deal_id: np.ndarray
@@ -55,17 +63,24 @@ class DealTable:
     credit_deal: np.ndarray
     credit_rep: np.ndarray
     credit_share: np.ndarray
+    off_roster_deal: np.ndarray
+    off_roster_rep: np.ndarray
+    off_roster_in_split: np.ndarray
 
     def __len__(self) -> int:
         return len(self.deal_id)
 
 
-def read_deals(content: bytes, source: str, roster: Roster | None) -> tuple[DealTable | None, list[Problem]]:
+def read_deals(content: bytes, source: str, roster: Roster | None, paying: PaidQuarter | None = None
+               ) -> tuple[DealTable | None, list[Problem]]:
     """Read deals.csv into a DealTable, or return every problem found in it.
 
     A deal is credited to its `rep_id`, or, when `split` is filled in, to the reps it
     names (`rep_a:60;rep_b:40`, percents adding up to 100, up to two decimals).
-    Every rep credited must be on the roster.
+    With `paying` (the quarter being paid), a deal closed inside that quarter must
+    credit only reps on the roster and other deals' credits to reps not on it are set
+    aside; without it, every rep credited must be on the roster. Without a roster,
+    reps are not checked.
     """
     frame, lines, problems = read_table(content, source, DEALS_COLUMNS, DEALS_OPTIONAL)
     if frame is None:
@@ -98,16 +113,33 @@ def read_deals(content: bytes, source: str, roster: Roster | None) -> tuple[Deal
     has_split = split_text != ""
     plain = np.flatnonzero(~has_split)
     plain_rep = roster_ids.get_indexer(rep_text[plain]) if roster_ids is not None else np.zeros(len(plain), dtype=np.intp)
-    found.add(plain[plain_rep < 0], "rep_id",
-              lambda row: f"{rep_text[row]!r} is not on the roster" if rep_text[row] else "is empty and there is no split")
-    split_rows, split_rep, split_share = _parse_splits(split_text, np.flatnonzero(has_split), roster_ids, found)
+    unknown = plain_rep < 0
+    unknown_rows = plain[unknown]
+    empty = rep_text[unknown_rows] == ""
+    found.add(unknown_rows[empty], "rep_id", "is empty and there is no split")
+    off_plain = unknown_rows[~empty]
+    plain, plain_rep = plain[~unknown], plain_rep[~unknown]
+    split = _parse_splits(split_text, np.flatnonzero(has_split), roster_ids)
+    off_deal = np.concatenate([off_plain, split.off_rows])
+    off_rep = np.concatenate([rep_text[off_plain], split.off_names]).astype(object)
+    off_in_split = np.arange(len(off_deal)) >= len(off_plain)
+    refused = np.ones(len(off_deal), dtype=bool) if paying is None else paying.closed_inside(day[off_deal])
+    why = "" if paying is None else f"; {paying.reason}"
+    found.add(off_deal[refused & ~off_in_split], "rep_id", lambda row: not_on_roster([rep_text[row]]) + why)
+    refused_names: dict[int, list[str]] = {}
+    for row, name in zip(off_deal[refused & off_in_split].tolist(), off_rep[refused & off_in_split].tolist()):
+        refused_names.setdefault(row, []).append(name)
+    for row, names in refused_names.items():
+        split.bad.setdefault(row, []).append(not_on_roster(names) + why)
+    found.add(np.array(sorted(split.bad), dtype=np.int64), "split", lambda row: "; ".join(split.bad[row]))
 
     _check_total(amount_cents, found)
     if found.problems:
         return None, problems + found.sorted()
 
-    credit_deal = np.concatenate([plain, split_rows]).astype(np.int32)
+    credit_deal = np.concatenate([plain, split.rows]).astype(np.int32)
     order = np.argsort(credit_deal, kind="stable")
+    off_order = np.argsort(off_deal, kind="stable")
     return DealTable(
         deal_id=deal_id,
         account=account.astype(np.int32),
@@ -117,8 +149,11 @@ def read_deals(content: bytes, source: str, roster: Roster | None) -> tuple[Deal
         day=day.astype(np.int32),
         line=lines,
         credit_deal=credit_deal[order],
-        credit_rep=np.concatenate([plain_rep, split_rep]).astype(np.int32)[order],
-        credit_share=np.concatenate([np.full(len(plain), SHARE_SCALE), split_share]).astype(np.int32)[order],
+        credit_rep=np.concatenate([plain_rep, split.reps]).astype(np.int32)[order],
+        credit_share=np.concatenate([np.full(len(plain), SHARE_SCALE), split.shares]).astype(np.int32)[order],
+        off_roster_deal=off_deal.astype(np.int64)[off_order],
+        off_roster_rep=off_rep[off_order],
+        off_roster_in_split=off_in_split[off_order],
     ), problems
 
 
@@ -191,37 +226,52 @@ def _as_bytes(texts: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
         return np.where(ascii_text, texts, "").astype(f"S{width}"), ascii_text
 
 
-def _parse_splits(split_text: np.ndarray, rows: np.ndarray, roster_ids: pd.Index | None, found: _RowProblems
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Credit rows (deal row, rep position, share) for the deals with a split.
+@dataclass(frozen=True, eq=False)
+class _Splits:
+    """The deals with a split, parsed: credit rows (deal row, rep position, share) for
+    the reps on the roster, the (deal row, name) of every rep named who is not on it,
+    and the reasons each refused split is refused."""
 
-    A split is `rep_a:60;rep_b:40`: reps on the roster, each named once, percents
-    above 0 with up to two decimals, adding up to exactly 100.
-    """
+    rows: np.ndarray
+    reps: np.ndarray
+    shares: np.ndarray
+    off_rows: np.ndarray
+    off_names: np.ndarray
+    bad: dict[int, list[str]]
+
+
+def _parse_splits(split_text: np.ndarray, rows: np.ndarray, roster_ids: pd.Index | None) -> _Splits:
+    """Parse every split: `rep_a:60;rep_b:40`, each rep named once, percents above 0
+    with up to two decimals, adding up to exactly 100."""
     known = {rep_id: position for position, rep_id in enumerate(roster_ids)}.get if roster_ids is not None else None
     deal_rows: list[int] = []
     reps: list[int] = []
     shares: list[int] = []
-    bad: dict[int, str] = {}
+    off_rows: list[int] = []
+    off_names: list[str] = []
+    bad: dict[int, list[str]] = {}
     for row in rows.tolist():
-        text = split_text[row]
-        parsed, reasons = _parse_split(text, known)
+        parsed, off_roster, reasons = _parse_split(split_text[row], known)
+        off_rows += [row] * len(off_roster)
+        off_names += off_roster
         if reasons:
-            bad[row] = "; ".join(reasons)
+            bad[row] = reasons
             continue
         for rep, share in parsed:
             deal_rows.append(row)
             reps.append(rep)
             shares.append(share)
-    if bad:
-        found.add(np.array(sorted(bad), dtype=np.int64), "split", bad.__getitem__)
-        return (np.empty(0, dtype=np.int64),) * 3
-    return np.array(deal_rows, dtype=np.int64), np.array(reps, dtype=np.int64), np.array(shares, dtype=np.int64)
+    return _Splits(np.array(deal_rows, dtype=np.int64), np.array(reps, dtype=np.int64),
+                   np.array(shares, dtype=np.int64), np.array(off_rows, dtype=np.int64),
+                   np.array(off_names, dtype=object), bad)
 
 
-def _parse_split(text: str, known: Callable[[str, int], int] | None) -> tuple[list[tuple[int, int]], list[str]]:
-    """(rep position, share) per part of one split, or the reasons it is refused."""
+def _parse_split(text: str, known: Callable[[str, int], int] | None
+                 ) -> tuple[list[tuple[int, int]], list[str], list[str]]:
+    """(rep position, share) per part naming a rep on the roster, the names of reps
+    not on it, and the reasons the split is refused."""
     parsed: list[tuple[int, int]] = []
+    off_roster: list[str] = []
     reasons: list[str] = []
     named: set[str] = set()
     total = 0
@@ -249,7 +299,7 @@ def _parse_split(text: str, known: Callable[[str, int], int] | None) -> tuple[li
         named.add(name)
         rep = known(name, -1) if known is not None else 0
         if rep < 0:
-            reasons.append(f"{name!r} is not on the roster")
+            off_roster.append(name)
             continue
         parsed.append((rep, share))
     if not named and not reasons:
@@ -257,7 +307,15 @@ def _parse_split(text: str, known: Callable[[str, int], int] | None) -> tuple[li
     elif not reasons and total != SHARE_SCALE:
         shown = f"{cents_to_decimal(total):f}".rstrip("0").rstrip(".")
         reasons.append(f"{text!r} adds up to {shown}%, not 100%")
-    return parsed, reasons
+    return parsed, off_roster, reasons
+
+
+def not_on_roster(names: list[str]) -> str:
+    """`'ghost' is not on the roster`, or `'a' and 'b' are not on the roster`."""
+    quoted = [repr(name) for name in names]
+    if len(quoted) == 1:
+        return f"{quoted[0]} is not on the roster"
+    return f"{', '.join(quoted[:-1])} and {quoted[-1]} are not on the roster"
 
 
 def _check_total(amount_cents: np.ndarray, found: _RowProblems) -> None:

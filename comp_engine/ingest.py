@@ -104,7 +104,11 @@ def read_roster(content: bytes, source: str, plan_keys: set[str]) -> tuple[Roste
 
 # -- quotas ---------------------------------------------------------------------------
 def read_quotas(content: bytes, source: str, roster: Roster | None) -> tuple[Quotas | None, list[Problem]]:
-    """Read quotas.csv: one quota per rep, quarter and quota component, in ARR."""
+    """Read quotas.csv: one quota per rep, quarter and quota component, in ARR.
+
+    Rows of reps not on the roster (people who left: finance keeps quota history) are
+    checked like any other row, then left out.
+    """
     frame, lines, problems = read_table(content, source, QUOTAS_COLUMNS)
     if frame is None:
         return None, problems
@@ -117,8 +121,6 @@ def read_quotas(content: bytes, source: str, roster: Roster | None) -> tuple[Quo
         row_problems = []
         if not rep_id:
             row_problems.append(Problem(source, line, "rep_id", "is empty"))
-        elif known_reps is not None and rep_id not in known_reps:
-            row_problems.append(Problem(source, line, "rep_id", f"{rep_id!r} is not on the roster"))
         try:
             period_text = str(parse_period(period_text))
         except PeriodInvalid as refused:
@@ -139,7 +141,8 @@ def read_quotas(content: bytes, source: str, roster: Roster | None) -> tuple[Quo
             problems += row_problems
             continue
         first_line[key] = line
-        quotas[key] = cents
+        if known_reps is None or rep_id in known_reps:
+            quotas[key] = cents
     return (None if problems else Quotas(quotas)), problems
 
 

@@ -294,6 +294,10 @@ class PayoutResult:
     `fingerprint` is the sha256 over the bytes of the deals, roster and quotas files
     and of every plan file (by file name), in that order: the same inputs always give
     the same fingerprint and the same lines, byte for byte.
+
+    `notes` are sentences finance should read but that do not stop the run, such as
+    deals before the quarter crediting reps who are no longer on the roster (see
+    `comp_engine.off_roster`).
     """
 
     period: str
@@ -302,6 +306,7 @@ class PayoutResult:
     fingerprint: str
     inputs: tuple[InputFile, ...]
     statements: tuple[RepStatement, ...]
+    notes: tuple[str, ...] = ()
 
     def statement(self, rep_id: str) -> RepStatement:
         """The statement of one rep; KeyError if the rep is not on the roster."""

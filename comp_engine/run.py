@@ -3,6 +3,8 @@
 It reads the input files once (hashing exactly the bytes it parses), validates all
 of them, reporting every problem at once, then computes each rep's statement:
 components, modifiers and clawbacks, with exact arithmetic and one rounding per line.
+Deals crediting reps who are not on the roster (people who left) are accepted or
+refused by the rule in `comp_engine.off_roster`, and the result notes them.
 It writes nothing; see `comp_engine.outputs` for the CSV files.
 """
 from __future__ import annotations
@@ -23,6 +25,7 @@ from comp_engine.errors import PayoutInputError, PlanInvalid, Problem
 from comp_engine.ingest import Quotas, Rep, Roster, read_quotas, read_roster
 from comp_engine.metrics import BookMetrics
 from comp_engine.money import cents_to_decimal, rounded_units
+from comp_engine.off_roster import PaidQuarter, clawed_back_problems, off_roster_note
 from comp_engine.periods import Period, from_day_number, parse_period, period_containing
 from comp_engine.plans import (Component, FlatRateComponent, MetricComponent, Plan, QuotaComponent, parse_plans,
                                plan_sources)
@@ -103,13 +106,13 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
         quotas, found = read_quotas(inputs.quotas[1], inputs.quotas[0], roster)
         problems += found
     if inputs.deals[1] is not None:
-        deals, found = read_deals(inputs.deals[1], inputs.deals[0], roster)
+        deals, found = read_deals(inputs.deals[1], inputs.deals[0], roster, PaidQuarter(period))
         problems += found
     if problems:
         raise (PlanInvalid if problems == plan_problems else PayoutInputError)(problems)
     assert roster is not None and quotas is not None and deals is not None
     files = inputs.files()
-    return _Computation(period, plans, roster, quotas, deals, inputs.quotas[0]).result(
+    return _Computation(period, plans, roster, quotas, deals, inputs.deals[0], inputs.quotas[0]).result(
         fingerprint_of(files),
         tuple(InputFile(role, path, hashlib.sha256(content).hexdigest()) for role, path, content in files),
     )
@@ -119,12 +122,13 @@ class _Computation:
     """The numbers of one run, computed once and shared by every rep's statement."""
 
     def __init__(self, period: Period, plans: dict[str, Plan], roster: Roster, quotas: Quotas,
-                 deals: DealTable, quotas_source: str) -> None:
+                 deals: DealTable, deals_source: str, quotas_source: str) -> None:
         self.period = period
         self.plans = plans
         self.roster = roster
         self.quotas = quotas
         self.deals = deals
+        self.deals_source = deals_source
         self.quotas_source = quotas_source
         self.rep_count = len(roster.reps)
         self.credit = quarter_credit(deals, period, self.rep_count)
@@ -142,13 +146,18 @@ class _Computation:
         churns = early_churns(self.deals, self.period,
                               max((plan.clawback.window_days for plan in self.plans.values()), default=0))
         claims = self._clawback_claims(churns)
-        self._check_quotas(claims)
+        problems = clawed_back_problems(self.deals, churns, self.plans, self.deals_source, self.period)
+        problems += self._missing_quotas(claims)
+        if problems:
+            raise PayoutInputError(problems)
         clawbacks: dict[int, list[ClawbackLine]] = {}
         for rep_index, churn, share_units in claims:
             clawbacks.setdefault(rep_index, []).append(self._clawback(rep_index, churn, share_units))
         statements = tuple(self._statement(position, rep, clawbacks.get(position, []))
                            for position, rep in enumerate(self.roster.reps))
-        return PayoutResult(str(self.period), self.period.start, self.period.end, fingerprint, files, statements)
+        note = off_roster_note(self.deals, self.period)
+        return PayoutResult(str(self.period), self.period.start, self.period.end, fingerprint, files, statements,
+                            notes=(note,) if note else ())
 
     # -- statements ---------------------------------------------------------------------
     def _statement(self, position: int, rep: Rep, clawbacks: list[ClawbackLine]) -> RepStatement:
@@ -201,7 +210,7 @@ class _Computation:
         return [c for c in self.plan_of(rep).components
                 if not isinstance(c, MetricComponent) and "new" in c.credit]
 
-    def _check_quotas(self, claims: list[tuple[int, EarlyChurn, int]]) -> None:
+    def _missing_quotas(self, claims: list[tuple[int, EarlyChurn, int]]) -> list[Problem]:
         """Every quota the run needs must be in quotas.csv: this quarter's for every rep
         and quota component, and the quarters of clawed-back deals."""
         missing: dict[tuple[str, str, str], str] = {}
@@ -216,12 +225,8 @@ class _Computation:
                 key = (rep.rep_id, original, component.key)
                 if isinstance(component, QuotaComponent) and self.quotas.quota_cents(*key) is None:
                     missing.setdefault(key, f" (needed to claw back deal {self.deals.deal_id[churn.new_row]})")
-        if missing:
-            raise PayoutInputError([
-                Problem(self.quotas_source, None, "quota",
-                        f"no quota for rep {rep_id}, period {period}, component {component}{why}")
-                for (rep_id, period, component), why in missing.items()
-            ])
+        return [Problem(self.quotas_source, None, "quota", f"no quota for rep {rep_id}, period {period}, component {component}{why}")
+                for (rep_id, period, component), why in missing.items()]
 
     def _quarter(self, period: Period) -> QuarterCredit:
         if period not in self._quarters:

@@ -67,6 +67,15 @@ def run(period: Period, deals: Path | None, roster: Path | None, quotas: Path | 
     command exits with status 2. Running it again on the same files writes the
     same bytes; the fingerprint printed at the end identifies the inputs.
 
+    When a rep leaves, take them off roster.csv and keep their deals and quotas:
+    deals that closed before (or after) the quarter may credit people who are not
+    on the roster; their share is not paid or measured, and the accounts' ARR and
+    books stay as they were, so nobody else's pay changes. A "note:" line names
+    those ids and their number of deals: an id you do not recognise is a typo in
+    deals.csv (it leaves that account out of the real rep's book). A deal closed
+    in the quarter, or a new deal clawed back in it, must credit only reps on the
+    roster. Quota rows of people not on the roster are ignored.
+
     Without --deals, --roster, --quotas and --out, the quarter is paid on the data
     imported with `cadence deals|roster|quotas import` and recorded as a draft run
     (`cadence payout run --period 2026-Q2 --as you@example.com`; see `cadence payout runs`).
@@ -98,6 +107,8 @@ def run(period: Period, deals: Path | None, roster: Path | None, quotas: Path | 
     click.echo(f"Paid {reps} rep{'s' if reps != 1 else ''} for {result.period}: {totals or 'nothing'}.")
     click.echo(f"Wrote {written[0]} ({lines} lines) and {written[1]}.")
     click.echo(f"Inputs fingerprint: sha256:{result.fingerprint}")
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 def _refuse_inputs(refused: PayoutInputError) -> None:

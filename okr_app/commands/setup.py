@@ -20,8 +20,10 @@ def init() -> None:
     key_path = secret_key_path(config.INSTANCE_PATH)
     if not key_path.exists() and not os.environ.get("CADENCE_SECRET_KEY"):
         key_path.parent.mkdir(parents=True, exist_ok=True)
-        key_path.write_text(secrets.token_urlsafe(48) + "\n")
-        key_path.chmod(0o600)
+        # Created 0600 from the first byte: the key is never readable by others, even briefly.
+        descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")
         click.echo(f"Generated a secret key in {key_path}")
     with app_context() as app:
         from flask_migrate import upgrade
