@@ -254,7 +254,9 @@ class _Loader:
 
 
 def _cycle_name(start: date) -> str:
-    return f"Q{(start.month - 1) // 3 + 1} {start.year} · 12 weeks from {start:%-d %b}"
+    """Named after the quarter holding the cycle's middle (most of its weeks), e.g. 'Q4 2026'."""
+    middle = start + timedelta(weeks=CYCLE_WEEKS / 2)
+    return f"Q{(middle.month - 1) // 3 + 1} {middle.year} · 12 weeks from {start:%-d %b}"
 
 
 def _named(seats: list[Seat], name: str) -> Seat:
