@@ -19,9 +19,9 @@ from typing import Any
 
 import click
 
-from comp_engine import PayoutInputError, PeriodInvalid, Problem, parse_period, run_payout
+from comp_engine import PayoutInputError, Problem, run_payout
 from comp_engine.periods import Period
-from okr_app.commands.payout import INPUT_ERROR_EXIT, payout
+from okr_app.commands.payout import INPUT_ERROR_EXIT, _period, payout
 from okr_app.commands.payout_runs import as_option
 from reports.folder import FileNameClash, StagedFolder, statement_file_names, summary_file_name
 from reports.statement import statement_pdf
@@ -32,15 +32,6 @@ from reports.summary import summary_pdf
 PARALLEL_FROM = 64
 """From this many statements, PDFs render in worker processes (starting them costs a few seconds)."""
 MAX_WORKERS = 8
-
-
-def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> Period | None:
-    if value is None:
-        return None
-    try:
-        return parse_period(value)
-    except PeriodInvalid as refused:
-        raise click.BadParameter(str(refused)) from None
 
 
 @payout.command("statements")

@@ -1,7 +1,7 @@
 """The cascade of a cycle as a tree: company → teams → people, progress rolled up.
 
 One function, `cycle_tree`, serves the tree page and `GET /api/v1/cycles/<id>/tree`. It reads the
-whole cycle in a fixed number of queries (see `cycle_book`) and never queries per node; the team
+whole cycle in a fixed number of queries (see `ProgressBook.for_cycle`) and never queries per node; the team
 page and the home page build their objective nodes with the same `TreeBuilder`, so every page
 shows the same progress, pace and staleness.
 """
@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 
 from okr_app.domain.progress import current_of, expected_progress, pace_of
 from okr_app.extensions import db
-from okr_app.models import Cycle, KeyResult, Objective, Team, WeeklyReport
+from okr_app.models import Cycle, Objective, Team, WeeklyReport
 from okr_app.okrs.display import format_value
 from okr_app.okrs.progress import ProgressBook, measure_of
 from okr_app.policy import Actor, can_view_objective
@@ -139,21 +138,6 @@ class CycleTree:
                           behind=sum(n.behind for n in nodes), stale=sum(n.stale for n in nodes))
 
 
-def cycle_book(cycle_id: int) -> ProgressBook:
-    """A cycle's objectives (with owner and team joined in) and key results: two queries at any size.
-
-    A JOIN rather than `selectinload`, whose IN lists are split every 500 rows: one query per 500
-    owners would make the count grow with the organisation."""
-    objectives = db.session.scalars(
-        sa.select(Objective).where(Objective.cycle_id == cycle_id)
-        .options(joinedload(Objective.owner_person), joinedload(Objective.team))
-        .order_by(Objective.id)).all()
-    krs = db.session.scalars(
-        sa.select(KeyResult).join(Objective, KeyResult.objective_id == Objective.id)
-        .where(Objective.cycle_id == cycle_id).order_by(KeyResult.position, KeyResult.id)).all()
-    return ProgressBook.from_rows(objectives, krs)
-
-
 def last_reports_of_owners(cycle_id: int) -> dict[int, datetime]:
     """When each objective owner of the cycle last wrote or edited a weekly report (one query)."""
     owners = sa.select(Objective.owner_person_id).where(Objective.cycle_id == cycle_id,
@@ -179,7 +163,7 @@ class TreeBuilder:
     def for_cycle(cls, actor: Actor, cycle: Cycle, on: date | None = None) -> TreeBuilder:
         """Five queries: objectives, key results, teams, owners' last reports, and (only when a
         private objective is in the cycle) the viewer's org-chart subtree."""
-        book = cycle_book(cycle.id)
+        book = ProgressBook.for_cycle(cycle.id)
         teams = list(db.session.scalars(sa.select(Team).order_by(Team.name)))
         return cls(actor, cycle, book, teams, last_reports_of_owners(cycle.id), on or today(), utcnow())
 
