@@ -208,3 +208,11 @@ def test_every_progress_bar_is_named_for_screen_readers_and_carries_its_value(cl
     assert len(bars) > 10 and all("aria-label=" in bar and "data-progress=" in bar for bar in bars)
     home = client.get("/").get_data(as_text=True)
     assert 'aria-label="Grow revenue that lasts: 40%"' in home
+
+
+def test_home_shows_no_confidence_for_a_roll_up_key_result_of_mine(client, build, auth, org):
+    build.key_result(org["ana_obj"], kind="rollup", title="My mentees deliver")
+    auth.login("ana@example.com")
+    page = client.get("/").get_data(as_text=True)
+    row = page.split("My mentees deliver</a>")[1].split("</tr>")[0]
+    assert "conf-" not in row and '<small class="muted">computed</small>' in row and "pace-" in row

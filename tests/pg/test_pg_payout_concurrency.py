@@ -8,11 +8,9 @@ Tiny data set (see tests/app/test_payout_runs.py): a1 pays 29,200.00 and a2 8,00
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -23,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from tests.builders.payout_files import WORKED_PLAN
+from tests.builders.processes import PayoutRunProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 CADENCE = str(Path(sys.executable).parent / "cadence")
@@ -86,47 +85,8 @@ def _prepare(database_url: str, tmp_path: Path) -> dict[str, str]:
             "CADENCE_INSTANCE_PATH": str(tmp_path / "instance"), "CADENCE_USER": "fin1@example.com"}
 
 
-class Run:
-    """`cadence payout run --period 2026-Q2` in its own process, stderr read as it comes."""
-
-    def __init__(self, env: dict[str, str], **pause: str) -> None:
-        self.process = subprocess.Popen([CADENCE, "payout", "run", "--period", "2026-Q2"],
-                                        env={**os.environ, **env, "PYTHONPATH": str(ROOT), **pause}, cwd=ROOT,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        self.out: list[str] = []
-        self.readers = [threading.Thread(target=self._read_err, daemon=True),
-                        threading.Thread(target=self._read_out, daemon=True)]
-        for reader in self.readers:
-            reader.start()
-
-    def _read_err(self) -> None:
-        with self.process.stderr:
-            for line in self.process.stderr:
-                self.lines.put(line)
-        self.lines.put("")
-
-    def _read_out(self) -> None:
-        with self.process.stdout:
-            self.out.extend(self.process.stdout)
-
-    def wait_for(self, text: str, timeout: float = 60) -> None:
-        while True:
-            line = self.lines.get(timeout=timeout)
-            self.seen.append(line)
-            if text in line:
-                return
-            assert line, f"the run ended before {text!r}: {''.join(self.seen)}"
-
-    def finish(self, timeout: float = 120) -> tuple[int, str, str]:
-        """(exit code, stdout, stderr) once the process has ended."""
-        code = self.process.wait(timeout=timeout)
-        for reader in self.readers:
-            reader.join(timeout=timeout)
-        while not self.lines.empty():
-            self.seen.append(self.lines.get())
-        return code, "".join(self.out), "".join(self.seen)
+def Run(env: dict[str, str], **pause: str) -> PayoutRunProcess:
+    return PayoutRunProcess(env, **pause)
 
 
 def counts(database_url: str) -> dict[str, int]:
