@@ -3,16 +3,12 @@ matches the models exactly (a migration that drifted from the models fails here)
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parents[2]
-TEST_KEY = "test-secret-key-not-for-production"
+from tests.builders.migrations import drift_and_revision, head_revision, init
+
 
 # migrations/env.py is Flask-Migrate's template, which still calls Flask-SQLAlchemy's deprecated get_engine().
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
@@ -23,37 +19,13 @@ def database_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'instance' / 'cadence.db'}"
 
 
-def init(url: str, tmp_path: Path):
-    from cli import cli
-
-    env = {"CADENCE_DATABASE_URL": url, "CADENCE_INSTANCE_PATH": str(tmp_path / "instance"),
-           "CADENCE_SECRET_KEY": TEST_KEY}
-    return CliRunner().invoke(cli, ["init"], env=env)
-
-
-def drift_and_revision(url: str, tmp_path: Path) -> tuple[list, str | None]:
-    """Differences between the database and the models (every blueprint's), and its Alembic revision."""
-    from okr_app import create_app
-    from okr_app.extensions import db
-
-    app = create_app({"SECRET_KEY": TEST_KEY, "SQLALCHEMY_DATABASE_URI": url,
-                      "INSTANCE_PATH": str(tmp_path / "instance")})
-    with app.app_context():
-        try:
-            with db.engine.connect() as connection:
-                context = MigrationContext.configure(connection, opts={"compare_type": True})
-                return compare_metadata(context, db.metadata), context.get_current_revision()
-        finally:
-            db.engine.dispose()
-
-
 def test_cadence_init_builds_an_empty_sqlite_database_that_matches_the_models(database_url, tmp_path):
     result = init(database_url, tmp_path)
     assert result.exit_code == 0, result.output
     assert f"Database ready: {database_url}" in result.output
     drift, revision = drift_and_revision(database_url, tmp_path)
     assert drift == [], "the migrations differ from the models; regenerate them"
-    assert revision == ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+    assert revision == head_revision()
 
 
 def test_a_second_init_upgrades_nothing_and_keeps_the_data(database_url, tmp_path):
