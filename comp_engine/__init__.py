@@ -7,7 +7,9 @@
 `run_payout` validates every input (raising `PayoutInputError` with every problem,
 or `PlanInvalid` for plan files) and returns a `PayoutResult`: one `RepStatement`
 per rep with its component, modifier and clawback lines, each traceable to its deals
-and plan rule. Money is exact throughout and each line is rounded once, half-up.
+and plan rule, plus `notes` finance should read (deals crediting reps who are no
+longer on the roster: see `comp_engine.off_roster`). Money is exact throughout and
+each line is rounded once, half-up.
 """
 from comp_engine.errors import PayoutError, PayoutInputError, PeriodInvalid, PlanInvalid, Problem
 from comp_engine.outputs import lines_csv, totals_csv, write_outputs

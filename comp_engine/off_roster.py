@@ -66,15 +66,17 @@ def clawed_back_problems(deals: DealTable, churns: list[EarlyChurn], plans: dict
                          period: Period) -> list[Problem]:
     """A Problem for every `new` deal clawed back this quarter that credits a rep not
     on the roster: a plan's clawback would take part of its earnings back from them."""
-    if True:
+    if not churns or not len(deals.off_roster_deal):
         return []
     new_rows = np.array([churn.new_row for churn in churns], dtype=np.int64)
     starts = np.searchsorted(deals.off_roster_deal, new_rows, side="left").tolist()
     stops = np.searchsorted(deals.off_roster_deal, new_rows, side="right").tolist()
     found: list[tuple[int, Problem]] = []
     for churn, start, stop in zip(churns, starts, stops):
+        if start == stop:
+            continue
         clawing = sorted(key for key, plan in plans.items() if clawback_fraction(plan.clawback, churn.days) > 0)
-        if start == stop or not clawing:
+        if not clawing:
             continue
         names = deals.off_roster_rep[start:stop].tolist()
         row = churn.new_row

@@ -69,12 +69,12 @@ def run(period: Period, deals: Path | None, roster: Path | None, quotas: Path | 
 
     When a rep leaves, take them off roster.csv and keep their deals and quotas:
     deals that closed before (or after) the quarter may credit people who are not
-    on the roster; their share is not paid or measured, and the accounts' ARR and
-    books stay as they were, so nobody else's pay changes. A "note:" line names
-    those ids and their number of deals: an id you do not recognise is a typo in
-    deals.csv (it leaves that account out of the real rep's book). A deal closed
-    in the quarter, or a new deal clawed back in it, must credit only reps on the
-    roster. Quota rows of people not on the roster are ignored.
+    on the roster. Their share is not paid or measured; everyone else is paid as
+    if they were still on it (accounts' ARR and books do not change). A "note:"
+    line names those ids with their number of deals: an id you do not recognise
+    is a typo in deals.csv, which leaves that account out of the real rep's book.
+    A deal closed in the quarter, or a new deal clawed back in it, must credit
+    only reps on the roster. Quota rows of people not on the roster are ignored.
 
     Without --deals, --roster, --quotas and --out, the quarter is paid on the data
     imported with `cadence deals|roster|quotas import` and recorded as a draft run

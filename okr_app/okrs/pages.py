@@ -165,7 +165,8 @@ def kr_row(book: ProgressBook, kr: KeyResult, cycle: Cycle, on: date) -> KrRow:
         id=kr.id, objective_id=kr.objective_id, title=kr.title, kind=kr.kind, kind_label=KIND_LABELS[kr.kind],
         start_label=format_value(kr.start_value, kr.unit) if kr.start_value is not None else "—",
         current_label=current, target_label=_target_label(kr), checked_in=kr.current_value is not None,
-        progress=progress, explanation=book.explain(kr.id), confidence=kr.confidence,
+        progress=progress, explanation=book.explain(kr.id),
+        confidence=None if kr.kind == "rollup" else kr.confidence,  # nobody sets a rollup's confidence
         confidence_label=CONFIDENCE_LABELS.get(kr.confidence, kr.confidence), pace=pace.pace,
         expected_label=pace.expected_label, due=pace.due, weight=kr.weight, vanity_risk=kr.vanity_risk,
         grade=kr.grade, grade_label=format_grade(kr.grade))

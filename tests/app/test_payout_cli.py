@@ -159,6 +159,64 @@ def test_the_help_is_written_for_finance():
     assert "nothing is written" in command.output
 
 
+LEAVER_DEALS = [  # ae11 left at the end of 2025; one deal's rep_id was typed ae7 instead of ae07
+    "L-2025-1,ACC-7001,ae11,new,42000,2025-02-10,",
+    "L-2025-2,ACC-7001,ae11,expansion,8000,2025-08-01,",
+    "L-2025-3,ACC-7002,ae01,new,30000,2025-05-20,ae01:50;ae11:50",
+    "L-2025-4,ACC-7003,ae7,new,12000,2025-11-03,",
+]
+
+
+def append_lines(path: Path, rows: list[str]) -> None:
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("".join(row + "\n" for row in rows))
+
+
+def test_a_rep_who_left_is_noted_and_their_past_deals_change_nobodys_pay(inputs, tmp_path):
+    assert run(inputs, tmp_path / "before").exit_code == 0
+    append_lines(inputs / "deals.csv", [LEAVER_DEALS[0], LEAVER_DEALS[1], LEAVER_DEALS[3]])
+    append_lines(inputs / "quotas.csv", ["ae11,2026-Q2,new_business,150000", "ae11,2026-Q2,renewal,30000"])
+    result = run(inputs, tmp_path / "after")
+    assert result.exit_code == 0, result.output
+    # ae11's and ae7's deals are on accounts nobody on the roster ever had: no line moves.
+    for name in ("lines.csv", "totals.csv"):
+        assert (tmp_path / "after" / name).read_bytes() == (tmp_path / "before" / name).read_bytes()
+    assert result.stderr == (
+        "note: 3 deals closed before 2026-Q2 credit 2 reps not on the roster (ae11: 2 deals, ae7: 1 deal); they are "
+        "not paid or measured this quarter. An id nobody recognises is a typo in the deals file: it leaves that "
+        "account out of the real rep's book.\n")
+    assert result.output.startswith("Paid 16 reps for 2026-Q2: 160,771.35 USD.")
+
+
+def test_the_example_readme_shows_the_note_about_reps_who_left(inputs, tmp_path):
+    append_lines(inputs / "deals.csv", LEAVER_DEALS)
+    result = run(inputs, tmp_path / "OUT")
+    assert result.exit_code == 0, result.output
+    readme = (EXAMPLES / "README.md").read_text(encoding="utf-8")
+    assert all(row in readme for row in LEAVER_DEALS)
+    assert result.stderr.strip() in readme
+
+
+def test_a_deal_in_the_quarter_for_someone_not_on_the_roster_exits_2_naming_file_line_and_rep(inputs, tmp_path):
+    append_lines(inputs / "deals.csv", ["L-2026-1,ACC-7001,ae11,new,42000,2026-05-02,",
+                                        "L-2026-2,ACC-7002,ae01,renewal,9000,2026-06-30,ae01:50;ae11:50"])
+    result = run(inputs, tmp_path / "OUT")
+    assert result.exit_code == 2
+    reason = "the deal closed in 2026-Q2, the quarter being paid, so every rep it credits must be on the roster"
+    assert result.stderr.splitlines() == [
+        f"{inputs}/deals.csv, line 446, rep_id: 'ae11' is not on the roster; {reason}",
+        f"{inputs}/deals.csv, line 447, split: 'ae11' is not on the roster; {reason}",
+        "Nothing was written: 2 problems in the inputs.",
+    ]
+    assert not (tmp_path / "OUT").exists()
+
+
+def test_the_help_says_what_to_do_when_a_rep_leaves():
+    command = CliRunner().invoke(cli, ["payout", "run", "--help"])
+    assert "When a rep leaves, take them off roster.csv" in command.output
+    assert "Quota rows of people not on the roster are ignored" in command.output
+
+
 BREAKERS = {  # deals.csv column -> values that make any row invalid
     1: ["", "ACC-1,extra"],
     3: ["upsell", "New", ""],
