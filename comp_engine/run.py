@@ -225,7 +225,8 @@ class _Computation:
                 key = (rep.rep_id, original, component.key)
                 if isinstance(component, QuotaComponent) and self.quotas.quota_cents(*key) is None:
                     missing.setdefault(key, f" (needed to claw back deal {self.deals.deal_id[churn.new_row]})")
-        return [Problem(self.quotas_source, None, "quota", f"no quota for rep {rep_id}, period {period}, component {component}{why}")
+        return [Problem(self.quotas_source, None, "quota",
+                        f"no quota for rep {rep_id}, period {period}, component {component}{why}")
                 for (rep_id, period, component), why in missing.items()]
 
     def _quarter(self, period: Period) -> QuarterCredit:

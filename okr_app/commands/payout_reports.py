@@ -91,6 +91,8 @@ def _from_files(period: Period, deals: Path, roster: Path, quotas: Path, plans_d
         result = run_payout(period, deals, roster, quotas, plans_dir)
     except PayoutInputError as refused:
         _refuse(list(refused.problems))
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     inputs = tuple((item.role, item.path, item.sha256) for item in result.inputs)
     return result.period, statements_to_dicts(result), inputs
 

@@ -48,6 +48,8 @@ def run_from_database(period: str, plans_dir: Path | None, as_email: str | None)
             lines.append(f"Another finance person approves it with `cadence payout approve {run.id} --as EMAIL`.")
     for line in lines:
         click.echo(line)
+    for note in outcome.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 @payout.command("approve")

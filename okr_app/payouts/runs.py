@@ -88,6 +88,7 @@ class RunOutcome:
     status: str
     replaced: PayoutRun | None = None
     adjustments: int = 0
+    notes: tuple[str, ...] = ()  # the engine's notes (e.g. deals crediting people no longer on the roster)
 
 
 # --- locks ----------------------------------------------------------------------------------------
@@ -172,7 +173,7 @@ def record_run(actor: Actor | None, period: str | Period, plans_dir: str | Path)
            after={"period": run.period, "fingerprint": run.fingerprint, "reps": run.rep_count,
                   "lines": run.line_count, "adjustments": len(adjustments),
                   "totals": {currency: f"{amount:f}" for currency, amount in totals_of(run).items()}})
-    return RunOutcome(run, "replaced" if live else "created", live, len(adjustments))
+    return RunOutcome(run, "replaced" if live else "created", live, len(adjustments), result.notes)
 
 
 def _changed_since(run: PayoutRun, folder: Path, plans_dir: str | Path) -> bool:
