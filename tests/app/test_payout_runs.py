@@ -255,3 +255,14 @@ def test_the_database_allows_one_live_run_per_quarter(finance, app):
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_a_rep_who_left_before_the_quarter_is_set_aside_with_a_note_and_pay_is_unchanged(finance):
+    # a9 closed D0 in 2026-Q1 and has left: not on the 2026-Q2 roster. D0 is before the quarter, so it is
+    # set aside; a1 still gets 25,600.00 + 3,600.00 = 29,200.00 and a2 8,000.00, exactly as without D0.
+    finance.load(deals=["D0,ACC-9,a9,new,10000,2026-01-15,", *Q2_DEALS])
+    result = finance("payout", "run", "--period", "2026-Q2")
+    assert result.exit_code == 0, result.output
+    assert "note: " in result.output and "a9" in result.output
+    totals = dict(db.session.execute(sa.select(RunStatement.rep_id, RunStatement.total_cents)).all())
+    assert totals == {"a1": 2_920_000, "a2": 800_000}
