@@ -42,6 +42,7 @@ loadtest: install-test
 
 bench: install-test
 	$(PY) bench/payout.py
+	$(PY) bench/queries.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
