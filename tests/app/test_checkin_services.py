@@ -12,7 +12,7 @@ from okr_app.checkins.services import (KrUpdate, KrUpdateRejected, parse_value, 
 from okr_app.errors import InvalidInput, NotAllowed, NotFound
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, ReportReply, WeeklyReport
-from okr_app.okrs.tree import cycle_book
+from okr_app.okrs.progress import ProgressBook
 from okr_app.policy import Actor
 from okr_app.timeutil import iso_week_of, today
 
@@ -101,7 +101,7 @@ def _org(build):
 def test_the_check_in_records_every_update_with_who_and_when_and_moves_the_rollup(build):
     me, cycle, company, deals, launch = _org(build)
     # before: deals (2 - 0) / (10 - 0) = 0.2, launch 0 → mine (0.2 + 0) / 2 = 0.1 → company rollup 0.1
-    assert cycle_book(cycle.id).objective_progress(company.id) == pytest.approx(0.1)
+    assert ProgressBook.for_cycle(cycle.id).objective_progress(company.id) == pytest.approx(0.1)
     report, recorded = submit_weekly_check_in(
         Actor(me), [KrUpdate(deals.id, "6", "at_risk", "Two demos slipped"), KrUpdate(launch.id, "1")],
         iso_week_of(today()), **REPORT)
@@ -114,7 +114,7 @@ def test_the_check_in_records_every_update_with_who_and_when_and_moves_the_rollu
     assert check_ins_of(launch)[-1].author_id == me.id
     # after: deals 6 / 10 = 0.6, launch 1 → mine (0.6 + 1) / 2 = 0.8 → company rollup 0.8
     db.session.expire_all()
-    assert cycle_book(cycle.id).objective_progress(company.id) == pytest.approx(0.8)
+    assert ProgressBook.for_cycle(cycle.id).objective_progress(company.id) == pytest.approx(0.8)
     assert report.iso_week == iso_week_of(today())
 
 
