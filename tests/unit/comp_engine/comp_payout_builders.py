@@ -12,29 +12,7 @@ import textwrap
 from pathlib import Path
 
 from comp_engine import PayoutResult, run_payout
-
-WORKED_PLAN = """
-key = "ae-80-20"
-name = "Account Executive, new-business focus"
-currency = "USD"
-target_incentive = 20000
-tiers = "marginal"
-
-[[component]]
-key = "new_business"
-weight = 0.80
-credit = ["new"]
-threshold = 0.5
-cap = 2.0
-curve = [[0.0, 1.0], [1.0, 2.0]]
-
-[[component]]
-key = "renewal"
-weight = 0.20
-credit = ["renewal", "expansion"]
-curve = [[0.0, 1.0]]
-"""
-"""The plan of the issue's worked example, without retention, spiff or modifier."""
+from tests.builders.payout_files import WORKED_PLAN  # the issue's worked example, without retention or modifier
 
 
 def plan_text(key: str = "p", target_incentive: str = "10000", tiers: str = "marginal", components: str = "",
