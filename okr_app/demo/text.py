@@ -261,7 +261,7 @@ def weekly_text(voice: str, mood: str, rng: random.Random, facts: Facts, stalled
         done.append(f"“{facts.kr_title}” is at {facts.kr_value}.")
     if mood == "good" and rng.random() < 0.5:
         done.insert(0, rng.choice(GOOD_LINES))
-    if mood == "rough" and rng.random() < 0.5:
+    if mood == "rough":  # the text owns up to a rough week, matching its low satisfaction
         done.insert(0, rng.choice(ROUGH_LINES))
     plans = [_fill(t, rng, facts) for t in rng.sample(PLANS[voice], rng.randint(1, 3))]
     chance_of_problem = {"good": 0.3, "steady": 0.55, "rough": 0.95}[mood]

@@ -86,6 +86,6 @@ def mood_of(profile: str, week: int, rng: random.Random) -> str:
 
 
 def satisfaction_of(mood: str, rng: random.Random) -> int:
-    """1–5, mostly following the mood with the odd surprise."""
-    choices = {"good": (4, 4, 5, 5, 5, 3), "steady": (3, 3, 4, 4, 4, 5, 2), "rough": (2, 2, 3, 3, 1, 4)}
+    """1–5, following the mood the week's text is written in (a rough week never reads 4 or 5)."""
+    choices = {"good": (4, 4, 5, 5, 5), "steady": (3, 3, 4, 4, 4, 2), "rough": (1, 2, 2, 3)}
     return rng.choice(choices[mood])
