@@ -18,7 +18,7 @@ MIN_PEOPLE = 20
 LEADERSHIP = "Leadership"
 
 CEO_NAME = "Maya Okafor"
-VP_NAMES = {"marketing": "Daniel Brooks", "sales": "Priya Raman", "success": "Tomás Herrera"}
+VP_NAMES = {"marketing": "Daniel Brooks", "sales": "Lucía Navarro", "success": "Kenji Watanabe"}
 FINANCE_NAME = "Ravi Menon"
 ADMIN_NAME = "Jo Park"
 DEMO_MANAGER_NAME = "Sam Rivera"  # the first sales manager: the demo's manager login
