@@ -43,27 +43,20 @@ def statement_flowables(view: StatementView, pagesize: str = "a4") -> list[Flowa
         _summary(view, width),
         _total_box(view, width),
     ]
-    if view.components:
-        story.append(Paragraph("Components", HEADING))
-    for section in view.components:
-        story += _section(section, width)
-    if view.modifiers:
-        story.append(Paragraph("Modifiers", HEADING))
-        story.append(text("A modifier multiplies the sum of the component payouts by the multiplier of the band "
-                          "the metric falls in; the line is (multiplier − 1) × that sum.", INTRO))
-        for section in view.modifiers:
-            story += _section(section, width)
-    if view.clawbacks:
-        story.append(Paragraph("Clawbacks", HEADING))
-        story.append(text("A customer that churns soon after its new deal closed takes back part of what that "
-                          "deal earned, in the quarter of the churn.", INTRO))
-        for section in view.clawbacks:
-            story += _section(section, width)
-    if view.adjustments:
-        story.append(Paragraph("Adjustments", HEADING))
-        story.append(text("An approved quarter never changes; when its inputs are corrected later, the difference "
-                          "is paid (or taken back) here, line by line.", INTRO))
-        for section in view.adjustments:
+    for heading, intro, sections in (
+            ("Components", None, view.components),
+            ("Modifiers", "A modifier multiplies the sum of the component payouts by the multiplier of the band "
+                          "the metric falls in; the line is (multiplier − 1) × that sum.", view.modifiers),
+            ("Clawbacks", "A customer that churns soon after its new deal closed takes back part of what that "
+                          "deal earned, in the quarter of the churn.", view.clawbacks),
+            ("Adjustments", "An approved quarter never changes; when its inputs are corrected later, the "
+                            "difference is paid (or taken back) here, line by line.", view.adjustments)):
+        if not sections:
+            continue
+        story.append(Paragraph(heading, HEADING))
+        if intro:
+            story.append(text(intro, INTRO))
+        for section in sections:
             story += _section(section, width)
     story += [Spacer(1, 4 * mm), _total_box(view, width)]
     return story
