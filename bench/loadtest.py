@@ -38,7 +38,8 @@ from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, Objective, Person
 from okr_app.api.tokens import create_token
 from okr_app.cycles.services import current_cycle
-from okr_app.timeutil import iso_week_of, today
+from okr_app.clock import today
+from okr_app.domain.weeks import iso_week_of
 app = create_app()
 with app.app_context():
     cycle = current_cycle()

@@ -19,6 +19,8 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = env.get("CADENCE_DATABASE_URL", default_db)
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.SECRET_KEY = env.get("CADENCE_SECRET_KEY") or _read_secret_key(self.INSTANCE_PATH)
+        # The company's timezone: which calendar day and ISO week "now" falls in (okr_app.clock).
+        self.TIMEZONE = env.get("CADENCE_TIMEZONE", "UTC")
         # OKR rules (issue: "both limits are configuration").
         self.CYCLE_LENGTHS_WEEKS = _int_list(env.get("CADENCE_CYCLE_LENGTHS", "6,12"))
         self.MAX_KEY_RESULTS = int(env.get("CADENCE_MAX_KEY_RESULTS", "5"))

@@ -24,7 +24,7 @@ DEAL_HEADER = ["Deal", "Account", "Type", "Close date", "Amount", "Share", "Cred
 PART_HEADER = ["Component", "Component payout", "Deal credited", "Total credited", "Earned by the deal"]
 
 
-def statement_pdf(detail: dict[str, Any], generated: date | None = None, pagesize: str = "a4") -> bytes:
+def statement_pdf(detail: dict[str, Any], generated: date, pagesize: str = "a4") -> bytes:
     """The statement's PDF bytes. Raises StatementInconsistent if its lines do not add
     up to its total (a statement that does not add up is never printed)."""
     view = statement_view(detail, generated)

@@ -89,7 +89,7 @@ class StatementView:
     total_negative: bool
 
 
-def statement_view(detail: dict[str, Any], generated: date | None = None) -> StatementView:
+def statement_view(detail: dict[str, Any], generated: date) -> StatementView:
     """Lay out a stored statement; `generated` is the date printed in the header."""
     components = [_component(line) for line in detail["components"]]
     modifiers = [_modifier(line) for line in detail["modifiers"]]
@@ -113,7 +113,7 @@ def _lines(detail: dict[str, Any]) -> list[dict[str, Any]]:
     return detail["components"] + detail["modifiers"] + detail["clawbacks"] + detail.get("adjustments", [])
 
 
-def _header(detail: dict[str, Any], generated: date | None) -> Facts:
+def _header(detail: dict[str, Any], generated: date) -> Facts:
     period = detail.get("period") or DASH
     if detail.get("period_start") and detail.get("period_end"):
         period += f" ({detail['period_start']} to {detail['period_end']})"
@@ -132,7 +132,7 @@ def _header(detail: dict[str, Any], generated: date | None) -> Facts:
         ("Target incentive", f"{money(detail['target_incentive'])} per quarter" if detail.get("target_incentive")
          else DASH),
         ("Fingerprint", short_fingerprint(detail.get("fingerprint"))),
-        ("Generated", (generated or date.today()).isoformat()),
+        ("Generated", generated.isoformat()),
     ]
 
 

@@ -19,8 +19,8 @@ from reports.styles import (CELL, HASH, HEADING, INTRO, SUBTITLE, TITLE, content
 from reports.summary_model import FinanceSummary, Group, finance_summary
 
 
-def summary_pdf(statements: list[dict[str, Any]], inputs: tuple[tuple[str, str, str], ...] = (),
-                generated: date | None = None, pagesize: str = "a4") -> bytes:
+def summary_pdf(statements: list[dict[str, Any]], inputs: tuple[tuple[str, str, str], ...],
+                generated: date, pagesize: str = "a4") -> bytes:
     """The finance summary of a run's stored statements, as PDF bytes."""
     summary = finance_summary(statements, inputs)
     period = summary.period or DASH
@@ -28,7 +28,7 @@ def summary_pdf(statements: list[dict[str, Any]], inputs: tuple[tuple[str, str, 
                   f"Payout finance summary · {period} · confidential", pagesize)
 
 
-def summary_flowables(summary: FinanceSummary, generated: date | None = None, pagesize: str = "a4") -> list[Flowable]:
+def summary_flowables(summary: FinanceSummary, generated: date, pagesize: str = "a4") -> list[Flowable]:
     register_fonts()
     width = content_width(pagesize)
     period = summary.period or DASH
@@ -39,7 +39,7 @@ def summary_flowables(summary: FinanceSummary, generated: date | None = None, pa
         text(f"{period} · {summary.rep_count} rep{'s' if summary.rep_count != 1 else ''} paid", SUBTITLE),
         facts_table([("Period", period), ("Reps", str(summary.rep_count)),
                      ("Fingerprint", f"sha256:{summary.fingerprint}" if summary.fingerprint else DASH),
-                     ("Generated", (generated or date.today()).isoformat())], width, label_share=0.16),
+                     ("Generated", generated.isoformat())], width, label_share=0.16),
         Paragraph("Paid per currency", HEADING),
         text("Cost share = total paid / credited ARR: the ARR of the deals credited to the reps in the period "
              "(amount × share, contraction and churn negative), each deal counted once per rep.", INTRO),

@@ -3,14 +3,57 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 import pytest
+import time_machine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.builders import Builders  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _suite_moment():
+    """`CADENCE_TEST_NOW=2027-01-01T00:01` runs the whole suite as if it were that moment (UTC); unset, the real
+    clock runs. The suite must pass at any moment: sweep it with this before calling a date rule done."""
+    moment = os.environ.get("CADENCE_TEST_NOW")
+    if not moment:
+        yield
+        return
+    with time_machine.travel(datetime.fromisoformat(moment).replace(tzinfo=timezone.utc), tick=True):
+        yield
+
+
+class Clock:
+    """Pins the wall clock that `okr_app.clock` reads; time stands still until the test pins it again."""
+
+    def __init__(self) -> None:
+        self._traveller = None
+
+    def pin(self, moment: datetime | date) -> datetime:
+        if not isinstance(moment, datetime):
+            moment = datetime.combine(moment, time(12, 0))
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        self.stop()
+        self._traveller = time_machine.travel(moment, tick=False)
+        self._traveller.start()
+        return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def stop(self) -> None:
+        if self._traveller is not None:
+            self._traveller.stop()
+            self._traveller = None
+
+
+@pytest.fixture
+def clock():
+    """`clock.pin(date or datetime)`: the moment the test runs at (a bare date means noon UTC)."""
+    pinned = Clock()
+    yield pinned
+    pinned.stop()
 
 
 def make_app(tmp_path: Path, database_url: str | None = None, **overrides):

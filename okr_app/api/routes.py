@@ -21,7 +21,8 @@ from okr_app.okrs.progress import ProgressBook
 from okr_app.okrs.tree import cycle_tree
 from okr_app.people.services import person_by_email, team_by_name
 from okr_app.policy import Actor
-from okr_app.timeutil import iso_week_of, today
+from okr_app.clock import today
+from okr_app.domain.weeks import iso_week_of
 
 CYCLES, OKRS, WEEKLY, PEOPLE = "cycles", "objectives and key results", "weekly reports", "people"
 

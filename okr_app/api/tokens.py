@@ -18,7 +18,7 @@ from okr_app.errors import InvalidInput
 from okr_app.extensions import db
 from okr_app.models import ApiToken, Person
 from okr_app.policy import Actor
-from okr_app.timeutil import utcnow
+from okr_app.clock import utcnow
 
 TOKEN_PREFIX = "cad_"
 SHOWN_PREFIX_LENGTH = 12

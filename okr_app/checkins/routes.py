@@ -12,7 +12,7 @@ from okr_app.checkins.team import one_report, team_page
 from okr_app.checkins.weekly_page import weekly_page
 from okr_app.errors import CadenceError
 from okr_app.extensions import db
-from okr_app.timeutil import today
+from okr_app.clock import today
 
 
 @bp.route("/check-in", methods=["GET", "POST"])

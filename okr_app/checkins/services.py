@@ -19,7 +19,8 @@ from okr_app.models import KeyResult, Objective, ReportReply, WeeklyReport
 from okr_app.okrs.progress import measure_of
 from okr_app.okrs.services import check_in, visible_key_result
 from okr_app.policy import Actor, can_read_weekly, can_reply_to
-from okr_app.timeutil import iso_week_of, parse_iso_week, today
+from okr_app.clock import today
+from okr_app.domain.weeks import iso_week_of, parse_iso_week
 
 MAX_TEXT = 10_000
 SATISFACTION_RULE = "Satisfaction is a whole number from 1 (a rough week) to 5 (a great week)."

@@ -16,7 +16,7 @@ from okr_app.extensions import db
 from okr_app.models import Cycle, Objective, Person, ReportReply, Team, WeeklyReport
 from okr_app.okrs.tree import KrNode, ObjectiveNode, TreeBuilder
 from okr_app.policy import Actor, can_read_weekly, can_reply_to, can_view_objective
-from okr_app.timeutil import iso_week_of
+from okr_app.domain.weeks import iso_week_of
 
 
 @dataclass(frozen=True)

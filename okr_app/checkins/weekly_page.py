@@ -15,7 +15,7 @@ from okr_app.models import WeeklyReport
 from okr_app.okrs.display import format_value
 from okr_app.okrs.progress import measure_of
 from okr_app.policy import Actor
-from okr_app.timeutil import iso_week_of
+from okr_app.domain.weeks import iso_week_of
 
 
 @dataclass(frozen=True)

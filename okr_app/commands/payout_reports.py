@@ -12,7 +12,6 @@ import os
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import click
 
 from comp_engine import PayoutInputError, Problem, run_payout
 from comp_engine.periods import Period
+from okr_app.clock import today
 from okr_app.commands.payout import INPUT_ERROR_EXIT, _period, payout
 from okr_app.commands.payout_runs import as_option
 from reports.folder import FileNameClash, StagedFolder, statement_file_names, summary_file_name
@@ -114,14 +114,14 @@ def _write(period: str, details: list[dict[str, Any]], inputs: tuple[tuple[str, 
         names = statement_file_names(period, [detail["rep_id"] for detail in details])
     except FileNameClash as clash:
         _refuse([Problem("roster", None, "rep_id", str(clash))])
-    today = date.today()
+    generated = today()
     try:
         with StagedFolder(out) as folder:
             with click.progressbar(length=len(details), label="Rendering statements", file=sys.stderr) as bar:
-                for detail, pdf in _rendered(details, today, page_size):
+                for detail, pdf in _rendered(details, generated, page_size):
                     folder.write(names[detail["rep_id"]], pdf)
                     bar.update(1)
-            folder.write(summary_file_name(period), summary_pdf(details, inputs, today, page_size))
+            folder.write(summary_file_name(period), summary_pdf(details, inputs, generated, page_size))
             return folder.commit()
     except StatementInconsistent as broken:
         raise click.ClickException(f"{broken}; nothing was written") from None

@@ -31,7 +31,7 @@ def create(email: str, name: str, expires_days: int | None) -> None:
     """Create a token for EMAIL and print it once, alone on the last line."""
     from okr_app.api.tokens import create_token
     from okr_app.people.services import get_person
-    from okr_app.timeutil import utcnow
+    from okr_app.clock import utcnow
 
     expires_at = utcnow() + timedelta(days=expires_days) if expires_days else None
     with app_context(), unit_of_work():

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from okr_app.timeutil import today
+from okr_app.clock import today
 
 
 def next_monday(day: date) -> date:

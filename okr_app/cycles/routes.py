@@ -15,7 +15,7 @@ from okr_app.models import Cycle
 from okr_app.okrs.display import format_grade
 from okr_app.okrs.web import commit_or_flash, form_status
 from okr_app.policy import can_manage_cycles
-from okr_app.timeutil import today
+from okr_app.clock import today
 
 
 def _cycle(cycle_id: int) -> Cycle:

@@ -16,7 +16,7 @@ from okr_app.errors import CycleClosed, InvalidInput, NotAllowed, NotFound
 from okr_app.extensions import db
 from okr_app.models import Cycle, KeyResult, Objective, Snapshot
 from okr_app.policy import Actor, can_edit_objective, can_manage_cycles, can_view_objective
-from okr_app.timeutil import utcnow
+from okr_app.clock import utcnow
 
 
 EARLIEST_START, LATEST_START = date(2000, 1, 1), date(2999, 12, 31)

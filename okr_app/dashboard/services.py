@@ -16,7 +16,8 @@ from okr_app.extensions import db
 from okr_app.models import Cycle, Person, Team
 from okr_app.okrs.tree import STATUS_FILTERS, CycleTree, ObjectiveNode, TreeBuilder, TreeCounts, cycle_tree
 from okr_app.policy import Actor
-from okr_app.timeutil import iso_week_of, today
+from okr_app.clock import today
+from okr_app.domain.weeks import iso_week_of
 
 STATUS_LABELS = {"at_risk": "At risk", "behind": "Behind pace", "stale": "No check-in for 2+ weeks"}
 BEHIND_SHOWN = 25

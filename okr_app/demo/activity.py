@@ -19,7 +19,7 @@ from okr_app.demo.text import Facts, checkin_note, reply_text, weekly_text
 from okr_app.demo.trajectory import (PROFILE_WEIGHTS, PROFILES, confidence_of, mood_of, progress_at,
                                      satisfaction_of, value_path)
 from okr_app.domain.progress import expected_progress
-from okr_app.timeutil import iso_week_of, monday_of
+from okr_app.domain.weeks import iso_week_of, monday_of
 
 CYCLE_WEEKS = 12
 WEEKS_BEFORE = 8  # the cycle started this many weeks before this Monday

@@ -26,7 +26,7 @@ from okr_app.demo.names import ACCOUNTS
 from okr_app.errors import InvalidInput
 from okr_app.extensions import db
 from okr_app.models import CheckIn, Cycle, KeyResult, Objective, Person, ReportReply, Snapshot, Team, WeeklyReport
-from okr_app.timeutil import utcnow
+from okr_app.clock import utcnow
 
 DEMO_PASSWORD = "demo-password"
 PRIVATE_COUNT = 2

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr_app.extensions import db
-from okr_app.timeutil import utcnow
+from okr_app.clock import utcnow
 
 CYCLE_STATES = ("planning", "active", "closed")
 OWNER_TYPES = ("person", "team", "company")

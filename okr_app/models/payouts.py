@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr_app.extensions import db
-from okr_app.timeutil import utcnow
+from okr_app.clock import utcnow
 
 IMPORT_KINDS = ("deals", "roster", "quotas")
 RUN_STATES = ("draft", "approved", "exported", "superseded")

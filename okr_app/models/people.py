@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr_app.extensions import db
-from okr_app.timeutil import utcnow
+from okr_app.clock import utcnow
 
 ROLES = ("employee", "manager", "leader", "finance", "admin")
 TEAM_KINDS = ("function", "pod")

@@ -18,7 +18,7 @@ from okr_app.okrs.services import (add_key_result, check_in, create_objective, d
                                    editable_objective, update_key_result, update_objective, visible_key_result,
                                    visible_objective)
 from okr_app.okrs.web import commit_or_flash, form_status
-from okr_app.timeutil import today
+from okr_app.clock import today
 
 
 def _requested_cycle(required: bool) -> Cycle | None:

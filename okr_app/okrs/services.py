@@ -17,7 +17,7 @@ from okr_app.errors import InvalidInput, LimitExceeded, NotAllowed, NotFound
 from okr_app.extensions import db
 from okr_app.models import CONFIDENCES, KR_KINDS, CheckIn, Cycle, KeyResult, Objective, Person, Snapshot, Team
 from okr_app.policy import Actor, can_edit_objective, can_own_objective, can_view_objective
-from okr_app.timeutil import utcnow
+from okr_app.clock import utcnow
 
 NEEDS_START_TARGET = ("increase", "decrease", "stay_above", "stay_below")
 

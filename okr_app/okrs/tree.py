@@ -18,7 +18,7 @@ from okr_app.models import Cycle, Objective, Team, WeeklyReport
 from okr_app.okrs.display import format_value
 from okr_app.okrs.progress import ProgressBook, measure_of
 from okr_app.policy import Actor, can_view_objective
-from okr_app.timeutil import today, utcnow
+from okr_app.clock import today, utcnow
 
 STALE_AFTER = timedelta(days=14)
 STATUS_FILTERS = ("at_risk", "behind", "stale")

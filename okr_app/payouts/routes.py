@@ -7,10 +7,10 @@ from the same stored dict the HTML page shows.
 """
 from __future__ import annotations
 
-from datetime import date
 
 from flask import Response, flash, redirect, render_template, url_for
 
+from okr_app.clock import today
 from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.errors import Conflict, NotAllowed
 from okr_app.extensions import db
@@ -54,21 +54,21 @@ def approve(run_id: int):
 @login_required_actor
 def summary(run_id: int):
     period, documents, inputs = run_documents(current_actor(), run_id)
-    return _pdf(summary_pdf(documents, inputs, date.today()), summary_file_name(period))
+    return _pdf(summary_pdf(documents, inputs, today()), summary_file_name(period))
 
 
 @bp.route("/statements/<int:statement_id>")
 @login_required_actor
 def statement(statement_id: int):
     record = services.get_statement(current_actor(), statement_id)
-    return render_template("payouts/statement.html", page=statement_page(record, date.today()))
+    return render_template("payouts/statement.html", page=statement_page(record, today()))
 
 
 @bp.route("/statements/<int:statement_id>.pdf")
 @login_required_actor
 def statement_download(statement_id: int):
     record = services.get_statement(current_actor(), statement_id)
-    pdf = statement_pdf(statement_document(record), date.today())
+    pdf = statement_pdf(statement_document(record), today())
     return _pdf(pdf, statement_file_name(record.run.period, record.rep_id))
 
 

@@ -50,7 +50,7 @@ from okr_app.models.payouts import LOCKED_STATES
 from okr_app.payouts.adjustments import Adjustment, adjustment_count, adjustments_for
 from okr_app.payouts.run_inputs import PeriodInputs, cents_of, compute, write_period_inputs
 from okr_app.policy import Actor, can_run_payouts
-from okr_app.timeutil import utcnow
+from okr_app.clock import utcnow
 from reports.statement_model import statement_to_dict
 
 LOCK_NAMESPACE = 0x43414450

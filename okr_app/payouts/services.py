@@ -27,7 +27,7 @@ from okr_app.models import PayoutLine, PayoutRun, Person, RunStatement
 from okr_app.models.payouts import LOCKED_STATES
 from okr_app.payouts.runs import lock_approvals, lock_period, totals_of
 from okr_app.policy import Actor, can_approve_payout, can_run_payouts, can_view_runs, can_view_statement
-from okr_app.timeutil import utcnow
+from okr_app.clock import utcnow
 from reports.statement_model import statement_from_dict
 
 PAYROLL_HEADER = ("rep", "email", "period", "currency", "amount")

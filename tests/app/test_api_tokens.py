@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from okr_app.api.tokens import actor_from_bearer, create_token, revoke_tokens
 from okr_app.extensions import db
 from okr_app.models import ApiToken
-from okr_app.timeutil import utcnow
+from okr_app.clock import utcnow
 
 
 def token_of(person, **kwargs) -> str:

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from okr_app.api.tokens import create_token
 from okr_app.extensions import db
 from okr_app.models import WeeklyReport
-from okr_app.timeutil import iso_week_of, today
+from okr_app.clock import today
+from okr_app.domain.weeks import iso_week_of
 
 
 def bearer(person) -> dict:

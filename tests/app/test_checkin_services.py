@@ -14,7 +14,8 @@ from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, ReportReply, WeeklyReport
 from okr_app.okrs.progress import ProgressBook
 from okr_app.policy import Actor
-from okr_app.timeutil import iso_week_of, today
+from okr_app.clock import today
+from okr_app.domain.weeks import iso_week_of
 
 REPORT = {"progress": "Closed Acme", "plans": "Renew Globex", "problems": "Legal is slow", "satisfaction": 4}
 

@@ -18,7 +18,7 @@ from okr_app.extensions import db
 from okr_app.models import (CheckIn, Cycle, KeyResult, Objective, Person, ReportReply, Snapshot, Team,
                             WeeklyReport)
 from okr_app.okrs.progress import ProgressBook
-from okr_app.timeutil import iso_week_of
+from okr_app.domain.weeks import iso_week_of
 
 NOW = datetime(2026, 5, 20, 14, 30)  # a Wednesday afternoon: the cycle started Monday 2026-03-23
 TEST_KEY = "test-secret-key-not-for-production"

@@ -2,7 +2,7 @@
 the inline check-in, and the limits as a person meets them in the form."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -266,9 +266,12 @@ def test_a_sixth_key_result_is_refused_in_the_form_and_nothing_is_saved(client, 
     assert count(KeyResult) == 5
 
 
-def test_the_key_result_page_shows_history_the_filled_in_formula_and_the_expected_value_today(client, build, auth):
+def test_the_key_result_page_shows_history_the_filled_in_formula_and_the_expected_value_today(client, build, auth,
+                                                                                             clock):
+    start = date(2026, 3, 2)  # a Monday
+    clock.pin(start + timedelta(days=21))
     ana = build.person(name="Ana Ruiz")
-    cycle = build.cycle()
+    cycle = build.cycle(start=start)
     objective = build.objective(cycle, owner=ana)
     kr = build.key_result(objective, title="Qualified pipeline", start=100, target=200, unit="deals")
     sign_in(auth, ana)

@@ -2,7 +2,7 @@
 saved past them), alignment rules, snapshots, grades, pace, and what the forms offer."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -18,7 +18,8 @@ from okr_app.okrs.pages import my_okrs_page
 from okr_app.okrs.services import (add_key_result, create_objective, delete_key_result, delete_objective,
                                    update_key_result, update_objective)
 from okr_app.policy import Actor
-from okr_app.timeutil import monday_of, today
+from okr_app.clock import today
+from okr_app.domain.weeks import monday_of
 
 
 def count(model) -> int:
@@ -197,8 +198,10 @@ def test_closing_grades_every_key_result_by_its_progress_rounded_to_a_tenth(buil
 
 # --- pace ---------------------------------------------------------------------------------------
 
-def test_pace_reads_the_expected_value_off_the_straight_line_to_the_due_date(build):
-    cycle = build.cycle()  # started 21 days ago, 12 weeks: the line runs 83 days
+def test_pace_reads_the_expected_value_off_the_straight_line_to_the_due_date(build, clock):
+    start = date(2026, 3, 2)  # a Monday
+    clock.pin(start + timedelta(days=21))
+    cycle = build.cycle(start=start)  # started 21 days ago, 12 weeks: the line runs 83 days
     objective = build.objective(cycle, company=True)
     grow = build.key_result(objective, kind="increase", start=100, target=200, unit="deals")
     cut = build.key_result(objective, kind="decrease", start=50, target=10, unit="%",

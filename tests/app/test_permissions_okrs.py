@@ -11,7 +11,8 @@ from flask import g
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, Cycle, Objective
-from okr_app.timeutil import monday_of, today
+from okr_app.clock import today
+from okr_app.domain.weeks import monday_of
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from conftest import make_app
 from okr_app.extensions import db
 from okr_app.models import (CheckIn, Cycle, KeyResult, Objective, Person, ReportReply, Team, WeeklyReport)
-from okr_app.timeutil import iso_week_of, monday_of, today, utcnow
+from okr_app.clock import today, utcnow
+from okr_app.domain.weeks import iso_week_of, monday_of
 from tests.builders import Builders, password_hash
 
 BOUND = 15

@@ -30,7 +30,8 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from conftest import make_app
 from okr_app.extensions import db
 from okr_app.models.payouts import RunStatement
-from okr_app.timeutil import iso_week_of, monday_of, today
+from okr_app.clock import today
+from okr_app.domain.weeks import iso_week_of, monday_of
 from tests.builders import Builders
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"

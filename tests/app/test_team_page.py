@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from okr_app.extensions import db
 from okr_app.models import ReportReply
-from okr_app.timeutil import iso_week_of, today
+from okr_app.clock import today
+from okr_app.domain.weeks import iso_week_of
 
 WEEK = iso_week_of(today())
 LAST_WEEK = iso_week_of(today() - timedelta(days=7))

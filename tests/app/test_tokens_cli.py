@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from cli import cli
 from okr_app.extensions import db
 from okr_app.models import ApiToken
-from okr_app.timeutil import utcnow
+from okr_app.clock import utcnow
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from okr_app.extensions import db
-from okr_app.timeutil import iso_week_of, today, utcnow
+from okr_app.clock import today, utcnow
+from okr_app.domain.weeks import iso_week_of
 
 WEEK = iso_week_of(today())
 

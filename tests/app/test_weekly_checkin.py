@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, WeeklyReport
-from okr_app.timeutil import iso_week_of, today
+from okr_app.clock import today
+from okr_app.domain.weeks import iso_week_of
 
 WEEK = iso_week_of(today())
 LAST_WEEK = iso_week_of(today() - timedelta(days=7))

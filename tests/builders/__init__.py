@@ -7,7 +7,8 @@ from functools import lru_cache
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, Cycle, KeyResult, Objective, Person, Team, WeeklyReport
-from okr_app.timeutil import iso_week_of, monday_of, today, utcnow
+from okr_app.clock import today, utcnow
+from okr_app.domain.weeks import iso_week_of, monday_of
 
 _seq = itertools.count(1)
 

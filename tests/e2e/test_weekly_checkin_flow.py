@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, WeeklyReport
-from okr_app.timeutil import iso_week_of, today
+from okr_app.clock import today
+from okr_app.domain.weeks import iso_week_of
 
 COMPANY = "Grow revenue that lasts"
 SALES = "Sales builds a pipeline that renews"

@@ -1,20 +1,13 @@
-"""Dates and weeks as Cadence counts them: naive UTC datetimes, ISO weeks, Monday starts."""
+"""Calendar arithmetic as Cadence counts it: ISO weeks written '2026-W21', cycles starting on Mondays.
+
+Pure functions of a date; what "today" is comes from `okr_app.clock`."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-
-
-def utcnow() -> datetime:
-    """Naive UTC, so SQLite and PostgreSQL store and compare the same value."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def today() -> date:
-    return utcnow().date()
+from datetime import date, timedelta
 
 
 def iso_week_of(day: date) -> str:
-    """'2026-W21': the ISO year and week a date falls in."""
+    """'2026-W21': the ISO year and week a date falls in (2027-01-01 is in 2026-W53)."""
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
 
