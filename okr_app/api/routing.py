@@ -2,7 +2,7 @@
 
 Each endpoint names its request schema, its success responses and the errors it can answer. The
 wrapper parses the body (and query) through those schemas, hands the view the token's `Actor`,
-dumps the result through the declared response schema, and commits once; any error rolls back.
+dumps the result through the declared response schema; the request's edge (`okr_app.edge`) commits once.
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from okr_app.api import bp
 from okr_app.api.fields import MAX_ID
 from okr_app.api.parsing import json_object, load
 from okr_app.errors import NotFound
-from okr_app.extensions import db
 
 
 @dataclass(frozen=True)
@@ -67,21 +66,16 @@ def operation(method: str, rule: str, *, summary: str, tag: str, responses: dict
         def endpoint(**path: Any):
             if any(value > MAX_ID for value in path.values()):
                 raise NotFound("Not found.")  # no id column holds such an id
-            try:
-                kwargs = dict(path)
-                if query is not None:
-                    kwargs["query"] = load(query(), request.args.to_dict())
-                if body is not None:
-                    kwargs["body"] = load(body(), json_object())
-                if not public:
-                    kwargs["actor"] = g.actor
-                result = view(**kwargs)
-                value, status, headers = _unpack(result, next(iter(responses)))
-                payload = value if preshaped else responses[status]().dump(value)
-                db.session.commit()
-            except BaseException:
-                db.session.rollback()
-                raise
+            kwargs = dict(path)
+            if query is not None:
+                kwargs["query"] = load(query(), request.args.to_dict())
+            if body is not None:
+                kwargs["body"] = load(body(), json_object())
+            if not public:
+                kwargs["actor"] = g.actor
+            result = view(**kwargs)
+            value, status, headers = _unpack(result, next(iter(responses)))
+            payload = value if preshaped else responses[status]().dump(value)
             response = jsonify(payload)
             response.status_code = status
             response.headers.update(headers)

@@ -19,7 +19,8 @@ from okr_app.auth.forms import ChangePasswordForm, LoginForm
 from okr_app.auth.services import authenticate, change_own_password
 from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.errors import InvalidInput
-from okr_app.extensions import db, limiter
+from okr_app.edge import refuse
+from okr_app.extensions import limiter
 
 LOGIN_FAILURES_ALLOWED = "5 per minute"
 
@@ -73,7 +74,6 @@ def login():
         current_app.logger.warning("sign-in failed for %r from %s", form.email.data, request.remote_addr)
         flash("That email and password do not match an active account.", "error")
         return render_template("auth/login.html", form=form), 401
-    db.session.commit()  # a rehashed password, if any
     session.clear()  # a new session on login: no fixation
     login_user(person, remember=form.remember.data)
     return redirect(safe_next(request.args.get("next")))
@@ -95,9 +95,8 @@ def change_password():
         person = current_actor().person
         try:
             change_own_password(person, form.current_password.data, form.new_password.data)
-            db.session.commit()
         except InvalidInput as exc:
-            db.session.rollback()
+            refuse()
             target = form.new_password if getattr(exc, "field", "") == "new_password" else form.current_password
             target.errors = [*target.errors, exc.message]
         else:

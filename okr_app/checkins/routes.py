@@ -10,8 +10,8 @@ from okr_app.checkins.forms import check_in_form
 from okr_app.checkins.services import reply_to_report, report_for, submit_weekly_check_in
 from okr_app.checkins.team import one_report, team_page
 from okr_app.checkins.weekly_page import weekly_page
+from okr_app.edge import refuse
 from okr_app.errors import CadenceError
-from okr_app.extensions import db
 from okr_app.clock import today
 
 
@@ -27,9 +27,8 @@ def weekly():
         try:
             report, recorded = submit_weekly_check_in(actor, form.kr_updates(), form.week.data or page.week,
                                                       on=on, **form.report_args())
-            db.session.commit()
         except CadenceError as exc:
-            db.session.rollback()
+            refuse()
             for kr_id, message in getattr(exc, "kr_errors", {}).items():
                 if hasattr(form, f"kr_{kr_id}_value"):
                     form[f"kr_{kr_id}_value"].errors = [message]
@@ -70,9 +69,8 @@ def report(report_id: int):
         body = request.form.get("body", "")
         try:
             reply_to_report(actor, found, body)
-            db.session.commit()
         except CadenceError as exc:
-            db.session.rollback()
+            refuse()
             found = report_for(actor, report_id)
             return render_template("checkins/report.html", report=one_report(actor, found), error=exc.message,
                                    body=body), exc.status

@@ -1,5 +1,5 @@
 """Cycle pages: the list (and, for leaders, the create form), one cycle with its actions, the
-grading sheet and the close confirmation. Thin: services decide, `commit_or_flash` commits."""
+grading sheet and the close confirmation. Thin: services decide, `attempt` commits."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -13,7 +13,7 @@ from okr_app.errors import NotAllowed
 from okr_app.extensions import db
 from okr_app.models import Cycle
 from okr_app.okrs.display import format_grade
-from okr_app.okrs.web import commit_or_flash, form_status
+from okr_app.edge import attempt, form_status
 from okr_app.policy import can_manage_cycles
 from okr_app.clock import today
 
@@ -37,7 +37,7 @@ def index():
         if not can_manage_cycles(actor):
             raise NotAllowed("Only leaders and admins create cycles.")
         if form.validate_on_submit():
-            cycle, error = commit_or_flash(lambda: create_cycle(actor, form.name.data, form.start.data,
+            cycle, error = attempt(lambda: create_cycle(actor, form.name.data, form.start.data,
                                                                 form.weeks.data))
             if error is None:
                 flash(f"Cycle {cycle.name} created. Set its OKRs, then start it.", "success")
@@ -60,7 +60,7 @@ def _cycle_action(cycle_id: int, action, done: str):
     if not form.validate_on_submit():
         flash("The form expired; try again.", "error")
         return redirect(url_for("cycles.cycle", cycle_id=cycle_id))
-    result, error = commit_or_flash(lambda: action(cycle))
+    result, error = attempt(lambda: action(cycle))
     if error is not None:
         page = cycle_page(current_actor(), _cycle(cycle_id), today())
         return render_template("cycles/cycle.html", page=page, form=form), error.status
@@ -95,7 +95,7 @@ def grades(cycle_id: int):
     if form.validate_on_submit():
         values, errors = submitted_grades(request.form)
         if not errors:
-            changed, error = commit_or_flash(lambda: apply_grades(actor, cycle, values))
+            changed, error = attempt(lambda: apply_grades(actor, cycle, values))
             if error is None:
                 flash(f"Grades saved ({changed} changed).", "success")
                 return redirect(url_for("cycles.grades", cycle_id=cycle_id))
@@ -119,7 +119,7 @@ def close(cycle_id: int):
     form = ConfirmForm()
     status = 200
     if form.validate_on_submit():
-        graded, error = commit_or_flash(lambda: close_cycle(actor, cycle))
+        graded, error = attempt(lambda: close_cycle(actor, cycle))
         if error is None:
             flash(f"{cycle.name} is closed: {graded} key results graded and locked.", "success")
             return redirect(url_for("cycles.cycle", cycle_id=cycle_id))

@@ -1,5 +1,5 @@
 """Pages for objectives and key results. Each view parses, asks a service, commits once
-(`commit_or_flash`) and redirects; a refused change re-renders its form with the reason."""
+(`attempt`) and redirects; a refused change re-renders its form with the reason."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -17,7 +17,7 @@ from okr_app.okrs.pages import key_result_page, my_okrs_page, objective_page
 from okr_app.okrs.services import (add_key_result, check_in, create_objective, delete_key_result, delete_objective,
                                    editable_objective, update_key_result, update_objective, visible_key_result,
                                    visible_objective)
-from okr_app.okrs.web import commit_or_flash, form_status
+from okr_app.edge import attempt, form_status
 from okr_app.clock import today
 
 
@@ -73,7 +73,7 @@ def new_objective():
             return create_objective(actor, cycle, form.title.data, owner.owner_type, owner_person=owner.person,
                                     team=owner.team, aligned_kr_id=form.aligned_kr.data,
                                     private=form.private.data, description=form.description.data or "")
-        objective, error = commit_or_flash(create)
+        objective, error = attempt(create)
         if error is None:
             flash("Objective created. Now add its key results.", "success")
             return redirect(url_for("okrs.objective", objective_id=objective.id))
@@ -102,7 +102,7 @@ def edit_objective(objective_id: int):
     form.aligned_kr.choices = select_choices(
         alignment_options(actor, objective.cycle, objective.owner_person_id, objective))
     if form.validate_on_submit():
-        _, error = commit_or_flash(lambda: update_objective(
+        _, error = attempt(lambda: update_objective(
             actor, objective, title=form.title.data, description=form.description.data or "",
             aligned_kr_id=form.aligned_kr.data, private=form.private.data))
         if error is None:
@@ -123,7 +123,7 @@ def delete_objective_view(objective_id: int):
     form = ConfirmForm()
     cycle_id = objective.cycle_id
     if form.validate_on_submit():
-        _, error = commit_or_flash(lambda: delete_objective(actor, objective))
+        _, error = attempt(lambda: delete_objective(actor, objective))
         if error is None:
             flash("Objective deleted, with its key results and their history.", "success")
             return redirect(url_for("okrs.mine", cycle=cycle_id))
@@ -149,7 +149,7 @@ def new_key_result(objective_id: int):
     ensure_open(objective.cycle)
     form = KeyResultForm()
     if form.validate_on_submit():
-        kr, error = commit_or_flash(lambda: add_key_result(
+        kr, error = attempt(lambda: add_key_result(
             actor, objective, form.title.data, form.kind.data, start=form.start.data, target=form.target.data,
             unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers()))
         if error is None:
@@ -177,7 +177,7 @@ def check_in_view(kr_id: int):
     form = CheckInForm()
     status = 422
     if form.validate_on_submit():
-        _, error = commit_or_flash(lambda: check_in(actor, kr, form.value.data, form.confidence.data,
+        _, error = attempt(lambda: check_in(actor, kr, form.value.data, form.confidence.data,
                                                     form.note.data or ""))
         if error is None:
             flash("Check-in saved.", "success")
@@ -197,7 +197,7 @@ def edit_key_result(kr_id: int):
         "weight": kr.weight, **{name: "yes" if getattr(kr, name) else "no" for name in VANITY_QUESTIONS}}
     form = KeyResultEditForm(data=initial)
     if form.validate_on_submit():
-        _, error = commit_or_flash(lambda: update_key_result(
+        _, error = attempt(lambda: update_key_result(
             actor, kr, title=form.title.data, start=form.start.data, target=form.target.data,
             unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers()))
         if error is None:
@@ -217,7 +217,7 @@ def delete_key_result_view(kr_id: int):
     form = ConfirmForm()
     back = url_for("okrs.key_result", kr_id=kr_id)
     if form.validate_on_submit():
-        _, error = commit_or_flash(lambda: delete_key_result(actor, kr))
+        _, error = attempt(lambda: delete_key_result(actor, kr))
         if error is None:
             flash("Key result deleted, with its history.", "success")
             return redirect(url_for("okrs.objective", objective_id=objective_id))

@@ -12,8 +12,7 @@ from flask import Response, flash, redirect, render_template, url_for
 
 from okr_app.clock import today
 from okr_app.auth.session import current_actor, login_required_actor
-from okr_app.errors import Conflict, NotAllowed
-from okr_app.extensions import db
+from okr_app.edge import attempt
 from okr_app.payouts import bp, services
 from okr_app.payouts.views_model import pay_index, run_documents, run_page, statement_document, statement_page
 from reports.folder import statement_file_name, summary_file_name
@@ -38,13 +37,8 @@ def run(run_id: int):
 def approve(run_id: int):
     actor = current_actor()
     payout_run = services.get_run(actor, run_id)
-    try:
-        services.approve_run(actor, payout_run)
-        db.session.commit()
-    except (NotAllowed, Conflict) as refused:
-        db.session.rollback()
-        flash(refused.message, "error")
-    else:
+    _, refused = attempt(lambda: services.approve_run(actor, payout_run))
+    if refused is None:
         flash(f"Run #{run_id} for {payout_run.period} is approved and locked; its statements are now visible "
               "to the reps and their managers.", "success")
     return redirect(url_for("payouts.run", run_id=run_id))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from okr_app.auth.session import current_actor, login_required_actor
+from okr_app.edge import refuse
 from okr_app.errors import CadenceError, NotFound
 from okr_app.extensions import db
 from okr_app.models import Person, Team
@@ -27,7 +28,7 @@ def _admin() -> Actor:
 
 def _refused(form, exc: CadenceError) -> None:
     """Show a refused change next to the field it concerns (or above the form)."""
-    db.session.rollback()
+    refuse()
     field = getattr(form, FORM_FIELDS.get(getattr(exc, "field", ""), getattr(exc, "field", "")), None)
     if field is not None and hasattr(field, "errors"):
         field.errors = [*field.errors, exc.message]
@@ -66,7 +67,6 @@ def new():
             person = services.add_person(actor, email=form.email.data, name=form.name.data, role=form.role.data,
                                          manager=_chosen(Person, form.manager_id.data),
                                          team=_chosen(Team, form.team_id.data), password=form.password.data or None)
-            db.session.commit()
         except CadenceError as exc:
             _refused(form, exc)
         else:
@@ -107,7 +107,6 @@ def edit(person_id: int):
             if form.password.data:
                 services.set_password(actor, person, form.password.data)
             waiting = services.active_reports(person) if not person.active else []
-            db.session.commit()
         except CadenceError as exc:
             _refused(form, exc)
         else:
@@ -127,7 +126,6 @@ def teams():
     if form.validate_on_submit():
         try:
             team = services.create_team(actor, form.name.data, form.kind.data)
-            db.session.commit()
         except CadenceError as exc:
             _refused(form, exc)
         else:
@@ -147,9 +145,8 @@ def import_csv():
         name = (upload.filename or "upload.csv").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:120]
         try:
             result = import_people_stream(actor, upload.stream, name, current_app.config["MAX_IMPORT_BYTES"])
-            db.session.commit()
         except ImportRejected as exc:
-            db.session.rollback()
+            refuse()
             problems = exc.problems
         except CadenceError as exc:
             _refused(form, exc)
