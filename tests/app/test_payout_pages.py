@@ -35,7 +35,8 @@ def test_a_rep_reads_their_own_statement_with_every_line_deal_and_the_total(clie
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     for expected in ("Ada Quinn", "new_business", "renewal", "N-1", "N-2", "R-1", "25,600.00", "3,600.00",
-                     "USD 29,200.00", "16,000 × (1.0×1.0 + 2.0×0.3)", "Download PDF", f"/pay/statements/{pay.ada}.pdf"):
+                     "USD 29,200.00", "16,000.00 × (1.0 × 1.0 + 2.0 × (130,000.00 − 100,000.00) / 100,000.00) = 25,600.00",
+                     "Download PDF", f"/pay/statements/{pay.ada}.pdf"):
         assert expected in html, expected
 
 
