@@ -11,22 +11,25 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
+from pathlib import Path
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
-from comp_engine import RepStatement
+from comp_engine import RepStatement, parse_period
 from comp_engine.money import cents_to_decimal
 from okr_app.audit.services import record
 from okr_app.csv_safety import SafeWriter
-from okr_app.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from okr_app.errors import Conflict, InvalidInput, NotAllowed, NotFound, SeparationOfDuties
 from okr_app.extensions import db
-from okr_app.models import PayoutLine, PayoutRun, Person, RunStatement
+from okr_app.models import AuditEvent, PayoutLine, PayoutRun, Person, RunStatement
 from okr_app.models.payouts import LOCKED_STATES
 from okr_app.payouts.runs import lock_approvals, lock_period, totals_of
-from okr_app.policy import Actor, can_approve_payout, can_run_payouts, can_view_runs, can_view_statement
+from okr_app.policy import (Actor, approval_conflict, can_approve_payout, can_run_payouts, can_view_runs,
+                            can_view_statement)
 from okr_app.clock import utcnow
 from reports.statement_model import statement_from_dict
 
@@ -152,13 +155,19 @@ def _ids_around(actor: Actor) -> list[int]:
 
 # --- approving and exporting ---------------------------------------------------------------------
 
-def approve_run(actor: Actor, run: PayoutRun) -> PayoutRun:
-    """Lock a draft run: from now on it never changes. Finance, and never the person who ran it."""
+INPUT_CHANGES = ("deals.import", "deals.correct", "deals.remove", "roster.import", "quotas.import")
+"""Audit actions that change a run's inputs (plans are files: who edited one is not known)."""
+
+
+def approve_run(actor: Actor, run: PayoutRun, plans_dir: str | Path | None = None) -> PayoutRun:
+    """Lock a draft run: from now on it never changes. Finance, and separation of duties
+    (`okr_app.policy.approval_conflict`): never the person who ran it, one it pays, or one
+    who changed its inputs after it was computed. Those refusals are audited."""
     if not can_view_runs(actor):
         raise NotFound(f"No payout run #{run.id}.")
-    if not can_approve_payout(actor, run.created_by_id):
-        raise NotAllowed(f"Separation of duties: you ran payout run #{run.id}, so another finance person must "
-                         "approve it." if run.created_by_id == actor.id else "Only finance approves payouts.")
+    if not can_approve_payout(actor, run.created_by_id) and run.created_by_id != actor.id:
+        raise NotAllowed("Only finance approves payouts.")
+    _check_separation_of_duties(actor, run, plans_dir)
     lock_period(run.period)
     lock_approvals()
     db.session.refresh(run)
@@ -179,6 +188,49 @@ def approve_run(actor: Actor, run: PayoutRun) -> PayoutRun:
            after={"state": "approved", "period": run.period, "fingerprint": run.fingerprint,
                   "totals": {currency: f"{amount:f}" for currency, amount in totals_of(run).items()}})
     return run
+
+
+def _check_separation_of_duties(actor: Actor, run: PayoutRun, plans_dir: str | Path | None) -> None:
+    email = actor.person.email.strip().lower()
+    paying = db.session.scalar(sa.select(RunStatement.rep_id).where(
+        RunStatement.run_id == run.id,
+        sa.or_(sa.func.lower(RunStatement.email) == email, RunStatement.person_id == actor.id)).limit(1))
+    changes = [] if run.state != "draft" else list(db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.at).where(
+            AuditEvent.actor_id == actor.id, AuditEvent.action.in_(INPUT_CHANGES), AuditEvent.at > run.created_at)
+        .order_by(AuditEvent.at).limit(1)))
+    changed = bool(changes) and _inputs_differ(run, plans_dir)
+    conflict = approval_conflict(actor, run.created_by_id == actor.id, paying is not None, changed)
+    if conflict is None:
+        return
+    fix = "another finance person must approve it. Nothing was approved."
+    if conflict == "ran_it":
+        message = f"Separation of duties: you ran payout run #{run.id}, so {fix}"
+    elif conflict == "paid_by_it":
+        message = (f"Separation of duties: payout run #{run.id} pays you ({actor.person.email} is on its "
+                   f"{run.period} roster as rep {paying}), so {fix}")
+    else:
+        action, at = changes[0]
+        message = (f"Separation of duties: you changed the inputs of payout run #{run.id} after it was computed "
+                   f"({action} on {at:%Y-%m-%d %H:%M} UTC), so {fix} Or run {run.period} again to pay on the new "
+                   "inputs.")
+    raise SeparationOfDuties(message, (actor.id, actor.person.email, "payout.approve_refused", "payout_run",
+                                       str(run.id), {"reason": conflict, "period": run.period, "message": message}))
+
+
+def _inputs_differ(run: PayoutRun, plans_dir: str | Path | None) -> bool:
+    """Whether the quarter's imported data (and plans) now differ from what the run was computed on."""
+    from flask import current_app
+
+    from okr_app.payouts.run_inputs import write_period_inputs
+
+    with tempfile.TemporaryDirectory(prefix="cadence-check-") as folder:
+        try:
+            inputs = write_period_inputs(parse_period(run.period), Path(folder) / "now",
+                                         plans_dir or current_app.config["PLANS_DIR"])
+        except InvalidInput:
+            return True
+    return inputs.fingerprint != run.fingerprint
 
 
 def export_run(actor: Actor, run: PayoutRun) -> str:
