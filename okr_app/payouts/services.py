@@ -111,8 +111,7 @@ def statements_visible_to(actor: Actor, run: PayoutRun) -> list[RunStatement]:
         return list(db.session.scalars(query))
     if not run.locked:
         return []
-    return [s for s in db.session.scalars(query.where(RunStatement.person_id.in_(_ids_around(actor))))
-            if can_view_statement(actor, s.person_id)]
+    return _readable(actor, query)
 
 
 def visible_statements(actor: Actor) -> list[RunStatement]:
@@ -123,15 +122,51 @@ def visible_statements(actor: Actor) -> list[RunStatement]:
              .order_by(PayoutRun.period.desc(), RunStatement.position))
     if can_view_runs(actor):
         return list(db.session.scalars(query))
-    return [s for s in db.session.scalars(query.where(RunStatement.person_id.in_(_ids_around(actor))))
-            if can_view_statement(actor, s.person_id)]
+    return _readable(actor, query)
+
+
+def payee_id(statement: RunStatement) -> int | None:
+    """Who a statement pays in Cadence: the person matched when the run was recorded, or,
+    for a rep whose account was created after it, the active person with the roster's
+    e-mail now (matched at view time, case-insensitively)."""
+    if statement.person_id is not None:
+        return statement.person_id
+    return db.session.scalar(sa.select(Person.id).where(
+        sa.func.lower(Person.email) == statement.email.strip().lower(), Person.active).limit(1))
+
+
+def pays(actor: Actor, statement: RunStatement) -> bool:
+    """Whether the statement is this person's own (see `payee_id`)."""
+    if statement.person_id is not None:
+        return statement.person_id == actor.id
+    return statement.email.strip().lower() == actor.person.email.strip().lower()
+
+
+def payees_without_account(run: PayoutRun) -> list[RunStatement]:
+    """The run's payees whose roster e-mail no active person in Cadence has (finance invites them)."""
+    known = sa.select(sa.func.lower(Person.email)).where(Person.active)
+    return list(db.session.scalars(
+        sa.select(RunStatement).where(RunStatement.run_id == run.id, RunStatement.person_id.is_(None),
+                                      sa.func.lower(sa.func.trim(RunStatement.email)).not_in(known))
+        .order_by(RunStatement.position)))
+
+
+def _readable(actor: Actor, query: sa.Select) -> list[RunStatement]:
+    """The statements of `query` paying this person or someone below them, as the policy allows;
+    a statement recorded before its rep had an account is matched by its e-mail."""
+    ids = _ids_around(actor)
+    emails = sa.select(sa.func.lower(Person.email)).where(Person.id.in_(ids), Person.active)
+    rows = db.session.scalars(query.where(sa.or_(
+        RunStatement.person_id.in_(ids),
+        sa.and_(RunStatement.person_id.is_(None), sa.func.lower(sa.func.trim(RunStatement.email)).in_(emails)))))
+    return [statement for statement in rows if can_view_statement(actor, payee_id(statement))]
 
 
 def get_statement(actor: Actor, statement_id: int) -> RunStatement:
     """One statement, or NotFound when it does not exist or is not this person's to read."""
     statement = db.session.get(RunStatement, statement_id)
     if statement is not None and not can_view_runs(actor):
-        if not statement.run.locked or not can_view_statement(actor, statement.person_id):
+        if not statement.run.locked or not can_view_statement(actor, payee_id(statement)):
             statement = None
     if statement is None:
         raise NotFound(f"No statement #{statement_id}.")
