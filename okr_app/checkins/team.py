@@ -310,6 +310,19 @@ def not_checked_in(week: str, team_id: int | None = None) -> list[PersonRow]:
     return [PersonRow(id=i, name=n, team_name=t) for i, n, t in db.session.execute(query)]
 
 
+def first_not_checked_in(week: str, team_id: int | None, limit: int) -> tuple[int, list[PersonRow]]:
+    """How many active people (optionally of one team) have no report for `week`, and the first
+    `limit` of them by name: one query, and a page that lists them stays small at any size."""
+    reported = sa.select(WeeklyReport.id).where(WeeklyReport.person_id == Person.id, WeeklyReport.iso_week == week)
+    query = (sa.select(Person.id, Person.name, Team.name, sa.func.count().over())
+             .outerjoin(Team, Person.team_id == Team.id)
+             .where(Person.active.is_(True), ~reported.exists()).order_by(Person.name, Person.id).limit(limit))
+    if team_id is not None:
+        query = query.where(Person.team_id == team_id)
+    rows = db.session.execute(query).all()
+    return (rows[0][3] if rows else 0), [PersonRow(id=i, name=n, team_name=t) for i, n, t, _ in rows]
+
+
 def has_checked_in(person_id: int, on: date) -> bool:
     return db.session.scalar(sa.select(sa.func.count(WeeklyReport.id)).where(
         WeeklyReport.person_id == person_id, WeeklyReport.iso_week == iso_week_of(on))) > 0

@@ -10,7 +10,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from okr_app.checkins.team import PersonRow, has_checked_in, not_checked_in
+from okr_app.checkins.team import PersonRow, first_not_checked_in, has_checked_in
 from okr_app.cycles.services import current_cycle
 from okr_app.errors import NotFound
 from okr_app.extensions import db
@@ -22,6 +22,8 @@ from okr_app.domain.weeks import iso_week_of
 
 STATUS_LABELS = {"at_risk": "At risk", "behind": "Behind pace", "stale": "No check-in for 2+ weeks"}
 BEHIND_SHOWN = 25
+MISSING_LISTED = 200  # names listed of those who have not checked in (the count is always whole)
+TEAM_MISSING_LISTED = 30
 PAGE_OBJECTIVES = 150  # levels of the cascade open in full while a page holds at most this many objectives
 
 
@@ -53,7 +55,8 @@ class TreePage:
     counts: TreeCounts | None
     team_id: int | None
     status: str | None
-    missing: list[PersonRow]
+    missing: list[PersonRow]  # the first MISSING_LISTED of them, by name
+    missing_total: int
 
     @property
     def cycle_id(self) -> int | None:
@@ -90,14 +93,15 @@ def tree_page(actor: Actor, cycle_id: int | None = None, team_id: int | None = N
                          teams=list(db.session.scalars(sa.select(Team).order_by(Team.name))),
                          progress=view.progress(), depth=depth)
         counts = view.counts()
-    return TreePage(week=week, cycles=cycle_choices(), tree=tree, counts=counts,
-                    team_id=team_id, status=status, missing=not_checked_in(week, team_id))
+    missing_total, missing = first_not_checked_in(week, team_id, MISSING_LISTED)
+    return TreePage(week=week, cycles=cycle_choices(), tree=tree, counts=counts, team_id=team_id, status=status,
+                    missing=missing, missing_total=missing_total)
 
 
 def open_depth(view: CascadeView, roots: list[int]) -> int:
     """How many levels below the roots to open: at least the team level under company objectives
     (1) and more while the page stays within `PAGE_OBJECTIVES`."""
-    sizes = view.levels(roots)
+    sizes = view.levels(roots, PAGE_OBJECTIVES)
     depth = 1 if any(view.rollup.objectives[oid].owner_type == "company" for oid in roots) else 0
     while depth + 1 < len(sizes) and sum(sizes[:depth + 2]) <= PAGE_OBJECTIVES:
         depth += 1
@@ -135,11 +139,12 @@ class TeamPulse:
     team_id: int
     name: str
     members: int
-    missing: list[PersonRow]
+    missing: list[PersonRow]  # the first TEAM_MISSING_LISTED of them, by name
+    missing_total: int
 
     @property
     def checked_in(self) -> int:
-        return self.members - len(self.missing)
+        return self.members - self.missing_total
 
 
 @dataclass(frozen=True)
@@ -176,11 +181,11 @@ def home(actor: Actor, on: date | None = None) -> Home:
     company = [view.node(oid, 0) for oid in view.root_ids()
                if view.rollup.objectives[oid].owner_type == "company"] if view else []
     manages = bool(actor.below)
-    behind = _behind_below(actor, view, cycle) if manages else []
+    behind, behind_total = _behind_below(actor, view, cycle) if manages else ([], 0)
     return Home(name=actor.person.name, week=iso_week_of(on), cycle_name=cycle.name if cycle else None,
                 objectives=mine, company=company, checked_in=has_checked_in(actor.id, on),
                 team=_team_pulse(actor.person.team_id, on), manages=manages,
-                behind=behind[:BEHIND_SHOWN], behind_total=len(behind))
+                behind=behind, behind_total=behind_total)
 
 
 def _team_pulse(team_id: int | None, on: date) -> TeamPulse | None:
@@ -192,29 +197,36 @@ def _team_pulse(team_id: int | None, on: date) -> TeamPulse | None:
         .where(Team.id == team_id).group_by(Team.id, Team.name)).first()
     if row is None:
         return None
-    return TeamPulse(team_id=team_id, name=row[0], members=row[1], missing=not_checked_in(iso_week_of(on), team_id))
+    total, first = first_not_checked_in(iso_week_of(on), team_id, TEAM_MISSING_LISTED)
+    return TeamPulse(team_id=team_id, name=row[0], members=row[1], missing=first, missing_total=total)
 
 
-def _behind_below(actor: Actor, view: CascadeView | None, cycle: Cycle | None) -> list[BehindRow]:
+def _behind_below(actor: Actor, view: CascadeView | None, cycle: Cycle | None) -> tuple[list[BehindRow], int]:
     """People below me whose objective has a key result behind pace or at risk, or no check-in for
-    2+ weeks, least progress first; then my direct reports with no objective in the cycle."""
-    rows: list[BehindRow] = []
+    2+ weeks, least progress first; then my direct reports with no objective in the cycle. The
+    first BEHIND_SHOWN rows, and how many there are in all (nodes are built only for those shown)."""
+    behind = []
     owners: set[int] = set()
     if view is not None:
         for oid in view.objectives_of(actor.below):
             facts = view.rollup.objectives[oid]
             owners.add(facts.owner_person_id)
-            if not (facts.at_risk or facts.is_behind(view.on) or facts.is_stale(view.now)):
-                continue  # nothing to say: no node to build
-            node = view.node(oid, 0)
-            rows.append(BehindRow(facts.owner_person_id, facts.owner_label, node.id, node.progress, _reasons(node)))
-    rows.sort(key=lambda r: (r.progress, r.name.lower()))
+            if facts.at_risk or facts.is_behind(view.on) or facts.is_stale(view.now):
+                behind.append(facts)
+    behind.sort(key=lambda f: (f.progress, f.owner_label.lower()))
+    rows = []
+    for facts in behind[:BEHIND_SHOWN]:
+        node = view.node(facts.id, 0)
+        rows.append(BehindRow(facts.owner_person_id, facts.owner_label, node.id, node.progress, _reasons(node)))
+    total = len(behind)
     if cycle is not None:
         direct = db.session.execute(sa.select(Person.id, Person.name).where(
             Person.manager_id == actor.id, Person.active.is_(True)).order_by(Person.name))
-        rows += [BehindRow(pid, name, None, None, [f"no objective in {cycle.name} yet"])
-                 for pid, name in direct if pid not in owners]
-    return rows
+        without = [BehindRow(pid, name, None, None, [f"no objective in {cycle.name} yet"])
+                   for pid, name in direct if pid not in owners]
+        rows += without[:max(0, BEHIND_SHOWN - len(rows))]
+        total += len(without)
+    return rows, total
 
 
 def _reasons(node: ObjectiveNode) -> list[str]:

@@ -10,7 +10,8 @@ write changes the cycle (`okr_app.okrs.rollup_cache` decides when).
 from __future__ import annotations
 
 import json
-from dataclasses import astuple, dataclass, field, fields
+from dataclasses import dataclass, field, fields
+from functools import cache
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -24,7 +25,7 @@ from okr_app.okrs.progress import ProgressBook
 STALE_AFTER = timedelta(days=14)
 OWNER_ORDER = {"company": 0, "team": 1, "person": 2}
 RISKY = ("at_risk", "off_track")
-FORMAT = 1  # bump when the stored shape changes: older payloads are then recomputed
+FORMAT = 2  # bump when the stored shape changes: older payloads are then recomputed
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +93,19 @@ class CycleRollup:
     children_of: dict[int, list[int]] = field(default_factory=dict)  # key result → aligned objectives, in order
     by_owner: dict[int, list[int]] = field(default_factory=dict)     # person → their objectives, by id
     private_ids: list[int] = field(default_factory=list)
+    reports_of: dict[int, list[int]] = field(default_factory=dict)  # the org chart: manager → direct reports
+    # Over every objective reachable from the top (all of them but an alignment loop in old data):
+    reachable: set[int] = field(default_factory=set)
+    level_sizes: list[int] = field(default_factory=list)  # how many at each depth below the top
+    at_risk_total: int = 0
+    behind_days: list[date] = field(default_factory=list)    # each one's `behind_from`, sorted
+    stale_moments: list[datetime] = field(default_factory=list)  # each one's `stale_at`, sorted
 
     @classmethod
-    def build(cls, cycle_id: int, objectives: list[ObjectiveFacts], key_results: list[KrFacts]) -> CycleRollup:
+    def build(cls, cycle_id: int, objectives: list[ObjectiveFacts], key_results: list[KrFacts],
+              reports_of: dict[int, list[int]]) -> CycleRollup:
         rollup = cls(cycle_id=cycle_id, objectives={o.id: o for o in objectives},
-                     key_results={k.id: k for k in key_results})
+                     key_results={k.id: k for k in key_results}, reports_of=reports_of)
         for o in sorted(objectives, key=lambda o: o.order):
             if o.parent_id is None:
                 rollup.top_ids.append(o.id)
@@ -107,11 +116,33 @@ class CycleRollup:
         for o in objectives:
             if o.owner_type == "person" and o.owner_person_id is not None:
                 rollup.by_owner.setdefault(o.owner_person_id, []).append(o.id)
+        level = list(rollup.top_ids)
+        while level:
+            rollup.level_sizes.append(len(level))
+            rollup.reachable.update(level)
+            level = [c for oid in level for kr in rollup.objectives[oid].kr_ids
+                     for c in rollup.children_of.get(kr, ()) if c not in rollup.reachable]
+        shown = [rollup.objectives[oid] for oid in rollup.reachable]
+        rollup.at_risk_total = sum(o.at_risk for o in shown)
+        rollup.behind_days = sorted(o.behind_from for o in shown if o.behind_from is not None)
+        rollup.stale_moments = sorted(o.stale_at for o in shown if o.stale_at is not None)
         return rollup
 
+    def below(self, person_id: int) -> set[int]:
+        """Everyone under this person in the org chart, directly or not (the rule of
+        `okr_app.org.subordinate_ids`, read from the chart kept here)."""
+        found, stack = set(), list(self.reports_of.get(person_id, ()))
+        while stack:
+            pid = stack.pop()
+            if pid not in found:
+                found.add(pid)
+                stack.extend(self.reports_of.get(pid, ()))
+        return found
+
     def to_json(self) -> str:
-        return json.dumps({"format": FORMAT, "objectives": [_plain(astuple(o)) for o in self.objectives.values()],
-                           "key_results": [_plain(astuple(k)) for k in self.key_results.values()]},
+        return json.dumps({"format": FORMAT, "objectives": [_plain(o) for o in self.objectives.values()],
+                           "key_results": [_plain(k) for k in self.key_results.values()],
+                           "reports_of": [[m, r] for m, r in self.reports_of.items()]},
                           separators=(",", ":"))
 
     @classmethod
@@ -121,29 +152,38 @@ class CycleRollup:
         if data.get("format") != FORMAT:
             return None
         return cls.build(cycle_id, [_revive(ObjectiveFacts, row) for row in data["objectives"]],
-                         [_revive(KrFacts, row) for row in data["key_results"]])
+                         [_revive(KrFacts, row) for row in data["key_results"]],
+                         {manager: reports for manager, reports in data["reports_of"]})
 
 
 _DATES = {"due", "behind_from"}
 _DATETIMES = {"last_checkin_at", "stale_at"}
 
 
-def _plain(values: tuple) -> list:
-    return [v.isoformat() if isinstance(v, (date, datetime)) else list(v) if isinstance(v, tuple) else v
-            for v in values]
+def _plain(obj) -> list:
+    """A facts object as a JSON row, its fields in declaration order (dates as ISO text)."""
+    row = []
+    for name in obj.__slots__:
+        value = getattr(obj, name)
+        if isinstance(value, (date, datetime)):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        row.append(value)
+    return row
 
 
 def _revive(kind, row: list):
-    values = {}
-    for f, value in zip(fields(kind), row):
-        if value is not None and f.name in _DATES:
-            value = date.fromisoformat(value)
-        elif value is not None and f.name in _DATETIMES:
-            value = datetime.fromisoformat(value)
-        elif isinstance(value, list):
-            value = tuple(value)
-        values[f.name] = value
-    return kind(**values)
+    converters = _converters(kind)
+    return kind(*[value if value is None or convert is None else convert(value)
+                  for convert, value in zip(converters, row)])
+
+
+@cache
+def _converters(kind) -> list:
+    names = [f.name for f in fields(kind)]
+    return [date.fromisoformat if name in _DATES else datetime.fromisoformat if name in _DATETIMES
+            else tuple if name == "kr_ids" else None for name in names]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +202,8 @@ class _ProgressRow:
 
 
 def compute_rollup(cycle: Cycle) -> CycleRollup:
-    """Four queries at any size: objectives with their owners' names and teams, key results, team
-    names, and each owner's latest weekly report."""
+    """Five queries at any size: objectives with their owners' names and teams, key results, team
+    names, each owner's latest weekly report, and the org chart."""
     owner = aliased(Person)
     objective_rows = db.session.execute(
         sa.select(Objective.id, Objective.title, Objective.owner_type, Objective.owner_person_id, Objective.team_id,
@@ -180,6 +220,10 @@ def compute_rollup(cycle: Cycle) -> CycleRollup:
         .where(Objective.cycle_id == cycle.id).order_by(KeyResult.position, KeyResult.id)).all()
     team_names = dict(db.session.execute(sa.select(Team.id, Team.name)).all())
     last_reports = _last_reports_of_owners(cycle.id)
+    reports_of: dict[int, list[int]] = {}
+    for person_id, manager_id in db.session.execute(
+            sa.select(Person.id, Person.manager_id).where(Person.manager_id.is_not(None)).order_by(Person.id)):
+        reports_of.setdefault(manager_id, []).append(person_id)
 
     book = ProgressBook.from_rows(
         [_ProgressRow(id=r.id, aligned_kr_id=r.aligned_kr_id, title=r.title) for r in objective_rows],
@@ -220,7 +264,7 @@ def compute_rollup(cycle: Cycle) -> CycleRollup:
             progress=book.objective_progress(r.id), at_risk=any(k.confidence in RISKY for k in krs),
             last_checkin_at=last, stale_at=(last or cycle_start) + STALE_AFTER if updatable else None,
             behind_from=min(behind_days) if behind_days else None, kr_ids=tuple(k.id for k in krs)))
-    return CycleRollup.build(cycle.id, objectives, key_results)
+    return CycleRollup.build(cycle.id, objectives, key_results, reports_of)
 
 
 def _owner_label(owner_type: str, person_name: str | None, team_name: str | None) -> str:

@@ -2,7 +2,7 @@
 
 Each cycle has a generation number. Every write that can change what the cascade shows (a check-in,
 an objective or key result created, edited, deleted or aligned, a cycle's state, a weekly report, a
-person's name or team, a team's name) moves it in the same transaction, so the change and the
+person's name, team or manager, a team's name) moves it in the same transaction, so the change and the
 invalidation commit together. A reader reads the generation first, then (only when no copy of that
 generation exists) computes the roll-up and stores it under the generation it read, if that is still
 the current one. A reader therefore never keeps a roll-up older than a committed write, in any
@@ -30,7 +30,7 @@ from okr_app.models import CheckIn, Cycle, CycleRollup, KeyResult, Objective, Pe
 from okr_app.okrs.rollup import CycleRollup as Rollup, compute_rollup
 
 TRACKED_TABLES = {m.__tablename__ for m in (CheckIn, Cycle, KeyResult, Objective, Person, Team, WeeklyReport)}
-PERSON_FIELDS = ("name", "team_id")  # what the cascade shows of a person (a login changes nothing)
+PERSON_FIELDS = ("name", "team_id", "manager_id")  # what the cascade reads of a person (a login changes nothing)
 TEAM_FIELDS = ("name",)
 _PENDING = "cadence.rollup_pending"
 _MEMO = "cadence.rollups"

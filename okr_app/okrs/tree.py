@@ -9,6 +9,7 @@ so every page shows the same progress, pace and staleness.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -158,7 +159,11 @@ class CascadeView:
     def __init__(self, actor: Actor, cycle: Cycle, rollup: CycleRollup, *, on: date, now: datetime,
                  team_id: int | None = None, status: str | None = None) -> None:
         self.actor, self.cycle, self.rollup, self.on, self.now = actor, cycle, rollup, on, now
-        self.hidden = {oid for oid in rollup.private_ids if not can_view_objective(actor, rollup.objectives[oid])}
+        self.hidden: set[int] = set()
+        if rollup.private_ids:
+            reader = actor if "below" in actor.__dict__ else Actor(actor.person, _below=rollup.below(actor.id))
+            self.hidden = {oid for oid in rollup.private_ids
+                           if not can_view_objective(reader, rollup.objectives[oid])}
         self.filtered = team_id is not None or bool(status)
         self.kept = self._kept(_matcher(team_id, status, on, now)) if self.filtered else None
 
@@ -192,38 +197,38 @@ class CascadeView:
         return sorted(found)
 
     def counts(self) -> TreeCounts:
-        """Every shown objective, however deep: how many, at risk, behind pace, stale."""
-        facts = [o for o in self._reachable()]
-        return TreeCounts(objectives=len(facts), at_risk=sum(o.at_risk for o in facts),
-                          behind=sum(o.is_behind(self.on) for o in facts), stale=sum(o.is_stale(self.now) for o in facts))
+        """Every shown objective, however deep: how many, at risk, behind pace, stale. Unfiltered,
+        from the roll-up's totals less what this reader may not see (a hidden objective's children
+        are shown, as roots); filtered, over what the filters keep."""
+        rollup = self.rollup
+        if self.kept is not None:
+            kept = [rollup.objectives[oid] for oid in self.kept if oid in rollup.reachable]
+            return TreeCounts(objectives=len(kept), at_risk=sum(o.at_risk for o in kept),
+                              behind=sum(o.is_behind(self.on) for o in kept),
+                              stale=sum(o.is_stale(self.now) for o in kept))
+        hidden = [rollup.objectives[oid] for oid in self.hidden if oid in rollup.reachable]
+        return TreeCounts(
+            objectives=len(rollup.reachable) - len(hidden),
+            at_risk=rollup.at_risk_total - sum(o.at_risk for o in hidden),
+            behind=bisect_right(rollup.behind_days, self.on) - sum(o.is_behind(self.on) for o in hidden),
+            stale=bisect_left(rollup.stale_moments, self.now) - sum(o.is_stale(self.now) for o in hidden))
 
-    def levels(self, root_ids: list[int]) -> list[int]:
-        """How many shown objectives sit at each depth below these roots (roots at depth 0)."""
-        sizes, level = [], list(root_ids)
+    def levels(self, root_ids: list[int], up_to: int) -> list[int]:
+        """How many shown objectives sit at each depth below these roots (roots at depth 0), level by
+        level until the total passes `up_to` (the last size given may then be an upper bound)."""
+        sizes, level, total = [], list(root_ids), 0
         seen = set(level)
         while level:
             sizes.append(len(level))
-            nxt = []
-            for oid in level:
-                for kr in self.rollup.objectives[oid].kr_ids:
-                    for child in self.child_ids(kr):
-                        if child not in seen:
-                            seen.add(child)
-                            nxt.append(child)
-            level = nxt
+            total += len(level)
+            krs = [kr for oid in level for kr in self.rollup.objectives[oid].kr_ids]
+            bound = sum(len(self.rollup.children_of.get(kr, ())) for kr in krs)
+            if bound and total + bound > up_to:
+                sizes.append(bound)
+                break
+            level = [c for kr in krs for c in self.child_ids(kr) if c not in seen]
+            seen.update(level)
         return sizes
-
-    def _reachable(self):
-        stack, seen = list(self.root_ids()), set()
-        while stack:
-            oid = stack.pop()
-            if oid in seen:
-                continue
-            seen.add(oid)
-            facts = self.rollup.objectives[oid]
-            yield facts
-            for kr in facts.kr_ids:
-                stack.extend(self.child_ids(kr))
 
     def _kept(self, matches) -> set[int]:
         """The matching visible objectives and every visible ancestor of theirs."""
