@@ -10,7 +10,7 @@ from flask import url_for
 from sqlalchemy.orm import selectinload
 
 from okr_app.api import schemas as s
-from okr_app.api.routing import operation
+from okr_app.api.routing import JsonText, operation
 from okr_app.checkins.services import save_weekly_report
 from okr_app.cycles import services as cycles
 from okr_app.errors import InvalidInput, NotFound
@@ -18,7 +18,7 @@ from okr_app.extensions import db
 from okr_app.models import CheckIn, Cycle, Person, Team
 from okr_app.okrs import services as okrs
 from okr_app.okrs.progress import ProgressBook
-from okr_app.okrs.tree import cycle_tree
+from okr_app.okrs.tree import cycle_tree, cycle_tree_json
 from okr_app.people.services import person_by_email, team_by_name
 from okr_app.policy import Actor
 from okr_app.clock import today
@@ -58,9 +58,8 @@ def get_cycle_tree(actor: Actor, cycle_id: int, query: dict):
     key result it aligns to, with progress rolled up (rollup key results: the mean of their objectives).
     The whole cascade by default; `root` and `depth` fetch one subtree a few levels at a time (a root
     not shown in this cycle answers 404)."""
-    tree = cycle_tree(actor, _cycle(cycle_id), team_id=query.get("team"), status=query.get("status"),
-                      root=query.get("root"), depth=query.get("depth"))
-    return tree.to_dict()
+    return JsonText(cycle_tree_json(actor, _cycle(cycle_id), team_id=query.get("team"), status=query.get("status"),
+                                    root=query.get("root"), depth=query.get("depth")))
 
 
 # --- objectives and key results ----------------------------------------------------------------------

@@ -100,6 +100,9 @@ class CycleRollup:
     at_risk_total: int = 0
     behind_days: list[date] = field(default_factory=list)    # each one's `behind_from`, sorted
     stale_moments: list[datetime] = field(default_factory=list)  # each one's `stale_at`, sorted
+    # Answers rendered from this roll-up, by everything they depend on (see `okr_app.okrs.tree`);
+    # they go when the roll-up does, at the next change of the cycle.
+    rendered: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, cycle_id: int, objectives: list[ObjectiveFacts], key_results: list[KrFacts],

@@ -9,6 +9,7 @@ so every page shows the same progress, pace and staleness.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import json
 from bisect import bisect_left, bisect_right
 from datetime import date, datetime
 
@@ -282,7 +283,31 @@ def cycle_tree(actor: Actor, cycle: Cycle, *, on: date | None = None, team_id: i
     "stale" (a personal objective with no check-in for 2+ weeks). `root` starts the tree at one
     shown objective instead of at the top; `depth` stops it that many levels below (None: the whole
     cascade). A root that is not shown is NotFound."""
-    view = CascadeView.for_cycle(actor, cycle, on=on, team_id=team_id, status=status)
+    return _tree_from(CascadeView.for_cycle(actor, cycle, on=on, team_id=team_id, status=status), root, depth)
+
+
+RENDERED_KEPT = 16
+
+
+def cycle_tree_json(actor: Actor, cycle: Cycle, *, team_id: int | None = None, status: str | None = None,
+                    root: int | None = None, depth: int | None = None) -> str:
+    """`cycle_tree(...).to_dict()` as JSON text, rendered once per state of what it depends on: the
+    roll-up (so the cycle's generation), what this reader may not see, the day (pace), which
+    objectives are stale by now (the count of stale moments passed fixes that set), and the
+    arguments. The full cascade of a big company is megabytes: integrations polling it get the
+    same text until something changes."""
+    view = CascadeView.for_cycle(actor, cycle, team_id=team_id, status=status)
+    key = (frozenset(view.hidden), view.on, bisect_left(view.rollup.stale_moments, view.now), team_id, status,
+           root, depth)
+    rendered = view.rollup.rendered
+    if key not in rendered:
+        if len(rendered) >= RENDERED_KEPT:
+            rendered.clear()
+        rendered[key] = json.dumps(_tree_from(view, root, depth).to_dict(), separators=(",", ":"))
+    return rendered[key]
+
+
+def _tree_from(view: CascadeView, root: int | None, depth: int | None) -> CycleTree:
     if root is not None:
         if root not in view.rollup.objectives or not view.shown(root):
             raise NotFound("No such objective in this cycle.")
@@ -290,7 +315,7 @@ def cycle_tree(actor: Actor, cycle: Cycle, *, on: date | None = None, team_id: i
     else:
         top = view.root_ids()
     teams = list(db.session.scalars(sa.select(Team).order_by(Team.name)))
-    return CycleTree(cycle=cycle, roots=[view.node(oid, depth) for oid in top], teams=teams,
+    return CycleTree(cycle=view.cycle, roots=[view.node(oid, depth) for oid in top], teams=teams,
                      progress=view.progress())
 
 
