@@ -83,7 +83,12 @@ def can_edit_objective(actor: Actor, objective: Objective) -> bool:
 
 def cycle_is_open(cycle: Cycle) -> bool:
     """A closed cycle is locked: its OKRs, values and grades no longer change, and it has no pace."""
-    return cycle.state != "closed"
+    return state_is_open(cycle.state)
+
+
+def state_is_open(state: str) -> bool:
+    """`cycle_is_open` for a cycle's state alone (the cached roll-up carries states, not cycles)."""
+    return state != "closed"
 
 
 def may_edit_objective(actor: Actor, objective: Objective) -> bool:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from okr_app.api.fields import Day, Flag, Id, Number, QueryDepth, QueryId, Text, UtcTimestamp, WholeNumber
 from okr_app.domain import limits
-from okr_app.api.fields import Day, Flag, Id, Number, QueryId, Text, UtcTimestamp, WholeNumber
 from okr_app.models import CONFIDENCES, CYCLE_STATES, KR_KINDS, OWNER_TYPES, ROLES
 
 PACES = ("ahead", "behind")
@@ -104,6 +104,11 @@ class TreeQuery(Schema):
     status = Text(validate=validate.OneOf(TREE_STATUSES),
                   metadata=_doc("at_risk: a key result at risk or off track; behind: a key result behind "
                                 "pace; stale: a personal objective with no check-in for 2+ weeks."))
+    root = QueryId(metadata=_doc("Start the tree at this objective (it must be shown under the filters); "
+                                 "default: the top-level objectives."))
+    depth = QueryDepth(metadata=_doc("Levels of aligned objectives below each top objective (0: none); a key "
+                                     "result whose aligned objectives are cut off says how many in "
+                                     "`objectives_not_shown`. Default: the whole cascade."))
 
 
 # --- responses -----------------------------------------------------------------------------------
@@ -153,13 +158,16 @@ class KeyResultNodeSchema(Schema):
                                                     "null for a rollup."))
     progress = _progress("0 to 1.")
     expected = _progress("Where the straight line from the cycle's start to the due date is today, 0 to 1.")
-    pace = fields.String(required=True, validate=validate.OneOf(PACES))
+    pace = _nullable(fields.String, validate=validate.OneOf(PACES),
+                     metadata=_doc("Against the straight line today; null once the cycle is closed."))
     confidence = fields.String(required=True, validate=validate.OneOf(CONFIDENCES))
     weight = fields.Float(required=True)
     due = _iso_date(required=True)
     vanity_risk = fields.Boolean(required=True)
     objectives = fields.List(fields.Nested(lambda: ObjectiveNodeSchema()), required=True,
                              metadata=_doc("The objectives aligned to this key result (visible ones only)."))
+    objectives_not_shown = fields.Integer(validate=validate.Range(min=1), metadata=_doc(
+        "Only when a `depth` cut the tree here: how many aligned objectives were left out."))
 
 
 class ObjectiveNodeSchema(Schema):
