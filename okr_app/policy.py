@@ -136,3 +136,13 @@ def can_approve_payout(actor: Actor, run_created_by_id: int | None) -> bool:
 
 def can_view_runs(actor: Actor) -> bool:
     return actor.is_finance
+
+
+def can_view_revenue_accounts(actor: Actor, objective: Objective) -> bool:
+    """The accounts behind a metric key result: finance always; leaders for company and team
+    objectives; a person for their own objective (their own deals)."""
+    if actor.is_finance:
+        return True
+    if objective.owner_type in ("company", "team"):
+        return actor.is_leader
+    return objective.owner_person_id == actor.id

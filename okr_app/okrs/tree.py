@@ -43,9 +43,11 @@ class KrNode:
     due: date
     vanity_risk: bool
     objectives: list[ObjectiveNode] = field(default_factory=list)
+    metric: str | None = None
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "title": self.title, "kind": self.kind, "unit": self.unit, "start": self.start,
+        return {"id": self.id, "title": self.title, "kind": self.kind, "metric": self.metric, "unit": self.unit,
+                "start": self.start,
                 "target": self.target, "current": self.current, "progress": round(self.progress, 4),
                 "expected": round(self.expected, 4), "pace": self.pace, "confidence": self.confidence,
                 "weight": self.weight, "due": self.due.isoformat(), "vanity_risk": self.vanity_risk,
@@ -68,6 +70,8 @@ class KrNode:
             return "roll-up of aligned objectives"
         if self.kind == "milestone":
             return "done" if (self.current or 0) >= 1 else "not done yet"
+        if self.kind == "metric" and self.current is None:
+            return f"no cohort yet / {format_value(self.target, self.unit)}"
         return f"{format_value(self.current, self.unit)} / {format_value(self.target, self.unit)}"
 
 
@@ -195,7 +199,7 @@ class TreeBuilder:
                         if child.id in self.visible and child.id not in path] if nest else []
             krs.append(KrNode(
                 id=kr.id, title=kr.title, kind=kr.kind, unit=kr.unit, start=kr.start_value, target=kr.target_value,
-                current=current_of(measure_of(kr)) if kr.kind != "rollup" else None, progress=progress,
+                current=_current(kr), progress=progress, metric=kr.metric,
                 expected=expected_progress(cycle.start, due, on), pace=pace_of(progress, cycle.start, due, on),
                 confidence=kr.confidence, weight=kr.weight, due=due, vanity_risk=kr.vanity_risk,
                 objectives=children))
@@ -225,6 +229,15 @@ class TreeBuilder:
             return False
         since = last or datetime.combine(self.cycle.start, datetime.min.time())
         return self.now - since > STALE_AFTER
+
+
+def _current(kr) -> float | None:  # noqa: ANN001
+    """The latest check-in (the start before the first); a metric's computed value (None: no cohort yet)."""
+    if kr.kind == "rollup":
+        return None
+    if kr.kind == "metric":
+        return kr.current_value
+    return current_of(measure_of(kr))
 
 
 def cycle_tree(actor: Actor, cycle: Cycle, *, on: date | None = None, team_id: int | None = None,
