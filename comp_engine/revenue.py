@@ -391,3 +391,27 @@ def _sourced_retained(ledger: Ledger, metric: MetricName, scope: frozenset[int] 
                      for row, w, s, k in zip(rows[due].tolist(), weight[due].tolist(),
                                              kept.sold_units[due].tolist(), kept.kept_units[due].tolist()))
     return RevenueValue(metric, value, value, sold, count, start, on, explanation, accounts)
+
+
+def still_live(ledger: Ledger, scope: frozenset[int] | None, start: date, on: date, source: str | None = None
+               ) -> RevenueValue:
+    """Of the new ARR closed from `start` to `on` (optionally from one source), how much is live on `on`:
+    each deal at most its account's ARR that day, weighted by share."""
+    rows, weight = new_deals_of(ledger, scope, start, on, source)
+    days = np.full(len(rows), day_number(on), dtype=np.int64)
+    arr = arr_on_marks(ledger, ledger.deals.account[rows], days) if len(rows) else np.zeros(0, dtype=np.int64)
+    amount = ledger.deals.amount_cents[rows]
+    sold, value = _units(int((amount * weight).sum())), _units(int((np.clip(arr, 0, amount) * weight).sum()))
+    label = f"{source}-sourced new ARR" if source else "new ARR"
+    share = f" ({_ratio(value / sold)} of it)" if sold else ""
+    explanation = (f"{label} still live on {on.isoformat()} = {_amount(value)} of {_amount(sold)} closed "
+                   f"{start.isoformat()} to {on.isoformat()}{share}")
+    metric = MetricName("sourced_new_arr", source) if source else MetricName("new_arr")
+    return RevenueValue(metric, value, value, sold, len(rows), start, on, explanation, ())
+
+
+def shown(value: RevenueValue) -> str:
+    """A value as the explanations write it: '1,234,000', '1.08', or 'no cohort yet'."""
+    if value.value is None:
+        return "no cohort yet"
+    return _ratio(value.value) if value.metric.is_ratio else _amount(value.value)

@@ -146,3 +146,13 @@ def can_view_revenue_accounts(actor: Actor, objective: Objective) -> bool:
     if objective.owner_type in ("company", "team"):
         return actor.is_leader
     return objective.owner_person_id == actor.id
+
+
+def can_view_growth_review(actor: Actor) -> bool:
+    """The growth review is the heads' meeting: leaders (and admins) and finance."""
+    return actor.is_leader or actor.is_finance
+
+
+def can_compare_plans(actor: Actor) -> bool:
+    """Back-testing plans on the imported deals is finance's."""
+    return actor.is_finance

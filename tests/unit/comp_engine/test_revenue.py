@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import pytest
 
-from comp_engine.revenue import MetricUnknown, measure, parse_metric, read_ledger
+from comp_engine.revenue import MetricUnknown, measure, parse_metric, read_ledger, still_live
 
 DEALS = b"""deal_id,account_id,rep_id,type,amount,close_date,split,source
 D1,A1,r1,new,1000,2025-01-10,,Marketing
@@ -124,3 +124,11 @@ def test_unknown_metrics_are_refused_with_the_list():
         parse_metric("bookings")
     with pytest.raises(MetricUnknown, match="names a deals source"):
         parse_metric("sourced_new_arr")
+
+
+def test_still_live_counts_each_new_deal_at_most_at_its_accounts_arr_that_day(ledger):
+    # marketing new deals of 2025: D1 1,000 (A1 at 1,200 on 2025-12-31 -> 1,000) and D3 500 (A3 churned -> 0)
+    result = still_live(
+        ledger, None, date(2025, 1, 1), date(2025, 12, 31), "marketing")
+    assert (result.value, result.denominator) == (1000, 1500)
+    assert "1,000 of 1,500" in result.explanation
