@@ -197,3 +197,22 @@ def test_the_web_form_offers_metric_key_results(org, client, auth):
     kr = db.session.scalar(sa.select(KeyResult).where(KeyResult.title == "Churn down"))
     # no churn closed in the cycle (D6 was in 2025): 0
     assert (kr.kind, kr.metric, kr.window_months, kr.current_value) == ("metric", "churned_arr", 12, 0.0)
+
+
+def test_the_deals_import_command_recomputes_and_says_how_many_values_changed(org, app, tmp_path):
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    imported(org, *DEALS[:6])
+    new_arr = metric_kr(org, org["company"], "new_arr", target=5000)
+    path = tmp_path / "january.csv"
+    path.write_bytes(deals_file(*DEALS[6:]))
+    env = {"CADENCE_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "CADENCE_SECRET_KEY": "cli-test-key",
+           "CADENCE_INSTANCE_PATH": str(tmp_path / "instance"), "CADENCE_USER": "fin@example.com"}
+    result = CliRunner().invoke(cli, ["deals", "import", str(path)], env=env)
+    assert result.exit_code == 0, result.output
+    # new ARR 0 -> 3,800 (D7 3,000 + D9 800): one value changed
+    assert "Metric key results: 1 value changed, each recorded as a check-in." in result.output
+    db.session.expire_all()
+    assert check_ins_of(new_arr) == [0.0, 3800.0]

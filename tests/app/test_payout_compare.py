@@ -117,3 +117,12 @@ def test_unreadable_plans_are_refused_with_exit_2_and_nothing_is_written(tmp_pat
         "--plans", str(tmp_path), "--plan", "ae-80-20", "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert not (tmp_path / "out" / "compare.csv").exists()
+
+
+def test_the_readme_shows_the_output_the_command_prints(compared):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    result = CliRunner().invoke(cli, [
+        "payout", "compare", "--from", "2025-Q1", "--to", "2025-Q4", "--deals", str(EXAMPLES / "deals.csv"),
+        "--roster", str(EXAMPLES / "roster.csv"), "--quotas", str(EXAMPLES / "quotas.csv"),
+        "--plans", str(ROOT / "plans"), "--plan", "ae-80-20", "--plan", "ae-50-50", "--out", str(compared)])
+    assert all(line in readme for line in result.output.splitlines()[:4])
