@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("growth", __name__, url_prefix="/growth")
-
-from okr_app.growth import routes  # noqa: E402,F401

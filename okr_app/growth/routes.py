@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, request
 
 from comp_engine.backtest import CAVEAT, display_share, reading_of
-from okr_app.auth import current_actor, login_required_actor
+from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.clock import today
 from okr_app.edge import attempt
 from okr_app.errors import NotAllowed, NotFound

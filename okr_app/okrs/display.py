@@ -1,6 +1,10 @@
 """How key-result numbers and kinds read on a page: one place, so every page says them the same way."""
 from __future__ import annotations
 
+from fractions import Fraction
+
+from comp_engine.money import display_amount
+
 KIND_LABELS = {
     "increase": "Increase",
     "decrease": "Decrease",
@@ -50,9 +54,6 @@ def format_value(value: float | None, unit: str = "") -> str:
 
 def format_cents(cents: int) -> str:
     """Integer cents as an amount for people: 120000 -> '1,200', 120050 -> '1,200.50'."""
-    from comp_engine.money import display_amount
-    from fractions import Fraction
-
     return display_amount(Fraction(cents, 100))
 
 
