@@ -216,3 +216,13 @@ def test_the_deals_import_command_recomputes_and_says_how_many_values_changed(or
     assert "Metric key results: 1 value changed, each recorded as a check-in." in result.output
     db.session.expire_all()
     assert check_ins_of(new_arr) == [0.0, 3800.0]
+
+
+def test_the_weekly_check_in_does_not_ask_for_a_metric_key_result(org, client, auth):
+    imported(org, *DEALS)
+    rita_objective = org["build"].objective(org["cycle"], owner=org["rita"])
+    computed = metric_kr(org, rita_objective, "new_arr", target=5000)
+    typed = org["build"].key_result(rita_objective, title="Discovery calls", target=20)
+    auth.login("rita@example.com")
+    page = client.get("/check-in").get_data(as_text=True)
+    assert typed.title in page and computed.title not in page
