@@ -226,3 +226,23 @@ def test_the_weekly_check_in_does_not_ask_for_a_metric_key_result(org, client, a
     auth.login("rita@example.com")
     page = client.get("/check-in").get_data(as_text=True)
     assert typed.title in page and computed.title not in page
+
+
+def test_a_deals_upload_in_the_web_recomputes_like_the_command(org, client, auth):
+    import io
+
+    imported(org, *DEALS[:6])
+    new_arr = metric_kr(org, org["company"], "new_arr", target=5000)
+    auth.login("lea@example.com")
+    assert client.get("/pay/deals/import").status_code == 403
+    auth.logout()
+    auth.login("fin@example.com")
+    response = client.post("/pay/deals/import", data={"file": (io.BytesIO(deals_file(*DEALS[6:])), "january.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    db.session.expire_all()
+    # new ARR 0 -> 3,800: one check-in, from the upload
+    assert check_ins_of(new_arr) == [0.0, 3800.0]
+    refused = client.post("/pay/deals/import", data={"file": (io.BytesIO(deals_file(*DEALS[6:])), "again.csv")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 422 and "was already imported" in refused.get_data(as_text=True)
