@@ -93,6 +93,9 @@ def test_a_person_metric_is_their_credits_and_a_new_hire_has_no_cohort_yet(org, 
     nick_objective = org["build"].objective(org["cycle"], owner=org["nick"])
     # Rita's marketing-sourced new ARR in the cycle: D7 3,000
     assert metric_kr(org, rita_objective, "sourced_new_arr:marketing", target=4000).current_value == 3000
+    # Rita's originated book: A1 (weight 1), A2 (her 0.5 of D2), A4 (not paying at S):
+    # NRR = (1,200 + 0.5 x 1,600) / (1,000 + 0.5 x 2,000) = 2,000 / 2,000 = 1.0
+    assert metric_kr(org, rita_objective, "net_revenue_retention").current_value == 1.0
     # Nick's book: A5 only, not paying on 2025-03-29: no cohort, no value (not 0), no check-in
     nick_nrr = metric_kr(org, nick_objective, "net_revenue_retention")
     assert nick_nrr.current_value is None and check_ins_of(nick_nrr) == []
