@@ -142,6 +142,20 @@ def can_approve_payout(actor: Actor, run_created_by_id: int | None) -> bool:
     return actor.is_finance and run_created_by_id != actor.id
 
 
+def approval_conflict(actor: Actor, ran_it: bool, paid_by_it: bool, changed_its_inputs: bool) -> str | None:
+    """Separation of duties, beyond "finance only": why this finance person may not approve
+    this run, or None. A run is approved by someone who did not run it, is not paid by it
+    (their e-mail is not on its roster) and did not change its inputs after it was computed;
+    another finance person may."""
+    if ran_it:
+        return "ran_it"
+    if paid_by_it:
+        return "paid_by_it"
+    if changed_its_inputs:
+        return "changed_its_inputs"
+    return None
+
+
 def can_view_runs(actor: Actor) -> bool:
     return actor.is_finance
 
