@@ -91,5 +91,5 @@ def _register_blueprints(app: Flask) -> None:
 BLUEPRINTS = {
     "auth": ("routes",), "dashboard": ("routes",), "cycles": ("routes",), "okrs": ("routes",),
     "checkins": ("routes",), "people": ("routes",), "api": ("auth", "errors", "openapi", "routes"),
-    "payouts": ("routes",), "audit": ("routes",),
+    "payouts": ("routes",), "audit": ("routes",), "growth": ("routes",),
 }

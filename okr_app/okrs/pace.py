@@ -28,15 +28,15 @@ def due_date_of(kr: KeyResult, cycle: Cycle) -> date:
 
 
 def expected_value(kr: KeyResult, expected: float) -> float | None:
-    """For increase and decrease: start + expected × (target − start); other kinds have no such value."""
-    if kr.kind not in ("increase", "decrease") or kr.start_value is None or kr.target_value is None:
+    """For increase, decrease and metric: start + expected × (target − start); other kinds have no such value."""
+    if kr.kind not in ("increase", "decrease", "metric") or kr.start_value is None or kr.target_value is None:
         return None
     return kr.start_value + expected * (kr.target_value - kr.start_value)
 
 
 def expected_label(kr: KeyResult, expected: float, due: date) -> str:
     """What the straight line asks for today, e.g. '46 users (38% of the way)'."""
-    if kr.kind in ("increase", "decrease"):
+    if kr.kind in ("increase", "decrease", "metric"):
         value = format_value(approximately(expected_value(kr, expected)), kr.unit)
         return f"{value} ({format_pct(expected)} of the way)"
     if kr.kind == "stay_above":
