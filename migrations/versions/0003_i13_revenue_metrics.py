@@ -1,13 +1,13 @@
 """Revenue key results: a key result's metric, window and measuring day; a check-in's deals import; a deal's source.
 
 Revision ID: i13_revenue_metrics
-Revises: 4bfca7af5d39
+Revises: i9_rollup_cache
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "i13_revenue_metrics"
-down_revision = "4bfca7af5d39"
+down_revision = "i9_rollup_cache"
 branch_labels = None
 depends_on = None
 
