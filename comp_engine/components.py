@@ -10,36 +10,52 @@ from decimal import Context, Decimal
 from fractions import Fraction
 
 from comp_engine.curves import TIMES, curve_payout, flat_rate_payout, highest_band_reached
-from comp_engine.money import cents_to_decimal, decimal_fraction, display_amount, display_ratio, round_half_up
+from comp_engine.money import decimal_fraction, display_amount, display_ratio, round_half_up
 from comp_engine.plans import FlatRateComponent, MetricComponent, Modifier, QuotaComponent
 from comp_engine.result import CREDIT_SCALE, ComponentLine, DealCredits, MetricValue, ModifierLine, units_to_decimal
 
 _EXACT = Context(prec=100)
 
 
-def component_target(target_incentive: Decimal, weight: Decimal) -> Decimal:
-    """T = target incentive x weight, exact (computed in an explicit wide context)."""
+def component_target(target_incentive: Decimal | Fraction, weight: Decimal) -> Decimal | Fraction:
+    """T = target incentive x weight, exact (computed in an explicit wide context); a
+    Fraction when the target incentive is one (prorated by employment dates)."""
+    if isinstance(target_incentive, Fraction):
+        return target_incentive * decimal_fraction(weight)
     return _EXACT.multiply(target_incentive, weight)
 
 
-def quota_line(component: QuotaComponent, target_incentive: Decimal, credited_units: int, quota_cents: int,
-               deals: DealCredits) -> ComponentLine:
-    """A quota component: attainment = credited / quota, paid through the curve."""
+def _exact(value: Decimal | Fraction) -> Fraction:
+    return value if isinstance(value, Fraction) else decimal_fraction(value)
+
+
+def _shown(value: Decimal | Fraction) -> Decimal:
+    """A figure the line shows: as it is when a Decimal, else rounded to the cent (the
+    payout itself is computed on the exact value)."""
+    return value if isinstance(value, Decimal) else round_half_up(value)
+
+
+def quota_line(component: QuotaComponent, target_incentive: Decimal | Fraction, credited_units: int,
+               quota_cents: int | Fraction, deals: DealCredits) -> ComponentLine:
+    """A quota component: attainment = credited / quota, paid through the curve.
+
+    The target incentive and the quota (in cents) are Fractions when employment
+    dates prorate them."""
     credited = Fraction(credited_units, CREDIT_SCALE)
     attainment = credited / Fraction(quota_cents, 100)
     target = component_target(target_incentive, component.weight)
-    paid = curve_payout(attainment, decimal_fraction(target), component.curve, component.tiers, component.threshold, component.cap)
+    paid = curve_payout(attainment, _exact(target), component.curve, component.tiers, component.threshold, component.cap)
     rule = (f"attainment {display_amount(credited)} / {display_amount(Fraction(quota_cents, 100))} = "
             f"{display_ratio(attainment)}; {paid.rule}")
     return ComponentLine(
         component=component.key, kind="quota", credit_types=component.credit,
-        credited=units_to_decimal(credited_units), quota=cents_to_decimal(quota_cents), attainment=attainment,
-        target=target, rate=None, tiers=component.tiers, metric=None,
+        credited=units_to_decimal(credited_units), quota=_shown(Fraction(quota_cents, 100)), attainment=attainment,
+        target=_shown(target), rate=None, tiers=component.tiers, metric=None,
         unrounded=paid.amount, amount=round_half_up(paid.amount), rule=rule, deals=deals,
     )
 
 
-def metric_line(component: MetricComponent, target_incentive: Decimal, metric: MetricValue) -> ComponentLine:
+def metric_line(component: MetricComponent, target_incentive: Decimal | Fraction, metric: MetricValue) -> ComponentLine:
     """A metric component: attainment = metric / target, or 1.0 when undefined."""
     target = component_target(target_incentive, component.weight)
     if metric.value is None:
@@ -50,10 +66,10 @@ def metric_line(component: MetricComponent, target_incentive: Decimal, metric: M
         why = (f"{metric.metric} of the {metric.book} book {metric.window_start.isoformat()} to "
                f"{metric.window_end.isoformat()} = {display_ratio(metric.value)}; attainment "
                f"{display_ratio(metric.value)} / {component.target} = {display_ratio(attainment)}")
-    paid = curve_payout(attainment, decimal_fraction(target), component.curve, component.tiers, component.threshold, component.cap)
+    paid = curve_payout(attainment, _exact(target), component.curve, component.tiers, component.threshold, component.cap)
     return ComponentLine(
         component=component.key, kind="metric", credit_types=(), credited=None, quota=None,
-        attainment=attainment, target=target, rate=None, tiers=component.tiers, metric=metric,
+        attainment=attainment, target=_shown(target), rate=None, tiers=component.tiers, metric=metric,
         unrounded=paid.amount, amount=round_half_up(paid.amount), rule=f"{why}; {paid.rule}", deals=DealCredits(),
     )
 

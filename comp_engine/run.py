@@ -21,10 +21,13 @@ from comp_engine.clawbacks import EarlyChurn, clawback_fraction, clawback_line, 
 from comp_engine.components import flat_rate_line, metric_line, modifier_line, quota_line
 from comp_engine.crediting import DealsBehind, QuarterCredit, quarter_credit
 from comp_engine.deal_table import DealTable, read_deals
+from comp_engine.draws import settle_draw
+from comp_engine.employment import (CreditsOutside, days_employed, proration_of, unemployed_problem,
+                                    without_credits_outside_employment)
 from comp_engine.errors import PayoutInputError, PlanInvalid, Problem
 from comp_engine.ingest import Quotas, Rep, Roster, read_quotas, read_roster
 from comp_engine.metrics import BookMetrics
-from comp_engine.money import cents_to_decimal, rounded_units
+from comp_engine.money import cents_to_decimal, round_half_up, rounded_units
 from comp_engine.off_roster import PaidQuarter, clawed_back_problems, off_roster_note
 from comp_engine.periods import Period, from_day_number, parse_period, period_containing
 from comp_engine.plans import (Component, FlatRateComponent, MetricComponent, Plan, QuotaComponent, parse_plans,
@@ -108,11 +111,16 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
     if inputs.deals[1] is not None:
         deals, found = read_deals(inputs.deals[1], inputs.deals[0], roster, PaidQuarter(period))
         problems += found
+    if roster is not None:
+        problems += [unemployed_problem(inputs.roster[0], rep.line, rep.rep_id, period, rep.employment)
+                     for rep in roster.reps if rep.employment.bounded and not days_employed(period, rep.employment)]
     if problems:
         raise (PlanInvalid if problems == plan_problems else PayoutInputError)(problems)
     assert roster is not None and quotas is not None and deals is not None
+    deals, outside = without_credits_outside_employment(
+        deals, [rep.rep_id for rep in roster.reps], [rep.employment for rep in roster.reps])
     files = inputs.files()
-    return _Computation(period, plans, roster, quotas, deals, inputs.deals[0], inputs.quotas[0]).result(
+    return _Computation(period, plans, roster, quotas, deals, inputs.deals[0], inputs.quotas[0], outside).result(
         fingerprint_of(files),
         tuple(InputFile(role, path, hashlib.sha256(content).hexdigest()) for role, path, content in files),
     )
@@ -122,8 +130,10 @@ class _Computation:
     """The numbers of one run, computed once and shared by every rep's statement."""
 
     def __init__(self, period: Period, plans: dict[str, Plan], roster: Roster, quotas: Quotas,
-                 deals: DealTable, deals_source: str, quotas_source: str) -> None:
+                 deals: DealTable, deals_source: str, quotas_source: str,
+                 outside: CreditsOutside | None = None) -> None:
         self.period = period
+        self.outside = outside
         self.plans = plans
         self.roster = roster
         self.quotas = quotas
@@ -139,8 +149,17 @@ class _Computation:
     def plan_of(self, rep: Rep) -> Plan:
         return self.plans[rep.plan_key]
 
-    def target_incentive(self, rep: Rep) -> Decimal:
-        return rep.target_incentive if rep.target_incentive is not None else self.plan_of(rep).target_incentive
+    def target_incentive(self, rep: Rep, period: Period | None = None) -> Decimal | Fraction:
+        """The rep's target incentive for the quarter, x f when employment dates prorate it."""
+        full = rep.target_incentive if rep.target_incentive is not None else self.plan_of(rep).target_incentive
+        proration = proration_of(period or self.period, rep.employment)
+        return full if proration is None else Fraction(full) * proration.fraction
+
+    def quota_cents(self, rep: Rep, period: Period, component: str) -> int | Fraction | None:
+        """The rep's quota for the quarter and component, x f when employment dates prorate it."""
+        quota = self.quotas.quota_cents(rep.rep_id, str(period), component)
+        proration = proration_of(period, rep.employment)
+        return quota if quota is None or proration is None else quota * proration.fraction
 
     def result(self, fingerprint: str, files: tuple[InputFile, ...]) -> PayoutResult:
         churns = early_churns(self.deals, self.period,
@@ -155,9 +174,9 @@ class _Computation:
             clawbacks.setdefault(rep_index, []).append(self._clawback(rep_index, churn, share_units))
         statements = tuple(self._statement(position, rep, clawbacks.get(position, []))
                            for position, rep in enumerate(self.roster.reps))
-        note = off_roster_note(self.deals, self.period)
+        notes = (off_roster_note(self.deals, self.period), self.outside.note() if self.outside else None)
         return PayoutResult(str(self.period), self.period.start, self.period.end, fingerprint, files, statements,
-                            notes=(note,) if note else ())
+                            notes=tuple(note for note in notes if note))
 
     # -- statements ---------------------------------------------------------------------
     def _statement(self, position: int, rep: Rep, clawbacks: list[ClawbackLine]) -> RepStatement:
@@ -172,16 +191,23 @@ class _Computation:
         )
         clawbacks.sort(key=lambda line: (line.churn_date, line.deal_id))
         lines = components + modifiers + tuple(clawbacks)
-        total = cents_to_decimal(sum(rounded_units(line.amount) for line in lines))
+        earned_cents = sum(rounded_units(line.amount) for line in lines)
+        draw = settle_draw(earned_cents, rep.draw) if rep.draw is not None else None
+        proration = proration_of(self.period, rep.employment)
+        quotas = {line.component: Fraction(line.quota) for line in components if line.quota is not None}
         return RepStatement(
             rep_id=rep.rep_id, name=rep.name, email=rep.email, manager_id=rep.manager_id,
-            plan_key=plan.key, plan_name=plan.name, currency=plan.currency, target_incentive=target_incentive,
-            components=components, modifiers=modifiers, clawbacks=tuple(clawbacks), total=total,
+            plan_key=plan.key, plan_name=plan.name, currency=plan.currency,
+            target_incentive=round_half_up(target_incentive) if isinstance(target_incentive, Fraction) else target_incentive,
+            components=components, modifiers=modifiers, clawbacks=tuple(clawbacks),
+            total=cents_to_decimal(draw.paid_cents if draw is not None else earned_cents),
+            proration=proration, draw=draw,
+            proration_note=proration.explain(Fraction(target_incentive), quotas) if proration else "",
         )
 
     def _component(self, position: int, rep: Rep, component: Component, target_incentive: Decimal) -> ComponentLine:
         if isinstance(component, QuotaComponent):
-            quota = self.quotas.quota_cents(rep.rep_id, str(self.period), component.key)
+            quota = self.quota_cents(rep, self.period, component.key)
             return quota_line(component, target_incentive, self.credit.credited_units(position, component.credit),
                               quota, self.behind.for_rep(position, component.credit))  # type: ignore[arg-type]
         if isinstance(component, MetricComponent):
@@ -242,12 +268,12 @@ class _Computation:
         original = period_containing(from_day_number(int(deals.day[churn.new_row])))
         credit = self._quarter(original)
         deal_units = int(deals.amount_cents[churn.new_row]) * share_units
-        target_incentive = self.target_incentive(rep)
+        target_incentive = self.target_incentive(rep, original)
         parts = []
         for component in self._new_deal_components(rep):
             total_units = credit.credited_units(rep_index, component.credit)
             if isinstance(component, QuotaComponent):
-                quota = self.quotas.quota_cents(rep.rep_id, str(original), component.key)
+                quota = self.quota_cents(rep, original, component.key)
                 paid = quota_line(component, target_incentive, total_units, quota, DealCredits())  # type: ignore[arg-type]
             else:
                 paid = flat_rate_line(component, total_units, DealCredits())

@@ -42,7 +42,7 @@ def test_the_contract_command_pays_every_rep_on_the_examples(inputs, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["lines.csv", "totals.csv"]
     totals = (out / "totals.csv").read_text().splitlines()
     roster = (inputs / "roster.csv").read_text().splitlines()
-    assert totals[0] == "rep_id,period,currency,total"
+    assert totals[0] == "rep_id,period,currency,total,earned,draw_balance"
     assert [row.split(",")[0] for row in totals[1:]] == [row.split(",")[0] for row in roster[1:]]
     assert all(row.split(",")[3].split(".")[1].__len__() == 2 for row in totals[1:])
     lines = (out / "lines.csv").read_text().splitlines()
