@@ -101,3 +101,13 @@ def modifier_line(modifier: Modifier, metric: MetricValue, base: Fraction) -> Mo
     unrounded = (decimal_fraction(multiplier) - 1) * base
     return ModifierLine(metric=metric, band_start=band_start, multiplier=multiplier, base=base,
                         unrounded=unrounded, amount=round_half_up(unrounded), rule=rule)
+
+
+def not_employed_line(component: QuotaComponent, why: str) -> ComponentLine:
+    """A quota component of a rep employed no day of the quarter: nothing to measure, 0.00."""
+    return ComponentLine(
+        component=component.key, kind="quota", credit_types=component.credit, credited=Decimal("0.000000"),
+        quota=None, attainment=None, target=Decimal("0.00"), rate=None, tiers=component.tiers, metric=None,
+        unrounded=Fraction(0), amount=Decimal("0.00"), rule=f"{why}: nothing is earned this quarter",
+        deals=DealCredits(),
+    )

@@ -12,6 +12,10 @@ With E = the sum of the rep's lines (what they earned) and B = the balance:
   E - recovery + advance and owes B - recovery + advance afterwards;
 - non_recoverable: a `draw:advance` line of max(0, draw - E); nothing is owed.
 
+The draw is per quarter and is not prorated by employment dates (`comp_engine.employment`):
+put on the roster the draw you mean to guarantee for a partial quarter. A quarter the
+rep did not work at all pays no draw (a balance owed stays owed).
+
 All amounts are integer cents (E is already the sum of rounded lines), so the draw
 lines add no rounding. Example, a recoverable draw of 6,000 over quarters earning
 8,250, 9,000, 4,500, 7,125, 9,000, 8,250: paid 8,250, 9,000, 6,000, 6,000, 8,625,

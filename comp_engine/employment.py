@@ -11,6 +11,10 @@ exactly (a Fraction: 61/91, never 0.67); the lines are still rounded once, to th
 cent. A deal closed outside the employment credits nothing to that rep (the other
 reps of a split keep their share) and the run carries a note naming it.
 
+A rep employed no day of the quarter (a leaver still on the roster, a hire who has not
+started) needs no quota for it and earns nothing from it: their quota lines are 0.00
+(a clawback of a deal they closed while employed is still taken).
+
 Example: 2026-Q2 has 91 days; a rep starting 2026-05-01 is employed 61 of them, so
 f = 61/91, a 20,000 target incentive becomes 20,000 x 61/91 = 13,406.59... and a
 100,000 quota 67,032.96...
@@ -129,12 +133,6 @@ def _not_a_date(text: str) -> date:
     raise ValueError(text)
 
 
-def unemployed_problem(source: str, line: int, rep_id: str, period: Period, employment: Employment) -> Problem:
-    return Problem(source, line, "start_date" if employment.start and employment.start > period.end else "end_date",
-                   f"rep {rep_id} is {employment.describe()}, no day of {period}: take them off this quarter's "
-                   "roster (their deals stay in the deals file)")
-
-
 # -- deals outside the employment ---------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -146,12 +144,14 @@ class CreditsOutside:
     days: tuple[date, ...]
     employments: tuple[Employment, ...]
 
-    def note(self, shown: int = 10) -> str | None:
-        """One sentence naming the deals (the first `shown` of them), or None."""
-        if not self.deal_ids:
-            return None
+    def note(self, period: Period, shown: int = 10) -> str | None:
+        """One sentence naming the deals closed by the quarter's last day (the first
+        `shown` of them, in file order), or None. Later deals cannot change the quarter."""
         listed = [f"{deal} (closed {day.isoformat()}, rep {rep}, {employment.describe()})"
-                  for deal, rep, day, employment in zip(self.deal_ids, self.rep_ids, self.days, self.employments)]
+                  for deal, rep, day, employment in zip(self.deal_ids, self.rep_ids, self.days, self.employments)
+                  if day <= period.end]
+        if not listed:
+            return None
         more = f" and {len(listed) - shown} more" if len(listed) > shown else ""
         count = len(listed)
         return (f"{count} deal credit{'s' if count != 1 else ''} closed outside the rep's employment dates "

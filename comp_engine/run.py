@@ -10,7 +10,7 @@ It writes nothing; see `comp_engine.outputs` for the CSV files.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -18,12 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from comp_engine.clawbacks import EarlyChurn, clawback_fraction, clawback_line, early_churns, earned_share
-from comp_engine.components import flat_rate_line, metric_line, modifier_line, quota_line
+from comp_engine.components import flat_rate_line, metric_line, modifier_line, not_employed_line, quota_line
 from comp_engine.crediting import DealsBehind, QuarterCredit, quarter_credit
 from comp_engine.deal_table import DealTable, read_deals
 from comp_engine.draws import settle_draw
-from comp_engine.employment import (CreditsOutside, days_employed, proration_of, unemployed_problem,
-                                    without_credits_outside_employment)
+from comp_engine.employment import CreditsOutside, days_employed, proration_of, without_credits_outside_employment
 from comp_engine.errors import PayoutInputError, PlanInvalid, Problem
 from comp_engine.ingest import Quotas, Rep, Roster, read_quotas, read_roster
 from comp_engine.metrics import BookMetrics
@@ -111,9 +110,6 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
     if inputs.deals[1] is not None:
         deals, found = read_deals(inputs.deals[1], inputs.deals[0], roster, PaidQuarter(period))
         problems += found
-    if roster is not None:
-        problems += [unemployed_problem(inputs.roster[0], rep.line, rep.rep_id, period, rep.employment)
-                     for rep in roster.reps if rep.employment.bounded and not days_employed(period, rep.employment)]
     if problems:
         raise (PlanInvalid if problems == plan_problems else PayoutInputError)(problems)
     assert roster is not None and quotas is not None and deals is not None
@@ -155,6 +151,10 @@ class _Computation:
         proration = proration_of(period or self.period, rep.employment)
         return full if proration is None else Fraction(full) * proration.fraction
 
+    @staticmethod
+    def employed(rep: Rep, period: Period) -> bool:
+        return not rep.employment.bounded or days_employed(period, rep.employment) > 0
+
     def quota_cents(self, rep: Rep, period: Period, component: str) -> int | Fraction | None:
         """The rep's quota for the quarter and component, x f when employment dates prorate it."""
         quota = self.quotas.quota_cents(rep.rep_id, str(period), component)
@@ -174,7 +174,7 @@ class _Computation:
             clawbacks.setdefault(rep_index, []).append(self._clawback(rep_index, churn, share_units))
         statements = tuple(self._statement(position, rep, clawbacks.get(position, []))
                            for position, rep in enumerate(self.roster.reps))
-        notes = (off_roster_note(self.deals, self.period), self.outside.note() if self.outside else None)
+        notes = (off_roster_note(self.deals, self.period), self.outside.note(self.period) if self.outside else None)
         return PayoutResult(str(self.period), self.period.start, self.period.end, fingerprint, files, statements,
                             notes=tuple(note for note in notes if note))
 
@@ -192,7 +192,10 @@ class _Computation:
         clawbacks.sort(key=lambda line: (line.churn_date, line.deal_id))
         lines = components + modifiers + tuple(clawbacks)
         earned_cents = sum(rounded_units(line.amount) for line in lines)
-        draw = settle_draw(earned_cents, rep.draw) if rep.draw is not None else None
+        terms = rep.draw
+        if terms is not None and not self.employed(rep, self.period):
+            terms = replace(terms, draw_cents=0)  # no draw for a quarter not worked; a balance stays owed
+        draw = settle_draw(earned_cents, terms) if terms is not None else None
         proration = proration_of(self.period, rep.employment)
         quotas = {line.component: Fraction(line.quota) for line in components if line.quota is not None}
         return RepStatement(
@@ -207,6 +210,8 @@ class _Computation:
 
     def _component(self, position: int, rep: Rep, component: Component, target_incentive: Decimal) -> ComponentLine:
         if isinstance(component, QuotaComponent):
+            if not self.employed(rep, self.period):
+                return not_employed_line(component, f"{rep.employment.describe()}, no day of {self.period}")
             quota = self.quota_cents(rep, self.period, component.key)
             return quota_line(component, target_incentive, self.credit.credited_units(position, component.credit),
                               quota, self.behind.for_rep(position, component.credit))  # type: ignore[arg-type]
@@ -241,6 +246,8 @@ class _Computation:
         and quota component, and the quarters of clawed-back deals."""
         missing: dict[tuple[str, str, str], str] = {}
         for rep in self.roster.reps:
+            if not self.employed(rep, self.period):
+                continue  # no quota is needed for a quarter the rep did not work
             for component in self.plan_of(rep).quota_components:
                 if self.quotas.quota_cents(rep.rep_id, str(self.period), component.key) is None:
                     missing[(rep.rep_id, str(self.period), component.key)] = ""

@@ -48,6 +48,7 @@ from okr_app.extensions import db
 from okr_app.models import PayoutLine, PayoutRun, Person, RunStatement
 from okr_app.models.payouts import LOCKED_STATES
 from okr_app.payouts.adjustments import Adjustment, adjustment_count, adjustments_for
+from okr_app.payouts.draw_balances import settled_with_adjustments
 from okr_app.payouts.run_inputs import PeriodInputs, cents_of, compute, write_period_inputs
 from okr_app.policy import Actor, can_run_payouts
 from okr_app.clock import utcnow
@@ -237,6 +238,7 @@ def _store(run: PayoutRun, result: PayoutResult, adjustments: list[Adjustment]) 
     for statement in result.statements:
         owed = by_rep.pop(statement.rep_id, [])
         _check_currency(statement, owed)
+        statement = settled_with_adjustments(statement, sum(a.amount_cents for a in owed))
         person_id = people.get(statement.email.strip().lower())
         statements.append({
             "rep_id": statement.rep_id, "person_id": person_id, "name": statement.name, "email": statement.email,
@@ -244,8 +246,11 @@ def _store(run: PayoutRun, result: PayoutResult, adjustments: list[Adjustment]) 
             "total_cents": cents_of(statement.total) + sum(a.amount_cents for a in owed),
             "detail": json.dumps(statement_to_dict(statement, result, names), sort_keys=True),
             "adjustments": json.dumps([a.as_dict() for a in owed]),
+            "earned_cents": cents_of(statement.earned) + (0 if statement.draw else sum(a.amount_cents for a in owed)),
+            "draw_balance_cents": statement.draw.balance_after_cents if statement.draw else None,
         })
-        lines += _engine_lines(statement, result.period, person_id) + _adjustment_lines(owed, person_id)
+        lines += (_engine_lines(statement, result.period, person_id) + _adjustment_lines(owed, person_id)
+                  + _draw_rows(statement, person_id))
     for rep_id, owed in by_rep.items():
         first = owed[0]
         _check_currency(None, owed)
@@ -253,6 +258,7 @@ def _store(run: PayoutRun, result: PayoutResult, adjustments: list[Adjustment]) 
         statements.append({"rep_id": rep_id, "person_id": person_id, "name": first.name, "email": first.email,
                            "manager_rep_id": None, "plan_key": "", "currency": first.currency,
                            "total_cents": sum(a.amount_cents for a in owed), "detail": "",
+                           "earned_cents": sum(a.amount_cents for a in owed), "draw_balance_cents": None,
                            "adjustments": json.dumps([a.as_dict() for a in owed])})
         lines += _adjustment_lines(owed, person_id)
     for position, row in enumerate(statements):
@@ -294,6 +300,12 @@ def _engine_lines(statement: RepStatement, period: str, person_id: int | None) -
     for clawback in statement.clawbacks:
         rows.append(_line(statement.rep_id, person_id, "clawback", clawback.deal_id, "", "", "", clawback.amount))
     return rows
+
+
+def _draw_rows(statement: RepStatement, person_id: int | None) -> list[dict]:
+    """draw:recovery and draw:advance, after the adjustments they were settled on."""
+    return [_line(statement.rep_id, person_id, line.component, "", "", "", "", line.amount)
+            for line in statement.draw_lines]
 
 
 def _adjustment_lines(owed: list[Adjustment], person_id: int | None) -> list[dict]:

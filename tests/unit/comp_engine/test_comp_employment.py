@@ -112,3 +112,22 @@ def test_a_rep_employed_the_whole_quarter_is_not_prorated_and_has_no_note(files)
     result = files.run()
     assert result.statement("r1").proration is None and result.notes == ()
     assert result.statement("r1").total == Decimal("10000.00")  # 20,000 x 0.5
+
+
+def test_a_rep_employed_no_day_of_the_quarter_needs_no_quota_and_earns_nothing(files):
+    # Starts 2026-07-01, after 2026-Q2: f = 0/91. No 2026-Q2 quota is needed; the line is 0.00 and says why.
+    marginal_plan(files)
+    files.rep("later", plan="m", start_date="2026-07-01")
+    files.deal(rep="later", amount="5000", date="2026-06-30", deal_id="EARLY")
+    statement = files.run().statement("later")
+    assert statement.total == Decimal("0.00") and statement.proration.fraction == 0
+    assert statement.components[0].rule == "employed from 2026-07-01, no day of 2026-Q2: nothing is earned this quarter"
+
+
+def test_a_draw_is_not_paid_for_a_quarter_the_rep_did_not_work_and_the_balance_stays(files):
+    # Left 2026-03-31, still on the roster with a recoverable draw of 5,000 and 1,200 owed: 2026-Q2 earns 0,
+    # the draw is 0 for a quarter not worked, so recovery = min(1,200, max(0, 0 - 0)) = 0 and advance = 0.
+    marginal_plan(files)
+    files.rep("gone", plan="m", end_date="2026-03-31", draw="5000", draw_balance="1200")
+    statement = files.run().statement("gone")
+    assert (statement.total, statement.draw_balance) == (Decimal("0.00"), Decimal("1200.00"))
