@@ -136,3 +136,23 @@ def can_approve_payout(actor: Actor, run_created_by_id: int | None) -> bool:
 
 def can_view_runs(actor: Actor) -> bool:
     return actor.is_finance
+
+
+# --- Questions on statements and signed plans --------------------------------------------------
+
+def can_ask_about_statement(actor: Actor, rep_person_id: int | None) -> bool:
+    """Only the rep whose statement it is asks about its lines (not their manager, not finance)."""
+    return rep_person_id is not None and rep_person_id == actor.id
+
+
+def can_read_question(actor: Actor, asker_id: int) -> bool:
+    """The rep who asked, the people above them who read their statements, and finance."""
+    return can_view_statement(actor, asker_id)
+
+
+def can_answer_questions(actor: Actor) -> bool:
+    return actor.is_finance
+
+
+def can_publish_plans(actor: Actor) -> bool:
+    return actor.is_finance

@@ -267,6 +267,14 @@ def _clawback(line: dict[str, Any]) -> Section:
 
 
 def _adjustment(line: dict[str, Any]) -> Section:
+    if line.get("question_id"):
+        return Section(
+            title=f"Adjustment {line['period']}: question #{line['question_id']}",
+            subtitle="answer to a question on a statement",
+            facts=[("Statement", f"{line['period']} (run #{line['run_id']})"), ("Line asked about", line["line"]),
+                   ("Reason", line["reason"]), ("Adjustment", money(line["recomputed"])),
+                   ("Paid before", money(line["already_adjusted"]))],
+            rule=line["rule"], amount=money(line["amount"]), negative=is_negative(line["amount"]))
     facts: Facts = [
         ("Quarter corrected", f"{line['period']} (approved run #{line['run_id']})"),
         ("Line", line["component"]),

@@ -30,6 +30,7 @@ from okr_app.models.payouts import LOCKED_STATES
 from okr_app.payouts.run_inputs import PeriodInputs, cents_of, compute
 
 DRAW_PREFIX = "draw:"
+QUESTION_PREFIX = "question:"
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ def adjustments_for(run: PayoutRun, inputs: PeriodInputs) -> list[Adjustment]:
     adjustments = []
     for key in dict.fromkeys([*approved, *recomputed, *adjusted]):
         rep_id, component = key
+        if component.startswith(QUESTION_PREFIX):
+            continue  # an answered question's adjustment is owed by the question, not by a recomputation
         name, email, currency = people[rep_id]
         adjustment = Adjustment(rep_id, name, email, currency, run.period, run.id, component,
                                 approved.get(key, 0), adjusted.get(key, 0), recomputed.get(key, 0))

@@ -14,6 +14,7 @@ from okr_app.clock import today
 from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.edge import attempt
 from okr_app.payouts import bp, services
+from okr_app.payouts.question_routes import questions_panel
 from okr_app.payouts.views_model import pay_index, run_documents, run_page, statement_document, statement_page
 from reports.folder import statement_file_name, summary_file_name
 from reports.statement import statement_pdf
@@ -54,8 +55,10 @@ def summary(run_id: int):
 @bp.route("/statements/<int:statement_id>")
 @login_required_actor
 def statement(statement_id: int):
-    record = services.get_statement(current_actor(), statement_id)
-    return render_template("payouts/statement.html", page=statement_page(record, today()))
+    actor = current_actor()
+    record = services.get_statement(actor, statement_id)
+    return render_template("payouts/statement.html", page=statement_page(record, today()),
+                           panel=questions_panel(actor, record))
 
 
 @bp.route("/statements/<int:statement_id>.pdf")

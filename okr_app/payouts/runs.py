@@ -49,6 +49,7 @@ from okr_app.models import PayoutLine, PayoutRun, Person, RunStatement
 from okr_app.models.payouts import LOCKED_STATES
 from okr_app.payouts.adjustments import Adjustment, adjustment_count, adjustments_for
 from okr_app.payouts.draw_balances import settled_with_adjustments
+from okr_app.payouts.questions import question_adjustments, with_questions
 from okr_app.payouts.run_inputs import PeriodInputs, cents_of, compute, write_period_inputs
 from okr_app.policy import Actor, can_run_payouts
 from okr_app.clock import utcnow
@@ -161,12 +162,14 @@ def record_run(actor: Actor | None, period: str | Period, plans_dir: str | Path)
         recomputations = {run.id: write_period_inputs(parse_period(run.period), Path(folder) / f"run-{run.id}",
                                                       plans_dir) for run in earlier}
         basis_runs = ",".join(str(run.id) for run in approved)
-        basis_fingerprint = _basis_fingerprint(earlier, recomputations)
+        owed_on_questions = question_adjustments(quarter)
+        basis_fingerprint = with_questions(_basis_fingerprint(earlier, recomputations), owed_on_questions)
         if live is not None and (live.fingerprint, live.basis_runs, live.basis_fingerprint) == (
                 inputs.fingerprint, basis_runs, basis_fingerprint):
             return RunOutcome(live, "unchanged", adjustments=adjustment_count(live))
         result = compute(inputs, f"The imported data for {quarter} cannot be paid")
         adjustments = [adjustment for run in earlier for adjustment in adjustments_for(run, recomputations[run.id])]
+        adjustments += owed_on_questions
         run = _new_run(actor, quarter, inputs, result, live, basis_runs, basis_fingerprint)
         _store(run, result, adjustments)
     record(actor.person, "payout.run", "payout_run", run.id,
