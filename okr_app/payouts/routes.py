@@ -14,6 +14,7 @@ from okr_app.clock import today
 from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.edge import attempt
 from okr_app.payouts import bp, services
+from okr_app.payouts.plan_signing import unacknowledged_warnings
 from okr_app.payouts.question_routes import questions_panel
 from okr_app.payouts.views_model import pay_index, run_documents, run_page, statement_document, statement_page
 from reports.folder import statement_file_name, summary_file_name
@@ -30,7 +31,8 @@ def index():
 @bp.route("/runs/<int:run_id>")
 @login_required_actor
 def run(run_id: int):
-    return render_template("payouts/run.html", page=run_page(current_actor(), run_id))
+    return render_template("payouts/run.html", page=run_page(current_actor(), run_id),
+                           plan_warnings=unacknowledged_warnings(run_id))
 
 
 @bp.route("/runs/<int:run_id>/approve", methods=["POST"])

@@ -49,6 +49,7 @@ from okr_app.models import PayoutLine, PayoutRun, Person, RunStatement
 from okr_app.models.payouts import LOCKED_STATES
 from okr_app.payouts.adjustments import Adjustment, adjustment_count, adjustments_for
 from okr_app.payouts.draw_balances import settled_with_adjustments
+from okr_app.payouts.plan_signing import unacknowledged_warnings
 from okr_app.payouts.questions import question_adjustments, with_questions
 from okr_app.payouts.run_inputs import PeriodInputs, cents_of, compute, write_period_inputs
 from okr_app.policy import Actor, can_run_payouts
@@ -90,7 +91,8 @@ class RunOutcome:
     status: str
     replaced: PayoutRun | None = None
     adjustments: int = 0
-    notes: tuple[str, ...] = ()  # the engine's notes (e.g. deals crediting people no longer on the roster)
+    notes: tuple[str, ...] = ()  # the engine's notes (e.g. deals crediting people no longer on the roster), and
+    # warnings about reps paid on a plan version they have not acknowledged (`okr_app.payouts.plan_signing`)
 
 
 # --- locks ----------------------------------------------------------------------------------------
@@ -166,7 +168,8 @@ def record_run(actor: Actor | None, period: str | Period, plans_dir: str | Path)
         basis_fingerprint = with_questions(_basis_fingerprint(earlier, recomputations), owed_on_questions)
         if live is not None and (live.fingerprint, live.basis_runs, live.basis_fingerprint) == (
                 inputs.fingerprint, basis_runs, basis_fingerprint):
-            return RunOutcome(live, "unchanged", adjustments=adjustment_count(live))
+            return RunOutcome(live, "unchanged", adjustments=adjustment_count(live),
+                              notes=tuple(unacknowledged_warnings(live.id)))
         result = compute(inputs, f"The imported data for {quarter} cannot be paid")
         adjustments = [adjustment for run in earlier for adjustment in adjustments_for(run, recomputations[run.id])]
         adjustments += owed_on_questions
@@ -177,7 +180,8 @@ def record_run(actor: Actor | None, period: str | Period, plans_dir: str | Path)
            after={"period": run.period, "fingerprint": run.fingerprint, "reps": run.rep_count,
                   "lines": run.line_count, "adjustments": len(adjustments),
                   "totals": {currency: f"{amount:f}" for currency, amount in totals_of(run).items()}})
-    return RunOutcome(run, "replaced" if live else "created", live, len(adjustments), result.notes)
+    return RunOutcome(run, "replaced" if live else "created", live, len(adjustments),
+                      result.notes + tuple(unacknowledged_warnings(run.id)))
 
 
 def _changed_since(run: PayoutRun, folder: Path, plans_dir: str | Path) -> bool:
