@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from comp_engine.errors import Problem
-from comp_engine.money import AmountInvalid, cents_to_decimal, display_amount, to_cents
+from comp_engine.money import AmountInvalid, cents_to_decimal, display_amount, exact_amount, signed_amount, to_cents
 
 DRAW_COLUMNS = ("draw", "draw_kind", "draw_balance")
 RECOVERABLE = "recoverable"
@@ -82,17 +82,27 @@ class DrawSettlement:
 
     @property
     def lines(self) -> tuple[DrawLine, ...]:
-        draw, earned = _shown(self.draw_cents), _shown(self.earned_cents)
-        advance = DrawLine("draw:advance", cents_to_decimal(self.advance_cents), (
-            f"max(0, draw {draw} - (earned {earned} - recovered {_shown(self.recovery_cents)})) = "
-            f"{_shown(self.advance_cents)}" if self.kind == RECOVERABLE else
-            f"max(0, draw {draw} - earned {earned}) = {_shown(self.advance_cents)}"))
-        if self.kind != RECOVERABLE:
-            return (advance,)
-        recovery = DrawLine("draw:recovery", cents_to_decimal(-self.recovery_cents), (
-            f"-min(balance {_shown(self.balance_before_cents)}, max(0, earned {earned} - draw {draw})) = "
-            f"{_shown(-self.recovery_cents)}"))
-        return (recovery, advance)
+        """The draw's lines, each rule ending with its formula of printed amounts (house style:
+        `words: formula = amount`, evaluable by hand)."""
+        draw, earned, owed = _exact(self.draw_cents), _exact(self.earned_cents), _exact(self.balance_before_cents)
+        recovered = _exact(self.recovery_cents)
+        if self.kind == RECOVERABLE:
+            above = self.earned_cents - self.draw_cents
+            recovery_rule = (f"recovered from what was earned above the draw, at most the balance owed: "
+                             f"−min({owed}, {earned} − {draw})" if above > 0 else
+                             f"nothing is recovered: what was earned ({earned}) is not above the draw ({draw}): 0")
+            recovery = DrawLine("draw:recovery", cents_to_decimal(-self.recovery_cents),
+                                f"{recovery_rule} = {signed_amount(cents_to_decimal(-self.recovery_cents))}")
+            short = self.draw_cents - (self.earned_cents - self.recovery_cents)
+            advance_rule = (f"advanced up to the draw: {draw} − ({earned} − {recovered})" if short > 0 else
+                            f"nothing is advanced: what is paid ({earned} − {recovered}) reaches the draw ({draw}): 0")
+        else:
+            short = self.draw_cents - self.earned_cents
+            advance_rule = (f"advanced up to the draw, never paid back: {draw} − {earned}" if short > 0 else
+                            f"nothing is advanced: what was earned ({earned}) reaches the draw ({draw}): 0")
+        advance = DrawLine("draw:advance", cents_to_decimal(self.advance_cents),
+                           f"{advance_rule} = {signed_amount(cents_to_decimal(self.advance_cents))}")
+        return (recovery, advance) if self.kind == RECOVERABLE else (advance,)
 
     def explain(self) -> str:
         """The statement's sentence about the draw, with the numbers."""
@@ -105,6 +115,10 @@ class DrawSettlement:
                 f"recovered from what you earned above the draw and {_shown(self.advance_cents)} was advanced "
                 f"to bring you up to the draw; you are paid {paid} and owe {_shown(self.balance_after_cents)} "
                 "after this quarter.")
+
+
+def _exact(cents: int) -> str:
+    return exact_amount(cents_to_decimal(cents))
 
 
 def _shown(cents: int) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from comp_engine.arr_checks import negative_arr_problems
 from comp_engine.clawbacks import EarlyChurn, clawback_fraction, clawback_line, early_churns, earned_share
 from comp_engine.components import flat_rate_line, metric_line, modifier_line, not_employed_line, quota_line
 from comp_engine.crediting import DealsBehind, QuarterCredit, quarter_credit
@@ -110,6 +111,8 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
     if inputs.deals[1] is not None:
         deals, found = read_deals(inputs.deals[1], inputs.deals[0], roster, PaidQuarter(period))
         problems += found
+        if deals is not None:
+            problems += negative_arr_problems(deals, inputs.deals[0])
     if problems:
         raise (PlanInvalid if problems == plan_problems else PayoutInputError)(problems)
     assert roster is not None and quotas is not None and deals is not None
@@ -145,21 +148,18 @@ class _Computation:
     def plan_of(self, rep: Rep) -> Plan:
         return self.plans[rep.plan_key]
 
-    def target_incentive(self, rep: Rep, period: Period | None = None) -> Decimal | Fraction:
-        """The rep's target incentive for the quarter, x f when employment dates prorate it."""
-        full = rep.target_incentive if rep.target_incentive is not None else self.plan_of(rep).target_incentive
-        proration = proration_of(period or self.period, rep.employment)
-        return full if proration is None else Fraction(full) * proration.fraction
+    def target_incentive(self, rep: Rep) -> Decimal:
+        return rep.target_incentive if rep.target_incentive is not None else self.plan_of(rep).target_incentive
 
     @staticmethod
     def employed(rep: Rep, period: Period) -> bool:
         return not rep.employment.bounded or days_employed(period, rep.employment) > 0
 
-    def quota_cents(self, rep: Rep, period: Period, component: str) -> int | Fraction | None:
-        """The rep's quota for the quarter and component, x f when employment dates prorate it."""
-        quota = self.quotas.quota_cents(rep.rep_id, str(period), component)
+    @staticmethod
+    def fraction_employed(rep: Rep, period: Period) -> Fraction:
+        """f of `comp_engine.employment`: 1 for a whole quarter."""
         proration = proration_of(period, rep.employment)
-        return quota if quota is None or proration is None else quota * proration.fraction
+        return Fraction(1) if proration is None else proration.fraction
 
     def result(self, fingerprint: str, files: tuple[InputFile, ...]) -> PayoutResult:
         churns = early_churns(self.deals, self.period,
@@ -183,10 +183,10 @@ class _Computation:
         plan = self.plan_of(rep)
         target_incentive = self.target_incentive(rep)
         components = tuple(self._component(position, rep, component, target_incentive) for component in plan.components)
-        base = sum((line.unrounded for line in components), Fraction(0))
+        printed = [line.amount for line in components]
         modifiers = tuple(
             modifier_line(modifier, self.metrics.window(modifier.book, self.period.end, modifier.window_months)
-                          .metric(position, modifier.metric), base)
+                          .metric(position, modifier.metric), printed)
             for modifier in plan.modifiers
         )
         clawbacks.sort(key=lambda line: (line.churn_date, line.deal_id))
@@ -198,26 +198,29 @@ class _Computation:
         draw = settle_draw(earned_cents, terms) if terms is not None else None
         proration = proration_of(self.period, rep.employment)
         quotas = {line.component: Fraction(line.quota) for line in components if line.quota is not None}
+        prorated_target = Fraction(target_incentive) * (proration.fraction if proration else 1)
         return RepStatement(
             rep_id=rep.rep_id, name=rep.name, email=rep.email, manager_id=rep.manager_id,
             plan_key=plan.key, plan_name=plan.name, currency=plan.currency,
-            target_incentive=round_half_up(target_incentive) if isinstance(target_incentive, Fraction) else target_incentive,
+            target_incentive=round_half_up(prorated_target) if proration else target_incentive,
             components=components, modifiers=modifiers, clawbacks=tuple(clawbacks),
             total=cents_to_decimal(draw.paid_cents if draw is not None else earned_cents),
             proration=proration, draw=draw,
-            proration_note=proration.explain(Fraction(target_incentive), quotas) if proration else "",
+            proration_note=proration.explain(prorated_target, quotas) if proration else "",
         )
 
     def _component(self, position: int, rep: Rep, component: Component, target_incentive: Decimal) -> ComponentLine:
         if isinstance(component, QuotaComponent):
             if not self.employed(rep, self.period):
                 return not_employed_line(component, f"{rep.employment.describe()}, no day of {self.period}")
-            quota = self.quota_cents(rep, self.period, component.key)
+            quota = self.quotas.quota_cents(rep.rep_id, str(self.period), component.key)
             return quota_line(component, target_incentive, self.credit.credited_units(position, component.credit),
-                              quota, self.behind.for_rep(position, component.credit))  # type: ignore[arg-type]
+                              quota, self.behind.for_rep(position, component.credit),  # type: ignore[arg-type]
+                              self.fraction_employed(rep, self.period))
         if isinstance(component, MetricComponent):
             window = self.metrics.window(component.book, self.period.end, component.window_months)
-            return metric_line(component, target_incentive, window.metric(position, component.metric))
+            return metric_line(component, target_incentive, window.metric(position, component.metric),
+                               self.fraction_employed(rep, self.period))
         return flat_rate_line(component, self.credit.credited_units(position, component.credit),
                               self.behind.for_rep(position, component.credit))
 
@@ -268,25 +271,27 @@ class _Computation:
         return self._quarters[period]
 
     def _clawback(self, rep_index: int, churn: EarlyChurn, share_units: int) -> ClawbackLine:
-        """Recompute, with the same component rules, what each component that credits
-        new deals paid the rep in the new deal's own quarter, and the deal's share of it."""
+        """Recompute, with the same component rules, the rounded line each component that
+        credits new deals paid the rep in the new deal's own quarter, and the deal's share of it."""
         rep = self.roster.reps[rep_index]
         deals = self.deals
         original = period_containing(from_day_number(int(deals.day[churn.new_row])))
         credit = self._quarter(original)
         deal_units = int(deals.amount_cents[churn.new_row]) * share_units
-        target_incentive = self.target_incentive(rep, original)
+        target_incentive = self.target_incentive(rep)
         parts = []
         for component in self._new_deal_components(rep):
             total_units = credit.credited_units(rep_index, component.credit)
             if isinstance(component, QuotaComponent):
-                quota = self.quota_cents(rep, original, component.key)
-                paid = quota_line(component, target_incentive, total_units, quota, DealCredits())  # type: ignore[arg-type]
+                quota = self.quotas.quota_cents(rep.rep_id, str(original), component.key)
+                paid = quota_line(component, target_incentive, total_units, quota, DealCredits(),  # type: ignore[arg-type]
+                                  self.fraction_employed(rep, original))
             else:
                 paid = flat_rate_line(component, total_units, DealCredits())
+            line_paid = Fraction(paid.amount)
             parts.append(ClawbackPart(
-                component=component.key, component_payout=paid.unrounded, deal_credited=units_to_decimal(deal_units),
+                component=component.key, component_payout=line_paid, deal_credited=units_to_decimal(deal_units),
                 total_credited=units_to_decimal(total_units),
-                earned=earned_share(paid.unrounded, deal_units, total_units),
+                earned=earned_share(line_paid, deal_units, total_units),
             ))
         return clawback_line(deals, churn, self.plan_of(rep).clawback, tuple(parts))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from okr_app.auth import current_actor, login_required_actor
+from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.notifications import bp
 from okr_app.notifications.services import mark_read, notifications_for
 

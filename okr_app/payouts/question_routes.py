@@ -13,7 +13,10 @@ from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.edge import attempt
 from okr_app.errors import InvalidInput
 from okr_app.payouts import bp, questions, services
+from okr_app.clock import today
 from okr_app.payouts.forms import AnswerForm, QuestionForm
+from okr_app.payouts.views_model import statement_page
+from okr_app.policy import can_answer_questions, can_ask_about_statement
 from reports.figures import money
 
 
@@ -31,9 +34,6 @@ def ask(statement_id: int):
     question, refused = attempt(lambda: questions.ask_question(actor, statement, form.line.data, form.text.data,
                                                                  upload))
     if refused is not None:
-        from okr_app.payouts.views_model import statement_page
-        from okr_app.clock import today
-
         return render_template("payouts/statement.html", page=statement_page(statement, today()),
                                panel=questions_panel(actor, statement, form)), refused.status
     return redirect(url_for("payouts.question", question_id=question.id))
@@ -41,8 +41,6 @@ def ask(statement_id: int):
 
 def questions_panel(actor, statement, form: QuestionForm | None = None) -> dict:
     """What the statement page shows about questions: those asked, and the form for the rep."""
-    from okr_app.policy import can_ask_about_statement
-
     may_ask = can_ask_about_statement(actor, statement.person_id) and statement.run.locked
     form = form or QuestionForm()
     if may_ask:
@@ -71,8 +69,6 @@ def question(question_id: int):
         if refused is None:
             return redirect(url_for("payouts.question", question_id=question_id))
         status = refused.status
-    from okr_app.policy import can_answer_questions
-
     adjustment = money(cents_to_decimal(record.adjustment_cents)) if record.adjustment_cents is not None else ""
     return render_template("payouts/question.html", question=record, adjustment=adjustment,
                            form=form if can_answer_questions(actor) and record.state == "open" else None), status

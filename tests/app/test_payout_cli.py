@@ -186,7 +186,7 @@ def test_a_rep_who_left_is_noted_and_their_past_deals_change_nobodys_pay(inputs,
         "not paid or measured this quarter. An id nobody recognises is a typo in the deals file: it leaves that "
         "account out of the real rep's book.")
     assert result.stderr.splitlines()[1].startswith("note: 2 deal credits closed outside the rep's employment dates")
-    assert result.output.startswith("Paid 17 reps for 2026-Q2: 173,292.73 USD.")
+    assert result.output.startswith("Paid 17 reps for 2026-Q2: 173,292.74 USD.")
 
 
 def test_the_example_readme_shows_the_note_about_reps_who_left(inputs, tmp_path):
@@ -248,3 +248,14 @@ def test_a_failed_run_never_writes_partial_output(line, broken):
         assert result.exit_code == 2, (rows[line - 1], result.output)
         assert f"deals.csv, line {line}" in result.stderr
         assert sorted(p.name for p in inputs.iterdir()) == ["deals.csv", "plans", "quotas.csv", "roster.csv"]
+
+
+def test_a_churn_that_would_leave_negative_arr_exits_2_naming_file_line_and_the_arr_it_would_leave(inputs, tmp_path):
+    # ACC-NONE has no deal before: 0.00 - 2,500.00 = -2,500.00
+    lines = (inputs / "deals.csv").read_text().splitlines()
+    append_lines(inputs / "deals.csv", ["X-1,ACC-NONE,ae01,churn,2500,2026-05-05,"])
+    result = run(inputs, tmp_path / "OUT")
+    assert result.exit_code == 2
+    assert (f"{inputs}/deals.csv, line {len(lines) + 1}, amount: account ACC-NONE has no ARR on 2026-05-05 (0.00), "
+            "so it cannot churn: this churn of 2,500.00 would leave ARR of −2,500.00") in result.stderr
+    assert not (tmp_path / "OUT").exists()

@@ -48,6 +48,9 @@ def test_the_issues_worked_example_a_hire_on_may_1st_is_paid_18593_41(files):
     assert line.unrounded == 32000 - Fraction(20000 * 61, 91)
     assert (line.credited, line.quota, line.target) == (Decimal("80000.000000"), Decimal("67032.97"), Decimal("13406.59"))
     assert [deal.deal_id for deal in line.deals] == ["N-80"]
+    assert line.rule == ("attainment 80,000.00 / (100,000.00 × 61/91) = 1.1934; marginal, each band of attainment at "
+                         "its own multiplier: (20,000.00 × 61/91) × (1.0 × 1.0 + 2.0 × (80,000.00 / (100,000.00 × "
+                         "61/91) − 1.0)) = 18,593.41")
     assert statement.proration.fraction == Fraction(61, 91) and statement.proration.days_employed == 61
     assert statement.proration_note == ("employed from 2026-05-01: 61 of the 91 days of 2026-Q2, f = 61/91; target "
                                         "incentive x f = 13,406.59; quota new_business 67,032.97")
@@ -121,7 +124,8 @@ def test_a_rep_employed_no_day_of_the_quarter_needs_no_quota_and_earns_nothing(f
     files.deal(rep="later", amount="5000", date="2026-06-30", deal_id="EARLY")
     statement = files.run().statement("later")
     assert statement.total == Decimal("0.00") and statement.proration.fraction == 0
-    assert statement.components[0].rule == "employed from 2026-07-01, no day of 2026-Q2: nothing is earned this quarter"
+    assert statement.components[0].rule == ("employed from 2026-07-01, no day of 2026-Q2, so nothing is earned this "
+                                           "quarter: 0 = 0.00")
 
 
 def test_a_draw_is_not_paid_for_a_quarter_the_rep_did_not_work_and_the_balance_stays(files):
