@@ -30,7 +30,7 @@ import numpy as np
 from comp_engine.csv_input import read_table
 from comp_engine.deal_types import NEW, RENEWAL
 from comp_engine.errors import PayoutInputError, Problem
-from comp_engine.ingest import ROSTER_COLUMNS, ROSTER_OPTIONAL
+from comp_engine.ingest import ROSTER_COLUMNS, ROSTER_EXTRA, ROSTER_OPTIONAL
 from comp_engine.money import display_amount, round_half_up, rounded_units
 from comp_engine.periods import Period, day_number, parse_period
 from comp_engine.result import CREDIT_SCALE
@@ -124,11 +124,11 @@ def quarters_between(first: str | Period, last: str | Period) -> tuple[Period, .
 
 
 def _roster_on_plan(roster: bytes, file: str, plan: str) -> bytes:
-    """The roster with `plan` in every rep's plan column; everything else as it was."""
-    frame, _, problems = read_table(roster, file, ROSTER_COLUMNS, ROSTER_OPTIONAL)
+    """The roster with `plan` in every rep's plan column; everything else (employment dates, draws) as it was."""
+    frame, _, problems = read_table(roster, file, ROSTER_COLUMNS, ROSTER_OPTIONAL + ROSTER_EXTRA)
     if frame is None:
         raise PayoutInputError(problems)
-    columns = list(ROSTER_COLUMNS + ROSTER_OPTIONAL)
+    columns = list(ROSTER_COLUMNS + ROSTER_OPTIONAL + ROSTER_EXTRA)  # employment dates and draws stay
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)

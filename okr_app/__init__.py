@@ -91,5 +91,6 @@ def _register_blueprints(app: Flask) -> None:
 BLUEPRINTS = {
     "auth": ("routes",), "dashboard": ("routes",), "cycles": ("routes",), "okrs": ("routes",),
     "checkins": ("routes",), "people": ("routes",), "api": ("auth", "errors", "openapi", "routes"),
-    "payouts": ("routes",), "audit": ("routes",), "growth": ("routes",),
+    "payouts": ("routes", "question_routes", "plan_routes"), "audit": ("routes",), "growth": ("routes",),
+    "notifications": ("routes",),
 }

@@ -182,4 +182,23 @@ def can_view_growth_review(actor: Actor) -> bool:
 
 def can_compare_plans(actor: Actor) -> bool:
     """Back-testing plans on the imported deals is finance's."""
+
+
+# --- Questions on statements and signed plans --------------------------------------------------
+
+def can_ask_about_statement(actor: Actor, rep_person_id: int | None) -> bool:
+    """Only the rep whose statement it is asks about its lines (not their manager, not finance)."""
+    return rep_person_id is not None and rep_person_id == actor.id
+
+
+def can_read_question(actor: Actor, asker_id: int) -> bool:
+    """The rep who asked, the people above them who read their statements, and finance."""
+    return can_view_statement(actor, asker_id)
+
+
+def can_answer_questions(actor: Actor) -> bool:
+    return actor.is_finance
+
+
+def can_publish_plans(actor: Actor) -> bool:
     return actor.is_finance

@@ -37,6 +37,7 @@ from okr_app.errors import InvalidInput, NotAllowed, NotFound
 from okr_app.extensions import db
 from okr_app.ledger.key_results import recompute_metric_key_results
 from okr_app.models import Deal, PayoutImport, PayoutRun, Quota, RosterRep
+from okr_app.payouts.draw_balances import quarter_terms_of
 from okr_app.models.payouts import ID_LENGTH, LOCKED_STATES
 from okr_app.people.importing import FileTooLarge, read_limited
 from okr_app.policy import Actor, can_run_payouts
@@ -280,7 +281,8 @@ def import_roster(actor: Actor | None, data: bytes, file: str, period: str, plan
     db.session.execute(sa.insert(RosterRep), [
         {"period": quarter, "rep_id": rep.rep_id, "name": rep.name, "email": rep.email, "plan": rep.plan_key,
          "manager_id": rep.manager_id, "import_id": batch.id, "line": rep.line,
-         "target_incentive_cents": None if rep.target_incentive is None else int(rep.target_incentive.scaleb(2))}
+         "target_incentive_cents": None if rep.target_incentive is None else int(rep.target_incentive.scaleb(2)),
+         **quarter_terms_of(rep)}
         for rep in roster.reps])
     batch.added, batch.replaced = len(roster.reps), removed
     record(actor.person, "roster.import", "payout_import", batch.id,

@@ -18,6 +18,8 @@ from okr_app.payouts.forms import DealsImportForm
 from okr_app.payouts.imports import ImportRefused, import_deals, require_finance
 from okr_app.people.importing import read_limited
 from okr_app.payouts import bp, services
+from okr_app.payouts.plan_signing import unacknowledged_warnings
+from okr_app.payouts.question_routes import questions_panel
 from okr_app.payouts.views_model import pay_index, run_documents, run_page, statement_document, statement_page
 from reports.folder import statement_file_name, summary_file_name
 from reports.statement import statement_pdf
@@ -61,7 +63,8 @@ def deals_import():
 @bp.route("/runs/<int:run_id>")
 @login_required_actor
 def run(run_id: int):
-    return render_template("payouts/run.html", page=run_page(current_actor(), run_id))
+    return render_template("payouts/run.html", page=run_page(current_actor(), run_id),
+                           plan_warnings=unacknowledged_warnings(run_id))
 
 
 @bp.route("/runs/<int:run_id>/approve", methods=["POST"])
@@ -91,8 +94,10 @@ def summary(run_id: int):
 @bp.route("/statements/<int:statement_id>")
 @login_required_actor
 def statement(statement_id: int):
-    record = services.get_statement(current_actor(), statement_id)
-    return render_template("payouts/statement.html", page=statement_page(record, today()))
+    actor = current_actor()
+    record = services.get_statement(actor, statement_id)
+    return render_template("payouts/statement.html", page=statement_page(record, today()),
+                           panel=questions_panel(actor, record))
 
 
 @bp.route("/statements/<int:statement_id>.pdf")
