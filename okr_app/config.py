@@ -37,6 +37,10 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        # Sessions (okr_app.auth.session): idle timeout and absolute lifetime without remember-me; remember-me.
+        self.SESSION_IDLE_HOURS = float(env.get("CADENCE_SESSION_IDLE_HOURS", "12"))
+        self.SESSION_LIFETIME_HOURS = float(env.get("CADENCE_SESSION_LIFETIME_HOURS", "24"))
+        self.REMEMBER_DAYS = float(env.get("CADENCE_REMEMBER_DAYS", "14"))
         self.RATELIMIT_STORAGE_URI = env.get("CADENCE_RATELIMIT_STORAGE", "memory://")
         self.RATELIMIT_STRATEGY = "moving-window"  # "5 per minute" means any 60 s, not per clock minute
         self.BEHIND_PROXY = env.get("CADENCE_BEHIND_PROXY", "0") == "1"  # trust one proxy's X-Forwarded-*

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from okr_app.auth import bp
 from okr_app.auth.forms import ChangePasswordForm, LoginForm
 from okr_app.auth.services import authenticate, change_own_password
-from okr_app.auth.session import current_actor, login_required_actor
+from okr_app.auth.session import (current_actor, end_every_session, end_this_session, live_sessions,
+                                  login_required_actor, start_session)
 from okr_app.errors import InvalidInput
 from okr_app.edge import refuse
 from okr_app.extensions import limiter
@@ -74,16 +75,31 @@ def login():
         current_app.logger.warning("sign-in failed for %r from %s", form.email.data, request.remote_addr)
         flash("That email and password do not match an active account.", "error")
         return render_template("auth/login.html", form=form), 401
-    session.clear()  # a new session on login: no fixation
-    login_user(person, remember=form.remember.data)
+    start_session(person, remember=form.remember.data)  # a new session on login: no fixation
     return redirect(safe_next(request.args.get("next")))
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
-    session.clear()
+    end_this_session()
     flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account")
+@login_required_actor
+def account():
+    person = current_actor().person
+    return render_template("auth/account.html", person=person, sessions=live_sessions(person))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required_actor
+def sign_out_everywhere():
+    person = current_actor().person
+    end_every_session(person)
+    end_this_session()
+    flash("You are signed out on every browser and device, this one included.", "info")
     return redirect(url_for("auth.login"))
 
 
@@ -100,8 +116,7 @@ def change_password():
             target = form.new_password if getattr(exc, "field", "") == "new_password" else form.current_password
             target.errors = [*target.errors, exc.message]
         else:
-            session.clear()
-            login_user(person)  # this session continues under the new version; the others end
+            start_session(person)  # this browser continues in a new session; every other one has ended
             flash("Your password is changed; you are signed out everywhere else.", "success")
-            return redirect(url_for("people.show", person_id=person.id))
+            return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form), (422 if form.is_submitted() else 200)
