@@ -47,3 +47,9 @@ class NotFound(CadenceError):
 
 class Conflict(CadenceError):
     status = 409
+
+
+class BadParameter(CadenceError):
+    """A query-string or form value that is not what it claims (an id out of range, a date off the calendar)."""
+
+    status = 400

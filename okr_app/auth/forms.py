@@ -1,4 +1,4 @@
-from flask_wtf import FlaskForm
+from okr_app.bounds import BoundedForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
@@ -11,7 +11,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BoundedForm):
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
                        filters=[_strip], render_kw={"autocomplete": "username"})
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
@@ -20,7 +20,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BoundedForm):
     current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)],
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField("New password",

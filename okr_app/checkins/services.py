@@ -11,6 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
+from okr_app.bounds import CONTROL_MESSAGE, control_characters_in
 from okr_app.audit.services import record
 from okr_app.domain.progress import current_of
 from okr_app.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -197,6 +198,8 @@ def reply_to_report(actor: Actor, report: WeeklyReport, body: str) -> ReportRepl
         raise InvalidInput("A reply needs some text.")
     if len(body) > MAX_TEXT:
         raise InvalidInput(f"A reply is at most {MAX_TEXT:,} characters.")
+    if control_characters_in(body):
+        raise InvalidInput(CONTROL_MESSAGE)
     reply = ReportReply(report_id=report.id, author_id=actor.id, body=body)
     db.session.add(reply)
     db.session.flush()

@@ -2,7 +2,7 @@
 the rules (limits, who may own what, dates inside the cycle) are the services' job."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from okr_app.bounds import BoundedForm
 from wtforms import (BooleanField, DateField, FloatField, RadioField, SelectChoice, SelectField, StringField,
                      SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -32,7 +32,7 @@ def _answer(message: str):
     return [InputRequired(message=message)]
 
 
-class ObjectiveEditForm(FlaskForm):
+class ObjectiveEditForm(BoundedForm):
     title = StringField("Objective", validators=[DataRequired("An objective needs a title."), Length(max=200)],
                         description="Qualitative and ambitious: where should we be when the cycle ends?")
     description = TextAreaField("Why it matters", validators=[Optional(), Length(max=5000)])
@@ -47,7 +47,7 @@ class ObjectiveForm(ObjectiveEditForm):
     owner = SelectField("Owner", validate_choice=False)  # the service decides who may own what
 
 
-class KeyResultEditForm(FlaskForm):
+class KeyResultEditForm(BoundedForm):
     title = StringField("Key result", validators=[DataRequired("A key result needs a title."), Length(max=200)],
                         description="Measurable and time-bound: what number proves the objective is met?")
     start = FloatField("Start value", validators=[Optional()], description=START_TARGET_NOTE)
@@ -73,14 +73,14 @@ class KeyResultForm(KeyResultEditForm):
                        invalid_choice_message="Choose one of the listed kinds.")
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(BoundedForm):
     value = FloatField("New value", validators=[InputRequired("Enter the new value (a number).")])
     confidence = SelectField("Confidence", choices=confidence_choices())
     note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
     submit = SubmitField("Check in")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BoundedForm):
     """A POST with its CSRF token: deleting or closing asks once more."""
 
     submit = SubmitField("Yes, do it")

@@ -1,4 +1,4 @@
-from flask_wtf import FlaskForm
+from okr_app.bounds import BoundedForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -10,7 +10,7 @@ from okr_app.models import ROLES, TEAM_KINDS
 NOBODY = 0
 
 
-class PersonForm(FlaskForm):
+class PersonForm(BoundedForm):
     """Add or edit a person; choices for manager and team are filled by the view."""
 
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
@@ -30,14 +30,14 @@ class PersonForm(FlaskForm):
         self.team_id.choices = [SelectChoice(NOBODY, "— no team —"), *(SelectChoice(*t) for t in teams)]
 
 
-class TeamForm(FlaskForm):
+class TeamForm(BoundedForm):
     name = StringField("Team name", validators=[DataRequired(), Length(max=120)])
     kind = SelectField("Kind", choices=[SelectChoice(kind) for kind in TEAM_KINDS], default="function",
                        description="A function (sales, marketing, customer success) or a cross-functional pod.")
     submit = SubmitField("Add team")
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BoundedForm):
     file = FileField("People CSV", validators=[FileRequired("Choose a CSV file.")],
                      description="Columns: email,name,role,manager_email,team (optional: password).")
     submit = SubmitField("Import")
