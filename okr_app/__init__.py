@@ -14,7 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from okr_app import auth, bounds, edge, security, web_errors
     from okr_app.mail import services as mail
     from okr_app.config import Config
-    from okr_app.extensions import csrf, db, limiter, login_manager, migrate
+    from okr_app.extensions import csrf, db, login_manager, migrate
 
     config = Config((test_config or {}).get("INSTANCE_PATH"))
     app = Flask(__name__, instance_path=config.INSTANCE_PATH, instance_relative_config=True,
@@ -33,7 +33,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
 
     security.init_app(app)
     app.url_map.converters["int"] = DatabaseId
