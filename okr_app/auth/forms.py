@@ -5,6 +5,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 from okr_app.auth.passwords import MIN_LENGTH
 
 PASSWORD_LENGTH = f"A password needs at least {MIN_LENGTH} characters (and at most 1024)."
+PASSWORD_ADVICE = (f"At least {MIN_LENGTH} characters; not a common password, not your name or email. "
+                   "A few unrelated words work well.")
 
 
 def _strip(value):
@@ -25,7 +27,7 @@ class ChangePasswordForm(BoundedForm):
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField("New password",
                                  validators=[DataRequired(), Length(min=MIN_LENGTH, max=1024, message=PASSWORD_LENGTH)],
-                                 description=f"At least {MIN_LENGTH} characters; a few unrelated words work well.",
+                                 description=PASSWORD_ADVICE,
                                  render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("New password again",
                             validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],

@@ -33,7 +33,7 @@ def change_own_password(person: Person, current: str, new: str) -> Person:
 
     if not verify_password(person.password_hash, current):
         raise InvalidInput("Your current password is not right.")
-    person.password_hash = hash_password(check_password(new, "new_password"))
+    person.password_hash = hash_password(check_password(new, "new_password", email=person.email, name=person.name))
     person.session_version += 1
     record(person, "person.password", "person", person.id, after="changed by themselves")
     db.session.flush()

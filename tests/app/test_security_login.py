@@ -226,13 +226,13 @@ def test_changing_ones_password_needs_the_current_one_and_ends_other_sessions(ap
                                       "password": "a-brand-new-passphrase"}).status_code == 302
 
 
-def test_a_new_password_shorter_than_ten_characters_is_refused(client, build, auth):
+def test_a_new_password_shorter_than_twelve_characters_is_refused(client, build, auth):
     build.person(email="ana@example.com")
     auth.login("ana@example.com")
     response = client.post("/account/password", data={"current_password": Builders.PASSWORD,
                                                       "new_password": "short", "confirm": "short"})
     assert response.status_code == 422
-    assert "at least 10" in response.get_data(as_text=True)
+    assert "at least 12" in response.get_data(as_text=True)
 
 
 def test_a_session_cookie_replayed_from_another_address_is_not_accepted(app, build):
