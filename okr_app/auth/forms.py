@@ -33,3 +33,19 @@ class ChangePasswordForm(BoundedForm):
                             validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
                             render_kw={"autocomplete": "new-password"})
     submit = SubmitField("Change password")
+
+
+class ForgotPasswordForm(BoundedForm):
+    email = EmailField("Your work email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+                       filters=[_strip], render_kw={"autocomplete": "username"})
+    submit = SubmitField("Send me a link")
+
+
+class ChoosePasswordForm(BoundedForm):
+    new_password = PasswordField("New password",
+                                 validators=[DataRequired(), Length(min=MIN_LENGTH, max=1024, message=PASSWORD_LENGTH)],
+                                 description=PASSWORD_ADVICE, render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("New password again",
+                            validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
+                            render_kw={"autocomplete": "new-password"})
+    submit = SubmitField("Set my password")

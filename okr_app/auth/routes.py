@@ -12,7 +12,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from okr_app.auth import bp
-from okr_app.auth.forms import ChangePasswordForm, LoginForm
+from okr_app.auth.forms import ChangePasswordForm, ChoosePasswordForm, ForgotPasswordForm, LoginForm
+from okr_app.auth.links import choose_password, request_reset, usable_token
 from okr_app.auth.services import (authenticate, change_own_password, note_failed_sign_in, note_refused_sign_in,
                                    note_signed_in, note_signed_out)
 from okr_app.auth.session import (current_actor, end_every_session, end_this_session, live_sessions,
@@ -20,7 +21,7 @@ from okr_app.auth.session import (current_actor, end_every_session, end_this_ses
 from okr_app.auth.throttle import record_failure, record_success, refusal_for
 from okr_app.clock import utcnow
 from okr_app.errors import InvalidInput
-from okr_app.edge import refuse
+from okr_app.edge import attempt, refuse
 
 
 def safe_next(target: str | None) -> str:
@@ -115,3 +116,42 @@ def change_password():
             flash("Your password is changed; you are signed out everywhere else.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form), (422 if form.is_submitted() else 200)
+
+
+# --- ways in without an admin typing a password (okr_app.auth.links) ---------------------------------------
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    """The same answer for every address: it never tells whether someone has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_reset(form.email.data, request.remote_addr)
+        return render_template("auth/forgot_sent.html", email=form.email.data)
+    return render_template("auth/forgot.html", form=form), (422 if form.is_submitted() else 200)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    return _choose_password(token, "reset", "Choose a new password")
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+def welcome(token: str):
+    return _choose_password(token, "invitation", "Welcome to Cadence: choose your password")
+
+
+def _choose_password(token: str, purpose: str, title: str):
+    _, invalid = attempt(lambda: usable_token(token, purpose), show=False)
+    if invalid is not None:
+        return render_template("auth/choose_password.html", form=None, title=title, invalid=invalid.message), 410
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        person, error = attempt(lambda: choose_password(token, purpose, form.new_password.data), show=False)
+        if error is None:
+            if current_user.is_authenticated:
+                end_this_session()
+            flash("Your password is set. Sign in with it now.", "success")
+            return redirect(url_for("auth.login"))
+        form.new_password.errors = [*form.new_password.errors, error.message]
+    return render_template("auth/choose_password.html", form=form, title=title, invalid=None), \
+        (422 if form.is_submitted() else 200)

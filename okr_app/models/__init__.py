@@ -5,12 +5,12 @@ from okr_app.models.okrs import (CONFIDENCES, CYCLE_STATES, KR_KINDS, OWNER_TYPE
                                  Objective, Snapshot)
 from okr_app.models.payouts import Deal, PayoutImport, PayoutLine, PayoutRun, Quota, RosterRep, RunStatement
 from okr_app.models.people import ROLES, TEAM_KINDS, ApiToken, Person, Team
-from okr_app.models.sessions import SignInSession
+from okr_app.models.sessions import TOKEN_PURPOSES, AccountToken, SignInSession
 from okr_app.models.throttle import ThrottleCounter
 from okr_app.models.weekly import ReportReply, WeeklyReport
 
 __all__ = [
     "AuditEvent", "ApiToken", "CheckIn", "Cycle", "KeyResult", "Objective", "Person", "ReportReply", "Snapshot",
     "Team", "WeeklyReport", "Deal", "PayoutImport", "PayoutLine", "PayoutRun", "Quota", "RosterRep",
-    "RunStatement", "SentMail", "SignInSession", "ThrottleCounter", "MailOptOut", "MAIL_STATES", "CONFIDENCES", "CYCLE_STATES", "KR_KINDS", "OWNER_TYPES", "ROLES", "TEAM_KINDS",
+    "RunStatement", "SentMail", "SignInSession", "AccountToken", "TOKEN_PURPOSES", "ThrottleCounter", "MailOptOut", "MAIL_STATES", "CONFIDENCES", "CYCLE_STATES", "KR_KINDS", "OWNER_TYPES", "ROLES", "TEAM_KINDS",
 ]

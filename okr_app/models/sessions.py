@@ -33,3 +33,24 @@ class SignInSession(db.Model):
     ended_at: Mapped[datetime | None]
 
     person: Mapped[Person] = relationship()
+
+
+TOKEN_PURPOSES = ("invitation", "reset")
+
+
+class AccountToken(db.Model):
+    """A one-time link to choose a password: an invitation (7 days) or a reset (1 hour). Only the sha256 of
+    the link's secret is stored; `used_at` makes it single-use."""
+
+    __tablename__ = "account_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(20))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])

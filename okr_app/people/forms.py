@@ -23,6 +23,7 @@ class PersonForm(BoundedForm):
                              description=f"At least {MIN_LENGTH} characters. Leave blank to set it later.",
                              render_kw={"autocomplete": "new-password"})  # never the admin's own, autofilled
     active = BooleanField("Active (may sign in)", default=True)
+    invite = BooleanField("Send an invitation by e-mail (a link to choose their password, valid 7 days)")
     submit = SubmitField("Save")
 
     def set_choices(self, managers: list[tuple[int, str]], teams: list[tuple[int, str]]) -> None:
@@ -40,4 +41,5 @@ class TeamForm(BoundedForm):
 class ImportForm(BoundedForm):
     file = FileField("People CSV", validators=[FileRequired("Choose a CSV file.")],
                      description="Columns: email,name,role,manager_email,team (optional: password).")
+    invite = BooleanField("Send each person an invitation by e-mail")
     submit = SubmitField("Import")
