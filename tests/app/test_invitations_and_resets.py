@@ -14,7 +14,7 @@ from cli import cli
 from okr_app.extensions import db
 from okr_app.models import AccountToken, AuditEvent, Person
 from tests.builders import Builders
-from tests.conftest import make_app
+from tests.builders.apps import make_app
 
 BASE = "https://okr.example.com"
 GOOD = "plum orchard tugboat 77"

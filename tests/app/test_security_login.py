@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from okr_app.extensions import db
 from okr_app.models import AuditEvent, Person
 from tests.builders import Builders
-from tests.conftest import make_app
+from tests.builders.apps import make_app
 
 WRONG = "not-the-password"
 

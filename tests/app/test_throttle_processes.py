@@ -8,7 +8,7 @@ import pytest
 from okr_app.extensions import db
 from tests.builders import Builders
 from tests.builders.servers import CadenceServer, RedisServer
-from tests.conftest import make_app
+from tests.builders.apps import make_app
 
 WRONG = "not-the-password"
 
