@@ -17,6 +17,7 @@ from okr_app.okrs.pages import key_result_page, my_okrs_page, objective_page
 from okr_app.okrs.services import (add_key_result, check_in, create_objective, delete_key_result, delete_objective,
                                    editable_objective, update_key_result, update_objective, visible_key_result,
                                    visible_objective)
+from okr_app.bounds import query_id
 from okr_app.edge import attempt, form_status
 from okr_app.clock import today
 from okr_app.ledger.key_results import accounts_behind
@@ -25,7 +26,7 @@ from okr_app.okrs.display import format_cents
 
 def _requested_cycle(required: bool) -> Cycle | None:
     """The cycle named by ?cycle=, else the current one."""
-    cycle_id = request.args.get("cycle", type=int)
+    cycle_id = query_id("cycle")
     if cycle_id is not None:
         cycle = db.session.get(Cycle, cycle_id)
         if cycle is None:
@@ -63,7 +64,7 @@ def new_objective():
     ensure_open(cycle)
     form = ObjectiveForm()
     form.owner.choices = select_choices(owner_options(actor))
-    wanted_kr_id = request.args.get("aligned_to", type=int)
+    wanted_kr_id = query_id("aligned_to")
     form.aligned_kr.choices = select_choices(alignment_options(actor, cycle, wanted_kr_id=wanted_kr_id))
     if not form.is_submitted():
         wanted_owner = request.args.get("owner", "me")
