@@ -182,6 +182,7 @@ def can_view_growth_review(actor: Actor) -> bool:
 
 def can_compare_plans(actor: Actor) -> bool:
     """Back-testing plans on the imported deals is finance's."""
+    return actor.is_finance
 
 
 # --- Questions on statements and signed plans --------------------------------------------------
