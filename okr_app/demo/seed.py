@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from okr_app.audit.services import record
+from okr_app.auth.passwords import hash_password
 from okr_app.cycles.services import take_snapshot
 from okr_app.demo import bulk, catalogue
 from okr_app.demo.activity import (CYCLE_WEEKS, SNAPSHOT_WEEK, WEEKS_BEFORE, PlannedKr, WeeklyActivity, at,
@@ -60,7 +61,6 @@ def seed_organisation(people: int = 60, seed: int = 1, *, now: datetime | None =
         raise InvalidInput(f"The demo's company objective has {company_krs} key results, more than "
                            "CADENCE_MAX_KEY_RESULTS allows.")
     if password_hash is None:
-        from okr_app.auth.passwords import hash_password
         password_hash = hash_password(DEMO_PASSWORD)
     return _Loader(random.Random(seed), now or utcnow(), password_hash).load(people, seed)
 
