@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from okr_app.extensions import db
 from okr_app.models import AuditEvent, Deal, PayoutRun
-from tests.builders.finance_cli import DEALS_HEADER, Q2_DEALS, QUOTAS, QUOTAS_HEADER, ROSTER, ROSTER_HEADER, FinanceCli
+from tests.builders.payout_runs import DEALS_HEADER, Q2_DEALS, QUOTAS, QUOTAS_HEADER, ROSTER, ROSTER_HEADER, Finance
 
 
 def csv_file(header: str, rows: list[str], name: str) -> tuple[io.BytesIO, str]:
@@ -27,7 +27,7 @@ def people(app, build, tmp_path):
     build.person(email="fin1@example.com", role="finance")
     build.person(email="fin2@example.com", role="finance")
     build.person(email="emp@example.com")
-    app.config["PLANS_DIR"] = str(FinanceCli(app, tmp_path).plans)
+    app.config["PLANS_DIR"] = str(Finance(app, tmp_path).plans)
 
 
 def test_finance_uploads_runs_approves_and_downloads_the_payroll_file_in_the_browser(client, auth, people):

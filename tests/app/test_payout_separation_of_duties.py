@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from okr_app.extensions import db
 from okr_app.models import AuditEvent, PayoutRun
-from tests.builders.finance_cli import DEALS_HEADER, ROSTER, FinanceCli
+from tests.builders.payout_runs import DEALS_HEADER, QUOTAS, ROSTER, Finance
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def finance(app, build, clock, tmp_path):
         build.person(email=email)
     for email in ("fin1@example.com", "fin2@example.com", "fin3@example.com"):
         build.person(email=email, role="finance")
-    return FinanceCli(app, tmp_path)
+    return Finance(app, tmp_path)
 
 
 def live_run(period: str = "2026-Q2") -> PayoutRun:
@@ -36,7 +36,8 @@ def refusals() -> list[AuditEvent]:
 
 def test_finance_cannot_approve_a_run_that_pays_them_but_another_finance_person_can(finance):
     # fin3 is on the 2026-Q2 roster as rep f3 (paid 0.00: no deals, but on the roster all the same)
-    finance.load(roster=ROSTER + ["f3,Fin Three,FIN3@example.com,ae-80-20,,"])
+    finance.load(roster=ROSTER + ["f3,Fin Three,FIN3@example.com,ae-80-20,,"],
+                 quotas=QUOTAS + ["f3,2026-Q2,new_business,100000", "f3,2026-Q2,renewal,50000"])
     finance.ok("payout", "run", "--period", "2026-Q2")
     run = live_run()
     refused = finance("payout", "approve", str(run.id), who="fin3@example.com")
