@@ -88,3 +88,12 @@ def test_the_person_who_ran_it_is_refused_and_the_refusal_is_audited(finance):
     assert refused.exit_code == 2 and "you ran payout run" in refused.output
     (event,) = refusals()
     assert event.actor_email == "fin1@example.com" and '"reason": "ran_it"' in event.after
+
+
+def test_approving_asks_for_confirmation_at_a_terminal_and_yes_skips_it(finance):
+    help_text = finance("payout", "approve", "--help", who=None).output
+    assert "asks for confirmation first (approving cannot be undone)" in " ".join(help_text.split())
+    finance.load()
+    finance.ok("payout", "run", "--period", "2026-Q2")
+    assert "Approved run" in finance.ok("payout", "approve", str(live_run().id), "--yes", who="fin2@example.com")
+    assert live_run().state == "approved"
