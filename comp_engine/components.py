@@ -36,7 +36,7 @@ def quota_line(component: QuotaComponent, target_incentive: Decimal, credited_un
                deals: DealCredits) -> ComponentLine:
     """A quota component: attainment = credited / quota, paid through the curve."""
     credited, quota = units_to_decimal(credited_units), cents_to_decimal(quota_cents)
-    attainment = Attainment.of_quota(credited, quota)
+    attainment = Attainment.of_quota(credited, quota, Fraction(credited_units * 100, CREDIT_SCALE * quota_cents))
     target = component_target(target_incentive, component.weight)
     paid = curve_payout(attainment, target, component.curve, component.tiers, component.threshold, component.cap)
     amount = round_half_up(paid.amount)
