@@ -4,10 +4,11 @@ from okr_app.models.okrs import (CONFIDENCES, CYCLE_STATES, KR_KINDS, OWNER_TYPE
                                  Objective, Snapshot)
 from okr_app.models.payouts import Deal, PayoutImport, PayoutLine, PayoutRun, Quota, RosterRep, RunStatement
 from okr_app.models.people import ROLES, TEAM_KINDS, ApiToken, Person, Team
+from okr_app.models.rollups import CycleRollup
 from okr_app.models.weekly import ReportReply, WeeklyReport
 
 __all__ = [
-    "AuditEvent", "ApiToken", "CheckIn", "Cycle", "KeyResult", "Objective", "Person", "ReportReply", "Snapshot",
+    "AuditEvent", "ApiToken", "CheckIn", "Cycle", "CycleRollup", "KeyResult", "Objective", "Person", "ReportReply", "Snapshot",
     "Team", "WeeklyReport", "Deal", "PayoutImport", "PayoutLine", "PayoutRun", "Quota", "RosterRep",
     "RunStatement", "CONFIDENCES", "CYCLE_STATES", "KR_KINDS", "OWNER_TYPES", "ROLES", "TEAM_KINDS",
 ]
