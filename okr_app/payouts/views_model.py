@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from comp_engine import parse_period
 from comp_engine.money import cents_to_decimal
 from okr_app.extensions import db
-from okr_app.errors import NotFound
+from okr_app.errors import NotAllowed
 from okr_app.models import Deal, PayoutImport, PayoutRun, Person, RosterRep, RunStatement
 from okr_app.models.payouts import LOCKED_STATES
 from okr_app.payouts import services
@@ -298,9 +298,9 @@ class QuarterPage:
 
 
 def quarter_page(actor: Actor, refused: Any = None, failed: str = "") -> QuarterPage:
-    """The page, or NotFound for anyone but finance (so the page leaks nothing)."""
+    """The page; NotAllowed (403) for anyone but finance, as the deals upload page answers."""
     if not can_run_payouts(actor):
-        raise NotFound("No such page.")
+        raise NotAllowed("Only finance imports payout data and runs payouts.")
     recent = db.session.execute(
         sa.select(PayoutImport, Person.name).outerjoin(Person, PayoutImport.imported_by_id == Person.id)
         .order_by(PayoutImport.id.desc()).limit(10))

@@ -90,8 +90,8 @@ def test_a_run_on_data_that_cannot_be_paid_lists_its_problems_and_records_nothin
 
 def test_the_quarter_pages_are_finance_only(client, auth, people):
     auth.login("emp@example.com")
-    assert client.get("/pay/quarter").status_code == 404
+    assert client.get("/pay/quarter").status_code == 403
     response = client.post("/pay/quarter/deals", data={"file": csv_file(DEALS_HEADER, Q2_DEALS, "deals.csv")},
                            content_type="multipart/form-data")
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(Deal.id))) == 0
