@@ -8,6 +8,7 @@ from typing import Callable, TypeVar
 
 from flask import Flask, flash, request
 
+from okr_app.audit.services import record_refusal
 from okr_app.errors import CadenceError
 from okr_app.extensions import db
 
@@ -39,10 +40,7 @@ def attempt(action: Callable[[], T], show: bool = True) -> tuple[T | None, Caden
         return action(), None
     except CadenceError as exc:
         refuse()
-        if getattr(exc, "audit", None):
-            from okr_app.audit.services import record_refusal  # the audit package imports the edge
-
-            record_refusal(exc)
+        record_refusal(exc)
         if show:
             flash(exc.message, "error")
         return None, exc
