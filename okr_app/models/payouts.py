@@ -59,6 +59,8 @@ class Deal(db.Model):
     amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
     close_date: Mapped[date] = mapped_column(index=True)
     split: Mapped[str] = mapped_column(sa.Text, default="")
+    # Where the deal came from (deals.csv's optional `source` column: marketing, sales, partner, ...).
+    lead_source: Mapped[str] = mapped_column("source", sa.String(40), default="", server_default="")
     import_id: Mapped[int] = mapped_column(sa.ForeignKey("payout_import.id"), index=True)
     line: Mapped[int]
 

@@ -1,10 +1,18 @@
-"""Forms of the Pay pages: a question on a statement line, finance's answer, a plan to publish and
-its acknowledgement. Fields only carry text; the rules are the services'."""
+"""Forms of the Pay pages: the deals upload (the web door onto `cadence deals import`), a question on a
+statement line, finance's answer, a plan to publish and its acknowledgement. Fields only carry text; the rules
+are the services'."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+
+
+class DealsImportForm(FlaskForm):
+    file = FileField("Deals CSV", validators=[FileRequired("Choose a CSV file.")],
+                     description="Columns: deal_id,account_id,rep_id,type,amount,close_date (optional: split, source).")
+    replace = BooleanField("Correct deals already imported (a known deal_id replaces the stored deal)")
+    submit = SubmitField("Import deals")
 
 
 class QuestionForm(FlaskForm):

@@ -1,13 +1,13 @@
 """Employment dates and draws on the roster; earned and draw balance on statements (issue 14)
 
 Revision ID: i14_employment_and_draws
-Revises: 4bfca7af5d39
+Revises: i13_revenue_metrics
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "i14_employment_and_draws"
-down_revision = "4bfca7af5d39"
+down_revision = "i13_revenue_metrics"
 branch_labels = None
 depends_on = None
 
