@@ -32,6 +32,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    from okr_app.okrs import rollup_cache
+    rollup_cache.install()
     with app.app_context():
         tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
@@ -91,5 +93,6 @@ def _register_blueprints(app: Flask) -> None:
 BLUEPRINTS = {
     "auth": ("routes",), "dashboard": ("routes",), "cycles": ("routes",), "okrs": ("routes",),
     "checkins": ("routes",), "people": ("routes",), "api": ("auth", "errors", "openapi", "routes"),
-    "payouts": ("routes",), "audit": ("routes",), "mail": ("routes",),
+    "payouts": ("routes", "question_routes", "plan_routes"), "audit": ("routes",), "growth": ("routes",),
+    "notifications": ("routes",), "mail": ("routes",),
 }

@@ -13,12 +13,11 @@ from datetime import date
 from flask import request
 from flask_wtf import FlaskForm
 
+from okr_app.domain.limits import CONTROL_MESSAGE, control_characters_in  # noqa: F401 (the one rule)
 from okr_app.errors import BadParameter
 
 MAX_ID = 2**31 - 1
 EARLIEST_DATE, LATEST_DATE = date(1970, 1, 1), date(2999, 12, 31)
-ALLOWED_CONTROLS = frozenset("\t\n\r")
-CONTROL_MESSAGE = "Remove the control characters (such as NUL) from this text."
 
 
 def parse_id(text, name: str = "id") -> int | None:
@@ -57,11 +56,6 @@ def query_id(name: str) -> int | None:
 
 def query_day(name: str) -> date | None:
     return parse_day(request.args.get(name), name)
-
-
-def control_characters_in(text: str) -> bool:
-    return any((ord(char) < 0x20 and char not in ALLOWED_CONTROLS) or ord(char) == 0x7F
-               or 0xD800 <= ord(char) <= 0xDFFF for char in text)
 
 
 def init_app(app) -> None:

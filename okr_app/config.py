@@ -28,6 +28,8 @@ class Config:
         # Uploads and imports.
         self.MAX_CONTENT_LENGTH = int(env.get("CADENCE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
         self.MAX_IMPORT_BYTES = int(env.get("CADENCE_MAX_IMPORT_BYTES", str(10 * 1024 * 1024)))
+        # The largest file a rep may attach to a question on their statement.
+        self.QUESTION_MAX_BYTES = int(env.get("CADENCE_QUESTION_MAX_BYTES", str(5 * 1024 * 1024)))
         # Payouts: the folder of plan files (*.toml) a run from the imported data pays on.
         self.PLANS_DIR = env.get("CADENCE_PLANS_DIR", "plans")
         # Web security.

@@ -81,6 +81,18 @@ class QueryId(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class QueryDepth(fields.Integer):
+    """A number of levels in a query string ('2'): a whole number from 0 to 100."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(validate=validate.Range(min=0, max=100), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> int:
+        if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class Flag(fields.Boolean):
     """A JSON boolean: true or false, nothing else."""
 

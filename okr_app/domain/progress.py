@@ -38,8 +38,9 @@ def current_of(measure: Measure) -> float:
 def progress_of(measure: Measure, rollup: float | None = None) -> float:
     """increase/decrease: (current − start)/(target − start) clamped to [0, 1];
     stay_above: 1 if current ≥ target; stay_below: 1 if current ≤ target;
-    milestone: 1 when done (value 1); rollup: the mean of the aligned objectives, given by the caller."""
-    kind = measure.kind
+    milestone: 1 when done (value 1); rollup: the mean of the aligned objectives, given by the caller;
+    metric (computed from the deals): the increase rule."""
+    kind = "increase" if measure.kind == "metric" else measure.kind
     if kind == "rollup":
         return clamp01(rollup or 0.0)
     current = current_of(measure)
@@ -69,6 +70,9 @@ def explain_progress(measure: Measure, rollup_parts: Sequence[tuple[str, float]]
 
     `private` are the progress values of aligned objectives the reader may not see: they count in the mean,
     but the explanation names only how many there are ("1 private objective"), never their title or value."""
+    if measure.kind == "metric":
+        return explain_progress(Measure("increase", measure.start, measure.target, measure.current)).replace(
+            "increase:", "metric (the increase rule):", 1)
     rollup_parts = list(rollup_parts or [])
     values = [p for _, p in rollup_parts] + list(private)
     progress = progress_of(measure, mean(values) if values else 0.0)

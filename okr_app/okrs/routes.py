@@ -20,6 +20,8 @@ from okr_app.okrs.services import (add_key_result, check_in, create_objective, d
 from okr_app.bounds import query_id
 from okr_app.edge import attempt, form_status
 from okr_app.clock import today
+from okr_app.ledger.key_results import accounts_behind
+from okr_app.okrs.display import format_cents
 
 
 def _requested_cycle(required: bool) -> Cycle | None:
@@ -149,7 +151,9 @@ def new_key_result(objective_id: int):
     if form.validate_on_submit():
         kr, error = attempt(lambda: add_key_result(
             actor, objective, form.title.data, form.kind.data, start=form.start.data, target=form.target.data,
-            unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers()))
+            unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers(),
+            **({"metric": form.metric.data, "window_months": form.window_months.data}
+               if form.kind.data == "metric" else {})))
         if error is None:
             flash("Key result added." + (" It carries a vanity-risk mark: at least one answer was no."
                                          if kr.vanity_risk else ""), "success")
@@ -165,6 +169,15 @@ def key_result(kr_id: int):
     kr = visible_key_result(actor, kr_id)
     form = CheckInForm(data={"confidence": kr.confidence})
     return render_template("okrs/key_result.html", page=key_result_page(actor, kr, today()), form=form)
+
+
+@bp.route("/key-results/<int:kr_id>/accounts")
+@login_required_actor
+def key_result_accounts(kr_id: int):
+    actor = current_actor()
+    kr = visible_key_result(actor, kr_id)
+    value = accounts_behind(actor, kr)
+    return render_template("okrs/accounts.html", kr=kr, value=value, cents=format_cents)
 
 
 @bp.route("/key-results/<int:kr_id>/check-ins", methods=["POST"])

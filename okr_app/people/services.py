@@ -9,7 +9,6 @@ tokens are revoked. Every change is audited with before and after values.
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -72,7 +71,7 @@ def clean_text(text: str | None, field: str, what: str, required: bool = True, m
         return ""
     if len(text) > max_length:
         raise PersonRejected(field, f"{what} is at most {max_length} characters.")
-    if any(unicodedata.category(char) in ("Cc", "Cs") for char in text):
+    if limits.control_characters_in(text) or "\n" in text or "\r" in text or "\t" in text:
         raise PersonRejected(field, f"{what} contains control characters.")
     return text
 
