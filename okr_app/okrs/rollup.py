@@ -242,7 +242,7 @@ def compute_rollup(cycle: Cycle) -> CycleRollup:
             target_value=r.target_value, current_value=r.current_value, confidence=r.confidence, weight=r.weight,
             due=due, vanity_risk=not (r.leads_to_action and r.reproducible and r.about_buyers),
             last_checkin_at=r.last_checkin_at, progress=progress,
-            behind_from=behind_from(progress, cycle.state, cycle.start, due))
+            behind_from=behind_from(progress, cycle, due))
         key_results.append(facts)
         krs_of.setdefault(r.objective_id, []).append(facts)
 

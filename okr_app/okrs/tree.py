@@ -21,7 +21,7 @@ from okr_app.errors import NotFound
 from okr_app.extensions import db
 from okr_app.models import Cycle, Team
 from okr_app.okrs.display import format_value
-from okr_app.okrs.pace import pace_on
+from okr_app.okrs.pace import pace_in_cycle
 from okr_app.okrs.rollup import RISKY, CycleRollup, ObjectiveFacts
 from okr_app.okrs.rollup_cache import rollup_of
 from okr_app.policy import Actor, can_view_objective
@@ -262,7 +262,7 @@ class CascadeView:
                 current=current_of(Measure(kr.kind, kr.start_value, kr.target_value, kr.current_value))
                 if kr.kind != "rollup" else None,
                 progress=kr.progress, expected=expected_progress(cycle.start, kr.due, on),
-                pace=pace_on(kr.progress, cycle.state, cycle.start, kr.due, on), confidence=kr.confidence,
+                pace=pace_in_cycle(kr.progress, cycle, kr.due, on), confidence=kr.confidence,
                 weight=kr.weight, due=kr.due, vanity_risk=kr.vanity_risk, objectives=children,
                 hidden=0 if nested else len(child_ids)))
         return ObjectiveNode(
