@@ -48,10 +48,10 @@ def test_a_check_in_moves_the_generation_and_a_stale_save_is_refused_on_postgres
         db.session.commit()
 
         store = DatabaseRollupStore(db.session.connection())
-        generation, stored = store.generation(cycle.id)
-        assert stored
+        generation, computed_at = store.generation(cycle.id)
+        assert computed_at is not None
         store.invalidate(None)
-        store.save(cycle.id, generation, "{}")
+        store.save(cycle.id, generation, "{}", computed_at)
         db.session.commit()
         row = db.session.execute(sa.select(CycleRollup.generation, CycleRollup.payload_generation)
                                  .where(CycleRollup.cycle_id == cycle.id)).one()
