@@ -71,12 +71,15 @@ class CurvePayout:
 
 
 def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, curve: tuple[Band, ...], tiers: str,
-                 threshold: Decimal | None = None, cap: Decimal | None = None) -> CurvePayout:
-    """Pay a quota or metric component from its attainment (see the module rules)."""
+                 threshold: Decimal | None = None, cap: Decimal | None = None,
+                 target_text: str | None = None) -> CurvePayout:
+    """Pay a quota or metric component from its attainment (see the module rules).
+
+    `target_text` writes a target no decimal holds (a prorated one: `(16,000.00 × 61/91)`)."""
     reached = attainment if isinstance(attainment, Attainment) else Attainment.of_ratio(attainment)
     value = reached.value
     target_fraction = decimal_fraction(target) if isinstance(target, Decimal) else target
-    target_text = exact_amount(target_fraction)
+    target_text = target_text or exact_amount(target_fraction)
     shown = display_ratio(value)
     if value <= 0:
         return CurvePayout(Fraction(0), f"attainment {shown} is not above 0, so it pays nothing", f"0 {TIMES} {target_text}")

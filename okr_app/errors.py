@@ -49,6 +49,12 @@ class Conflict(CadenceError):
     status = 409
 
 
+class BadParameter(CadenceError):
+    """A query-string or form value that is not what it claims (an id out of range, a date off the calendar)."""
+
+    status = 400
+
+
 class SeparationOfDuties(NotAllowed):
     """Finance may not approve a run that pays themselves, or whose inputs they changed.
 

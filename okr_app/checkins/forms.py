@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_wtf import FlaskForm
+from okr_app.bounds import BoundedForm
 from wtforms import (Field, HiddenField, RadioField, SelectChoice, SelectField, StringField, SubmitField,
                      TextAreaField)
 from wtforms.validators import Length
@@ -29,7 +29,7 @@ class KrFields:
     note: Field
 
 
-class WeeklyReportForm(FlaskForm):
+class WeeklyReportForm(BoundedForm):
     week = HiddenField()
     progress = TextAreaField("Progress", description="What you got done this week, against last week's plans.",
                              validators=[Length(max=limits.WEEKLY_TEXT.max)], render_kw={"rows": 4})

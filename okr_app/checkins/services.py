@@ -171,11 +171,11 @@ def _apply_update(actor: Actor, kr: KeyResult, update: KrUpdate) -> int:
 
 def my_key_results(actor: Actor, cycle_id: int) -> list[KeyResult]:
     """The key results the check-in page asks about: those of objectives this person owns in the cycle
-    (roll-ups are computed, so they are not asked)."""
+    (roll-ups and revenue metrics are computed, so they are not asked)."""
     return list(db.session.scalars(
         sa.select(KeyResult).join(KeyResult.objective)
         .where(Objective.cycle_id == cycle_id, Objective.owner_type == "person",
-               Objective.owner_person_id == actor.id, KeyResult.kind != "rollup")
+               Objective.owner_person_id == actor.id, KeyResult.kind.not_in(("rollup", "metric")))
         .options(contains_eager(KeyResult.objective))
         .order_by(Objective.id, KeyResult.position, KeyResult.id)))
 

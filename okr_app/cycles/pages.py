@@ -11,7 +11,7 @@ from okr_app.models import Cycle
 from okr_app.okrs.display import KIND_LABELS, format_grade, format_pct
 from okr_app.okrs.pages import ObjectiveLink, all_cycles, objective_link
 from okr_app.okrs.progress import ProgressBook
-from okr_app.policy import Actor, can_manage_cycles, can_view_objective, cycle_is_open, may_edit_objective
+from okr_app.policy import Actor, can_manage_cycles, can_view_objective, cycle_is_open, may_edit_objective, can_view_growth_review
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ class CyclePage:
     top_objectives: list[ObjectiveLink]
     comparison: list[ComparisonRow]
     comparison_summary: str
+    can_review_growth: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ def cycle_page(actor: Actor, cycle: Cycle, on: date) -> CyclePage:
         row=cycle_row(cycle, book, on), can_manage=manage, can_activate=manage and cycle.state == "planning",
         can_snapshot=manage and snapshot_due(cycle, on), snapshot_note=note, can_close=manage and not closed,
         closed=closed, top_objectives=[objective_link(book, o) for o in top],
-        comparison=comparison, comparison_summary=comparison_summary(comparison, closed))
+        comparison=comparison, comparison_summary=comparison_summary(comparison, closed),
+        can_review_growth=can_view_growth_review(actor))
 
 
 def grade_rows(actor: Actor, cycle: Cycle) -> list[GradeRow]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 
 from okr_app.auth.session import current_actor, login_required_actor
+from okr_app.bounds import query_id
 from okr_app.dashboard import bp
 from okr_app.dashboard import services
 
@@ -20,9 +21,8 @@ def tree():
     """GET filters: cycle, team, status (at_risk, behind, stale); collapsed=1 renders every branch closed;
     depth=all opens every level at once (by default deeper levels load on demand)."""
     every_level = request.args.get("depth") == "all"
-    page = services.tree_page(current_actor(), cycle_id=request.args.get("cycle", type=int),
-                     team_id=request.args.get("team", type=int), status=request.args.get("status") or None,
-                     every_level=every_level)
+    page = services.tree_page(current_actor(), cycle_id=query_id("cycle"), team_id=query_id("team"),
+                              status=request.args.get("status") or None, every_level=every_level)
     collapsed = request.args.get("collapsed") == "1"
     filters = {"cycle": page.cycle_id, "team": page.team_id, "status": page.status}
     filters = {k: v for k, v in filters.items() if v is not None}

@@ -2,11 +2,11 @@
 the rules (limits, who may own what, dates inside the cycle) are the services' job."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, FloatField, RadioField, SelectChoice, SelectField, StringField,
-                     SubmitField, TextAreaField)
+from wtforms import (BooleanField, DateField, FloatField, IntegerField, RadioField, SelectChoice, SelectField,
+                     StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from okr_app.bounds import BoundedForm
 from okr_app.domain import limits
 from okr_app.models import CONFIDENCES, KR_KINDS
 from okr_app.okrs.choices import Option, optional_id
@@ -33,7 +33,7 @@ def _answer(message: str):
     return [InputRequired(message=message)]
 
 
-class ObjectiveEditForm(FlaskForm):
+class ObjectiveEditForm(BoundedForm):
     title = StringField("Objective", validators=[DataRequired("An objective needs a title."),
                                              Length(max=limits.OBJECTIVE_TITLE.max)],
                         description="Qualitative and ambitious: where should we be when the cycle ends?")
@@ -50,7 +50,7 @@ class ObjectiveForm(ObjectiveEditForm):
     owner = SelectField("Owner", validate_choice=False)  # the service decides who may own what
 
 
-class KeyResultEditForm(FlaskForm):
+class KeyResultEditForm(BoundedForm):
     title = StringField("Key result", validators=[DataRequired("A key result needs a title."),
                                               Length(max=limits.KR_TITLE.max)],
                         description="Measurable and time-bound: what number proves the objective is met?")
@@ -73,19 +73,37 @@ class KeyResultEditForm(FlaskForm):
         return {name: getattr(self, name).data == "yes" for name in VANITY_QUESTIONS}
 
 
+METRIC_SOURCES = ("marketing", "sales", "partner", "customer_success")
+
+
+def metric_choices() -> list[SelectChoice]:
+    """The revenue metrics a metric key result may be bound to (sourced ones for the usual sources)."""
+    from comp_engine.revenue import FLOW_METRICS, RETENTION_METRICS, MetricName
+
+    plain = [SelectChoice(name, f"{MetricName(name).label} ({name})") for name in FLOW_METRICS + RETENTION_METRICS]
+    sourced = [SelectChoice(f"{name}:{source}", f"{MetricName(name, source).label} ({name}:{source})")
+               for name in ("sourced_new_arr", "sourced_retained_arr") for source in METRIC_SOURCES]
+    return [SelectChoice("", "Not a metric key result")] + plain + sourced
+
+
 class KeyResultForm(KeyResultEditForm):
     kind = SelectField("Kind", choices=[SelectChoice(k, f"{KIND_LABELS[k]}: {KIND_HELP[k]}") for k in KR_KINDS],
                        invalid_choice_message="Choose one of the listed kinds.")
+    metric = SelectField("Revenue metric", choices=metric_choices(), validate_choice=False,
+                         description="For the kind “Revenue metric”: computed from the imported deals of the "
+                                     "objective's owner (the company, a team's members, or the person).")
+    window_months = IntegerField("Retention window (months)", validators=[Optional()],
+                                 description="For retention metrics: the window ending on the measuring day; default 12.")
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(BoundedForm):
     value = FloatField("New value", validators=[InputRequired("Enter the new value (a number).")])
     confidence = SelectField("Confidence", choices=confidence_choices())
     note = TextAreaField("Note", validators=[Optional(), Length(max=limits.CHECK_IN_NOTE.max)])
     submit = SubmitField("Check in")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BoundedForm):
     """A POST with its CSRF token: deleting or closing asks once more."""
 
     submit = SubmitField("Yes, do it")

@@ -18,7 +18,12 @@ from okr_app.okrs.pace import pace_reading
 from okr_app.okrs.progress import ProgressBook, measure_of
 from okr_app.okrs.services import (has_room_for_key_result, has_room_for_personal_objective, key_result_limit,
                                    personal_objective_limit)
-from okr_app.policy import Actor, can_own_objective, can_view_objective, cycle_is_open, may_edit_objective
+from okr_app.policy import (Actor, can_own_objective, can_view_objective, can_view_revenue_accounts, cycle_is_open,
+                            may_edit_objective)
+from comp_engine.revenue import parse_metric
+from okr_app.ledger.key_results import explanation_of
+
+NO_COHORT = "no cohort yet"
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,19 @@ class KeyResultPage:
     snapshot_progress: float | None  # the mid-cycle snapshot of a 12-week cycle, once taken
     snapshot_note: str
     cycle_open: bool
+    metric: MetricPanel | None = None
+
+
+@dataclass(frozen=True)
+class MetricPanel:
+    """What a metric key result's value is made of: the formula with its numbers, the last import."""
+
+    name: str
+    label: str
+    explanation: str
+    measured_on: date | None
+    last_import: str
+    may_see_accounts: bool
 
 
 # --- rows -------------------------------------------------------------------------------------
@@ -160,6 +178,8 @@ def kr_row(book: ProgressBook, kr: KeyResult, cycle: Cycle, on: date) -> KrRow:
     pace = pace_reading(kr, progress, cycle, on)
     if kr.kind == "rollup":
         current = format_pct(progress)
+    elif kr.kind == "metric" and kr.current_value is None:
+        current = NO_COHORT if kr.metric and parse_metric(kr.metric).is_ratio else "—"
     else:
         current = _value_label(kr, current_of(measure_of(kr)))
     return KrRow(
@@ -258,7 +278,7 @@ def key_result_page(actor: Actor, kr: KeyResult, on: date) -> KeyResultPage:
     check_ins = db.session.scalars(
         sa.select(CheckIn).where(CheckIn.key_result_id == kr.id).options(selectinload(CheckIn.author))
         .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())).all()
-    history = [HistoryRow(at=c.created_at, author=c.author.name if c.author else "an integration",
+    history = [HistoryRow(at=c.created_at, author=_author_of(c),
                           value_label=_value_label(kr, c.value), confidence=c.confidence,
                           confidence_label=CONFIDENCE_LABELS.get(c.confidence, c.confidence), note=c.note)
                for c in check_ins]
@@ -272,6 +292,24 @@ def key_result_page(actor: Actor, kr: KeyResult, on: date) -> KeyResultPage:
         row=kr_row(book, kr, cycle, on), objective=objective_link(book, objective), cycle=cycle, unit=kr.unit,
         history=history,
         aligned=[objective_link(book, o) for o in book.aligned_to.get(kr.id, []) if can_view_objective(actor, o)],
-        can_edit=can_edit, can_check_in=can_edit and kr.kind != "rollup", check_in_hint=_check_in_hint(kr),
+        can_edit=can_edit, can_check_in=can_edit and kr.kind not in ("rollup", "metric"), check_in_hint=_check_in_hint(kr),
         snapshot_progress=snapshot.progress if snapshot is not None else None, snapshot_note=snapshot_note,
-        cycle_open=cycle_open)
+        cycle_open=cycle_open, metric=_metric_panel(actor, kr, check_ins) if kr.kind == "metric" else None)
+
+
+def _author_of(entry: CheckIn) -> str:
+    if entry.import_id is not None:
+        return f"deals import #{entry.import_id}"
+    return entry.author.name if entry.author else "an integration"
+
+
+def _metric_panel(actor: Actor, kr: KeyResult, check_ins: list[CheckIn]) -> MetricPanel:
+    """The value explained on the day it was measured, and the import that last changed it."""
+    value = explanation_of(kr)
+    metric = parse_metric(kr.metric)
+    last = next((c for c in check_ins if c.import_id is not None), None)
+    last_import = (f"deals import #{last.import_id} ({last.source_import.file_name}) on {last.created_at:%Y-%m-%d}"
+                   if last is not None else "no deals import has changed it yet")
+    explanation = value.explanation if value is not None else "no deals imported yet: nothing to compute from"
+    return MetricPanel(name=str(metric), label=metric.label, explanation=explanation, measured_on=kr.measured_on,
+                       last_import=last_import, may_see_accounts=can_view_revenue_accounts(actor, kr.objective))

@@ -25,7 +25,7 @@ from okr_app.okrs.progress import ProgressBook
 STALE_AFTER = timedelta(days=14)
 OWNER_ORDER = {"company": 0, "team": 1, "person": 2}
 RISKY = ("at_risk", "off_track")
-FORMAT = 2  # bump when the stored shape changes: older payloads are then recomputed
+FORMAT = 3  # bump when the stored shape changes: older payloads are then recomputed
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,7 @@ class KrFacts:
     last_checkin_at: datetime | None
     progress: float
     behind_from: date | None  # see `okr_app.okrs.pace.behind_from`
+    metric: str | None = None  # the revenue metric of a metric key result
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +219,7 @@ def compute_rollup(cycle: Cycle) -> CycleRollup:
         sa.select(KeyResult.id, KeyResult.objective_id, KeyResult.title, KeyResult.kind, KeyResult.unit,
                   KeyResult.start_value, KeyResult.target_value, KeyResult.current_value, KeyResult.confidence,
                   KeyResult.weight, KeyResult.due, KeyResult.leads_to_action, KeyResult.reproducible,
-                  KeyResult.about_buyers, KeyResult.last_checkin_at)
+                  KeyResult.about_buyers, KeyResult.last_checkin_at, KeyResult.metric)
         .join(Objective, KeyResult.objective_id == Objective.id)
         .where(Objective.cycle_id == cycle.id).order_by(KeyResult.position, KeyResult.id)).all()
     team_names = dict(db.session.execute(sa.select(Team.id, Team.name)).all())
@@ -242,7 +243,7 @@ def compute_rollup(cycle: Cycle) -> CycleRollup:
             target_value=r.target_value, current_value=r.current_value, confidence=r.confidence, weight=r.weight,
             due=due, vanity_risk=not (r.leads_to_action and r.reproducible and r.about_buyers),
             last_checkin_at=r.last_checkin_at, progress=progress,
-            behind_from=behind_from(progress, cycle, due))
+            behind_from=behind_from(progress, cycle.state, cycle.start, due), metric=r.metric)
         key_results.append(facts)
         krs_of.setdefault(r.objective_id, []).append(facts)
 

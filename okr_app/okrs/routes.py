@@ -17,13 +17,16 @@ from okr_app.okrs.pages import key_result_page, my_okrs_page, objective_page
 from okr_app.okrs.services import (add_key_result, check_in, create_objective, delete_key_result, delete_objective,
                                    editable_objective, update_key_result, update_objective, visible_key_result,
                                    visible_objective)
+from okr_app.bounds import query_id
 from okr_app.edge import attempt, form_status
 from okr_app.clock import today
+from okr_app.ledger.key_results import accounts_behind
+from okr_app.okrs.display import format_cents
 
 
 def _requested_cycle(required: bool) -> Cycle | None:
     """The cycle named by ?cycle=, else the current one."""
-    cycle_id = request.args.get("cycle", type=int)
+    cycle_id = query_id("cycle")
     if cycle_id is not None:
         cycle = db.session.get(Cycle, cycle_id)
         if cycle is None:
@@ -61,7 +64,7 @@ def new_objective():
     ensure_open(cycle)
     form = ObjectiveForm()
     form.owner.choices = select_choices(owner_options(actor))
-    wanted_kr_id = request.args.get("aligned_to", type=int)
+    wanted_kr_id = query_id("aligned_to")
     form.aligned_kr.choices = select_choices(alignment_options(actor, cycle, wanted_kr_id=wanted_kr_id))
     if not form.is_submitted():
         wanted_owner = request.args.get("owner", "me")
@@ -148,7 +151,9 @@ def new_key_result(objective_id: int):
     if form.validate_on_submit():
         kr, error = attempt(lambda: add_key_result(
             actor, objective, form.title.data, form.kind.data, start=form.start.data, target=form.target.data,
-            unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers()))
+            unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers(),
+            **({"metric": form.metric.data, "window_months": form.window_months.data}
+               if form.kind.data == "metric" else {})))
         if error is None:
             flash("Key result added." + (" It carries a vanity-risk mark: at least one answer was no."
                                          if kr.vanity_risk else ""), "success")
@@ -164,6 +169,15 @@ def key_result(kr_id: int):
     kr = visible_key_result(actor, kr_id)
     form = CheckInForm(data={"confidence": kr.confidence})
     return render_template("okrs/key_result.html", page=key_result_page(actor, kr, today()), form=form)
+
+
+@bp.route("/key-results/<int:kr_id>/accounts")
+@login_required_actor
+def key_result_accounts(kr_id: int):
+    actor = current_actor()
+    kr = visible_key_result(actor, kr_id)
+    value = accounts_behind(actor, kr)
+    return render_template("okrs/accounts.html", kr=kr, value=value, cents=format_cents)
 
 
 @bp.route("/key-results/<int:kr_id>/check-ins", methods=["POST"])

@@ -17,6 +17,7 @@ from okr_app.domain.progress import QUANTITATIVE
 from okr_app.cycles.services import ensure_may_edit, ensure_open
 from okr_app.errors import InvalidInput, LimitExceeded, NotAllowed, NotFound
 from okr_app.extensions import db
+from okr_app.ledger.key_results import latest_deals_import, load_ledger, metric_of, refresh, window_of
 from okr_app.models import CONFIDENCES, KR_KINDS, CheckIn, Cycle, KeyResult, Objective, Person, Snapshot, Team
 from okr_app.policy import Actor, can_own_objective, can_view_objective
 from okr_app.clock import utcnow
@@ -207,7 +208,13 @@ def _validate_kr_fields(kind: str, start: float | None, target: float | None, du
     if kind not in KR_KINDS:
         raise InvalidInput(f"A key result's kind is one of {', '.join(KR_KINDS)}; not {kind!r}.")
     start, target = _finite(start, "Start"), _finite(target, "Target")
-    if kind in QUANTITATIVE:
+    if kind == "metric":
+        if target is None:
+            raise InvalidInput("A metric key result needs a target.")
+        start = 0.0 if start is None else start
+        if target <= start:
+            raise InvalidInput("A metric key result's target is above its start (its progress follows the increase rule).")
+    elif kind in QUANTITATIVE:
         if start is None or target is None:
             raise InvalidInput(f"A {kind} key result needs a start and a target.")
         if kind == "increase" and target <= start:
@@ -227,20 +234,27 @@ def _validate_kr_fields(kind: str, start: float | None, target: float | None, du
 def add_key_result(actor: Actor, objective: Objective, title: str, kind: str, *, start: float | None = None,
                    target: float | None = None, unit: str = "", due: date | None = None,
                    weight: float | None = None, leads_to_action: bool = True, reproducible: bool = True,
-                   about_buyers: bool = True) -> KeyResult:
+                   about_buyers: bool = True, metric: str | None = None, window_months: int | None = None) -> KeyResult:
+    """A new key result; a `metric` one is bound to a revenue metric and measured from the deals at once."""
     ensure_may_edit(actor, objective, "You cannot add key results to this objective.")
     count = ensure_room_for_key_result(objective)
     title = _clean_title(title, limits.KR_TITLE, "A key result")
     unit = limits.clean_text(limits.KR_UNIT, unit)
     start, target, weight = _validate_kr_fields(kind, start, target, due, weight, objective.cycle)
+    bound = str(metric_of(metric)) if kind == "metric" else None
+    window = window_of(window_months) if kind == "metric" else None
     kr = KeyResult(objective_id=objective.id, title=title, kind=kind, start_value=start, target_value=target,
                    unit=unit, due=due, weight=weight, position=count,
                    leads_to_action=bool(leads_to_action), reproducible=bool(reproducible),
-                   about_buyers=bool(about_buyers))
+                   about_buyers=bool(about_buyers), metric=bound, window_months=window)
     db.session.add(kr)
     db.session.flush()
-    record(actor.person, "kr.create", "key_result", kr.id,
-           after={"title": title, "kind": kind, "start": start, "target": target, "objective": objective.id})
+    after = {"title": title, "kind": kind, "start": start, "target": target, "objective": objective.id}
+    if bound:
+        after |= {"metric": bound, "window_months": window}
+        refresh(kr, load_ledger(), latest_deals_import())
+        db.session.flush()
+    record(actor.person, "kr.create", "key_result", kr.id, after=after)
     return kr
 
 
@@ -295,6 +309,9 @@ def check_in(actor: Actor, kr: KeyResult, value: float, confidence: str | None =
     ensure_may_edit(actor, objective, "You cannot update this key result.")
     if kr.kind == "rollup":
         raise InvalidInput("A rollup key result is computed from the objectives aligned to it; it takes no check-ins.")
+    if kr.kind == "metric":
+        raise InvalidInput(f"A metric key result is computed from the imported deals ({kr.metric}); "
+                           "it cannot be updated by hand. The next deals import updates it.")
     value = _finite(value, "Value")
     if value is None:
         raise InvalidInput("A check-in needs a value.")

@@ -21,8 +21,8 @@ from okr_app.errors import NotFound
 from okr_app.extensions import db
 from okr_app.models import Cycle, Team
 from okr_app.okrs.display import format_value
-from okr_app.okrs.pace import pace_in_cycle
-from okr_app.okrs.rollup import RISKY, CycleRollup, ObjectiveFacts
+from okr_app.okrs.pace import pace_on
+from okr_app.okrs.rollup import RISKY, CycleRollup, KrFacts, ObjectiveFacts
 from okr_app.okrs.rollup_cache import rollup_of
 from okr_app.policy import Actor, can_view_objective
 
@@ -47,9 +47,11 @@ class KrNode:
     vanity_risk: bool
     objectives: list[ObjectiveNode] = field(default_factory=list)
     hidden: int = 0  # aligned objectives left out below this key result (a depth was asked for)
+    metric: str | None = None  # a metric key result: the revenue metric it is computed from
 
     def to_dict(self) -> dict:
-        out = {"id": self.id, "title": self.title, "kind": self.kind, "unit": self.unit, "start": self.start,
+        out = {"id": self.id, "title": self.title, "kind": self.kind, "metric": self.metric, "unit": self.unit,
+               "start": self.start,
                "target": self.target, "current": self.current, "progress": round(self.progress, 4),
                "expected": round(self.expected, 4), "pace": self.pace, "confidence": self.confidence,
                "weight": self.weight, "due": self.due.isoformat(), "vanity_risk": self.vanity_risk,
@@ -75,6 +77,8 @@ class KrNode:
             return "roll-up of aligned objectives"
         if self.kind == "milestone":
             return "done" if (self.current or 0) >= 1 else "not done yet"
+        if self.kind == "metric" and self.current is None:
+            return f"no cohort yet / {format_value(self.target, self.unit)}"
         return f"{format_value(self.current, self.unit)} / {format_value(self.target, self.unit)}"
 
 
@@ -259,10 +263,9 @@ class CascadeView:
                         for c in child_ids] if nested else []
             krs.append(KrNode(
                 id=kr.id, title=kr.title, kind=kr.kind, unit=kr.unit, start=kr.start_value, target=kr.target_value,
-                current=current_of(Measure(kr.kind, kr.start_value, kr.target_value, kr.current_value))
-                if kr.kind != "rollup" else None,
+                current=_current(kr), metric=kr.metric,
                 progress=kr.progress, expected=expected_progress(cycle.start, kr.due, on),
-                pace=pace_in_cycle(kr.progress, cycle, kr.due, on), confidence=kr.confidence,
+                pace=pace_on(kr.progress, cycle.state, cycle.start, kr.due, on), confidence=kr.confidence,
                 weight=kr.weight, due=kr.due, vanity_risk=kr.vanity_risk, objectives=children,
                 hidden=0 if nested else len(child_ids)))
         return ObjectiveNode(
@@ -273,6 +276,15 @@ class CascadeView:
 
     def progress(self) -> float:
         return overall_progress([self.rollup.objectives[oid] for oid in self.root_ids()])
+
+
+def _current(kr: KrFacts) -> float | None:
+    """The latest check-in (the start before the first); a metric's computed value (None: no cohort yet)."""
+    if kr.kind == "rollup":
+        return None
+    if kr.kind == "metric":
+        return kr.current_value
+    return current_of(Measure(kr.kind, kr.start_value, kr.target_value, kr.current_value))
 
 
 def cycle_tree(actor: Actor, cycle: Cycle, *, on: date | None = None, team_id: int | None = None,

@@ -198,6 +198,8 @@ def component_label(key: str) -> str:
     kind, _, metric = key.partition(":")
     if kind == "modifier" and metric:
         return f"Modifier: {metric_name(metric)}"
+    if kind == "question" and metric:
+        return f"Question #{metric}"
     words = " ".join(key.replace("_", " ").split())
     return words[:1].upper() + words[1:] if words else key
 

@@ -57,10 +57,10 @@ def test_every_line_of_the_readme_routine_works_as_written_and_the_payroll_file_
         result = fresh_install(*words)
         assert result.exit_code == 0, (words, result.output)
         outputs.append(result.output)
-    assert "Recorded draft run #1 for 2026-Q2: 16 reps, 160,771.36 USD" in outputs[3]
+    assert "Recorded draft run #1 for 2026-Q2: 17 reps, 173,292.74 USD" in outputs[3]
     assert outputs[5].startswith("Approved run #1 for 2026-Q2; it is locked.")
     payroll = (tmp_path / "payroll-2026-Q2.csv").read_text().splitlines()
-    assert payroll[0] == "rep,email,period,currency,amount" and len(payroll) == 17
+    assert payroll[0] == "rep,email,period,currency,amount" and len(payroll) == 18
     # the same totals as `cadence payout run --deals ...` on the same files (examples/README.md)
     assert "ae03,priya.raman@example.com,2026-Q2,USD,-1698.69" in payroll
 
