@@ -47,3 +47,11 @@ class NotFound(CadenceError):
 
 class Conflict(CadenceError):
     status = 409
+
+
+class CyclesOverlap(Conflict):
+    """Two active cycles whose dates overlap would make "the current cycle" ambiguous for everyone."""
+
+
+class AlreadyRolledOver(Conflict):
+    """An objective is copied into the next cycle once."""

@@ -10,6 +10,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from okr_app.cycles.picked import picked_cycle_id
 from okr_app.cycles.services import current_cycle
 from okr_app.errors import NotFound
 from okr_app.extensions import db
@@ -258,7 +259,7 @@ def team_page(actor: Actor, team_id: int | None, reports: str | None, on: date) 
     teams and pods (read with the cycle's tree when there is one), and how many report to me."""
     count = reports_count(actor)
     group = choose_group(actor, team_id, reports, count)
-    cycle = current_cycle()
+    cycle = current_cycle(on, picked_id=picked_cycle_id())
     builder = TreeBuilder.for_cycle(actor, cycle, on) if cycle is not None else None
     status = team_status(actor, group, iso_week_of(on), cycle, on, builder) if group is not None else None
     return TeamPage(status=status, choices=team_choices(builder.teams if builder else teams()), reports=count)

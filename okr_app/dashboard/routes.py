@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 
 from okr_app.auth import current_actor, login_required_actor
+from okr_app.cycles.picked import remember_pick
 from okr_app.dashboard import bp
 from okr_app.dashboard.services import STATUS_LABELS, home as home_view, tree_page
 
@@ -20,6 +21,8 @@ def tree():
     """GET filters: cycle, team, status (at_risk, behind, stale); collapsed=1 renders every branch closed."""
     page = tree_page(current_actor(), cycle_id=request.args.get("cycle", type=int),
                      team_id=request.args.get("team", type=int), status=request.args.get("status") or None)
+    if request.args.get("cycle", type=int) is not None:
+        remember_pick(page.cycle_id)
     collapsed = request.args.get("collapsed") == "1"
     filters = {"cycle": page.cycle_id, "team": page.team_id, "status": page.status}
     filters = {k: v for k, v in filters.items() if v is not None}

@@ -10,6 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from okr_app.checkins.team import PersonRow, has_checked_in, not_checked_in
+from okr_app.cycles.picked import picked_cycle_id
 from okr_app.cycles.services import current_cycle
 from okr_app.errors import NotFound
 from okr_app.extensions import db
@@ -58,7 +59,7 @@ def tree_page(actor: Actor, cycle_id: int | None = None, team_id: int | None = N
     on = on or today()
     week = iso_week_of(on)
     status = status if status in STATUS_FILTERS else None
-    cycle = db.session.get(Cycle, cycle_id) if cycle_id is not None else current_cycle()
+    cycle = db.session.get(Cycle, cycle_id) if cycle_id is not None else current_cycle(on, picked_id=picked_cycle_id())
     if cycle_id is not None and cycle is None:
         raise NotFound("No such cycle.")
     tree = cycle_tree(actor, cycle, on=on, team_id=team_id, status=status) if cycle is not None else None
@@ -106,7 +107,7 @@ def home(actor: Actor, on: date | None = None) -> Home:
     I checked in this week, my team's check-ins, and (for anyone with reports) the people below me
     who are behind."""
     on = on or today()
-    cycle = current_cycle()
+    cycle = current_cycle(on, picked_id=picked_cycle_id())
     builder = TreeBuilder.for_cycle(actor, cycle, on) if cycle is not None else None
     mine = [builder.node(o, nest=False) for o in builder.visible_objectives_of([actor.id])] if builder else []
     company = [builder.node(o, nest=False) for o in builder.roots() if o.owner_type == "company"] if builder else []

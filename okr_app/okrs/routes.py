@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from okr_app.auth import current_actor, login_required_actor
+from okr_app.cycles.picked import picked_cycle_id, remember_pick
+from okr_app.cycles.rollover import roll_over_offer
 from okr_app.cycles.services import current_cycle, ensure_open
 from okr_app.errors import NotFound
 from okr_app.extensions import db
@@ -28,8 +30,9 @@ def _requested_cycle(required: bool) -> Cycle | None:
         cycle = db.session.get(Cycle, cycle_id)
         if cycle is None:
             raise NotFound("No such cycle.")
+        remember_pick(cycle.id)
         return cycle
-    cycle = current_cycle()
+    cycle = current_cycle(today(), picked_id=picked_cycle_id())
     if cycle is None and required:
         raise NotFound("There is no cycle yet: a leader creates one on the Cycles page first.")
     return cycle
@@ -85,8 +88,10 @@ def new_objective():
 @login_required_actor
 def objective(objective_id: int):
     actor = current_actor()
-    page = objective_page(actor, visible_objective(actor, objective_id), today())
-    return render_template("okrs/objective.html", page=page)
+    objective = visible_objective(actor, objective_id)
+    page = objective_page(actor, objective, today())
+    return render_template("okrs/objective.html", page=page, roll_over=roll_over_offer(actor, objective),
+                           form=ConfirmForm())
 
 
 @bp.route("/objectives/<int:objective_id>/edit", methods=["GET", "POST"])
