@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app from the environment (see `okr_app.config.Config`), then `test_config` on top."""
     from okr_app import auth, edge, security, web_errors
+    from okr_app.mail import services as mail
     from okr_app.config import Config
     from okr_app.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -39,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     web_errors.init_app(app)
     edge.init_app(app)
+    mail.init_app(app)
     _register_blueprints(app)
     return app
 
@@ -79,4 +81,4 @@ def _register_blueprints(app: Flask) -> None:
 
 
 # Feature packages, each exposing `bp` from its __init__.py.
-BLUEPRINTS = ["auth", "dashboard", "cycles", "okrs", "checkins", "people", "api", "payouts", "audit"]
+BLUEPRINTS = ["auth", "dashboard", "cycles", "okrs", "checkins", "people", "api", "payouts", "audit", "mail"]

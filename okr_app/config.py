@@ -41,6 +41,11 @@ class Config:
         self.RATELIMIT_STRATEGY = "moving-window"  # "5 per minute" means any 60 s, not per clock minute
         self.BEHIND_PROXY = env.get("CADENCE_BEHIND_PROXY", "0") == "1"  # trust one proxy's X-Forwarded-*
         self.WTF_CSRF_TIME_LIMIT = None
+        # Mail (okr_app.mail): a relay URL, or none for the instance outbox/; links in messages start at BASE_URL.
+        self.SMTP_URL = env.get("CADENCE_SMTP_URL", "")
+        self.SMTP_CA_FILE = env.get("CADENCE_SMTP_CA_FILE", "")
+        self.MAIL_FROM = env.get("CADENCE_MAIL_FROM", "Cadence <cadence@localhost>")
+        self.BASE_URL = env.get("CADENCE_BASE_URL", "http://localhost:5000")
 
     def as_dict(self) -> dict:
         return {key: value for key, value in vars(self).items() if key.isupper()}

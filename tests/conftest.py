@@ -120,6 +120,15 @@ def auth(client):
 
 
 @pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free local port: `smtp_server.url`, `smtp_server.mailbox.messages`."""
+    from tests.builders.smtp import SmtpServer
+
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture
 def pg_url():
     """A PostgreSQL URL for tests that need a real server; those tests are skipped without one."""
     url = os.environ.get("CADENCE_TEST_DATABASE_URL")
