@@ -1,14 +1,14 @@
 """roll-over lineage: objective and key result remember what they were copied from
 
 Revision ID: i10_rollover
-Revises: 4bfca7af5d39
+Revises: i11_mail
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "i10_rollover"
-down_revision = "4bfca7af5d39"
+down_revision = "i11_mail"
 branch_labels = None
 depends_on = None
 
