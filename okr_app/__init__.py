@@ -81,4 +81,4 @@ def _register_blueprints(app: Flask) -> None:
 
 
 # Feature packages, each exposing `bp` from its __init__.py.
-BLUEPRINTS = ["auth", "dashboard", "cycles", "okrs", "checkins", "people", "api", "payouts", "audit", "mail"]
+BLUEPRINTS = ["auth", "dashboard", "cycles", "okrs", "checkins", "people", "api", "payouts", "audit", "mail", "ritual"]

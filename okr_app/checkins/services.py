@@ -19,6 +19,7 @@ from okr_app.models import KeyResult, Objective, ReportReply, WeeklyReport
 from okr_app.okrs.progress import measure_of
 from okr_app.okrs.services import check_in, visible_key_result
 from okr_app.policy import Actor, can_read_weekly, can_reply_to
+from okr_app.ritual.threads import tell_report_thread
 from okr_app.clock import today
 from okr_app.domain.weeks import iso_week_of, parse_iso_week
 
@@ -189,9 +190,10 @@ def report_for(actor: Actor, report_id: int) -> WeeklyReport:
 
 
 def reply_to_report(actor: Actor, report: WeeklyReport, body: str) -> ReportReply:
-    """A manager answers a member's Problems."""
+    """A message in a report's thread (about its Problems): the author, the people above them and leaders.
+    Everyone already in the thread, the author and anyone @mentioned hear of it."""
     if not can_reply_to(actor, report):
-        raise NotAllowed("Only the people above the author reply to a weekly report.")
+        raise NotAllowed("Only the author, the people above them and leaders reply to a weekly report.")
     body = (body or "").strip()
     if not body:
         raise InvalidInput("A reply needs some text.")
@@ -201,5 +203,6 @@ def reply_to_report(actor: Actor, report: WeeklyReport, body: str) -> ReportRepl
     db.session.add(reply)
     db.session.flush()
     record(actor.person, "weekly.reply", "weekly_report", report.id, after=body[:200])
+    tell_report_thread(actor, report, reply)
     return reply
 

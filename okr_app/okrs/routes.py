@@ -20,6 +20,7 @@ from okr_app.okrs.services import (add_key_result, check_in, create_objective, d
                                    editable_objective, update_key_result, update_objective, visible_key_result,
                                    visible_objective)
 from okr_app.edge import attempt, form_status
+from okr_app.ritual.threads import kr_thread
 from okr_app.clock import today
 
 
@@ -171,7 +172,8 @@ def key_result(kr_id: int):
     actor = current_actor()
     kr = visible_key_result(actor, kr_id)
     form = CheckInForm(data={"confidence": kr.confidence})
-    return render_template("okrs/key_result.html", page=key_result_page(actor, kr, today()), form=form)
+    return render_template("okrs/key_result.html", page=key_result_page(actor, kr, today()), form=form,
+                           thread=kr_thread(kr.id))
 
 
 @bp.route("/key-results/<int:kr_id>/check-ins", methods=["POST"])
@@ -188,7 +190,8 @@ def check_in_view(kr_id: int):
             flash("Check-in saved.", "success")
             return redirect(url_for("okrs.key_result", kr_id=kr_id))
         status = error.status
-    return render_template("okrs/key_result.html", page=key_result_page(actor, kr, today()), form=form), status
+    return render_template("okrs/key_result.html", page=key_result_page(actor, kr, today()), form=form,
+                           thread=kr_thread(kr.id)), status
 
 
 @bp.route("/key-results/<int:kr_id>/edit", methods=["GET", "POST"])
