@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -14,6 +14,7 @@ from cli import cli
 from okr_app.extensions import db
 from okr_app.models import MailOptOut, Notification, SentMail
 from tests.builders.processes import CADENCE, ROOT
+from tests.builders.smtp import free_port
 
 WEDNESDAY = date(2026, 3, 11)  # in 2026-W11; the last completed week is 2026-W10
 
@@ -213,3 +214,32 @@ def test_nobody_nudges_a_peer_or_someone_above_them(mailing_app, client, auth, o
     assert client.post(f"/team/nudge/{org['ben'].id}").status_code == 403
     assert client.post(f"/team/nudge/{org['boss'].id}").status_code == 403
     assert smtp_server.mailbox.messages == []
+
+
+# --- the schedule ------------------------------------------------------------------------------------
+
+def test_cadence_schedule_once_sends_what_is_due_and_nothing_before(cadence, build, smtp_server, clock):
+    build.person(email="todo@example.com")
+    cadence.env.update(CADENCE_REMINDERS_AT="friday 10", CADENCE_DIGEST_AT="monday 8")
+    clock.pin(datetime(2026, 3, 12, 18, 0))  # Thursday: reminders are not due yet; no manager, no digest
+    assert "Nothing was due." in cadence("schedule", "--once").output
+    clock.pin(datetime(2026, 3, 13, 10, 5))  # Friday 10:05
+    assert "Sent 1 check-in reminder(s) for 2026-W11." in cadence("schedule", "--once").output
+    assert "Nothing was due." in cadence("schedule", "--once").output  # already sent this week
+    assert addressees(smtp_server) == ["todo@example.com"]
+
+
+def test_cadence_serve_sends_due_reminders_by_itself(cadence, build, smtp_server, tmp_path):
+    """A real `cadence serve` (gunicorn): its schedule process sends the reminder without any cron."""
+    build.person(email="todo@example.com")
+    port = free_port()
+    env = {**os.environ, **cadence.env, "PYTHONPATH": str(ROOT), "CADENCE_REMINDERS_AT": "monday 0"}  # always due
+    server = subprocess.Popen([CADENCE, "serve", "--port", str(port), "--workers", "1"], env=env, cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        messages = smtp_server.mailbox.wait_for(1, timeout=60)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert [m["To"].addresses[0].addr_spec for m in messages] == ["todo@example.com"], output
+    assert "Weekly messages: reminders Monday 00:00" in output
