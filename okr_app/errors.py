@@ -16,9 +16,14 @@ class CadenceError(Exception):
 
 
 class InvalidInput(CadenceError):
-    """A value that breaks a rule (bad cycle length, non-Monday start, unknown kind...)."""
+    """A value that breaks a rule (bad cycle length, non-Monday start, unknown kind...). `field` names the
+    form field it is about, when there is one, so the page can say it beside that field."""
 
     status = 422
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class LimitExceeded(CadenceError):

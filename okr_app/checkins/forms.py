@@ -14,6 +14,7 @@ from okr_app.checkins.services import MAX_TEXT, KrUpdate
 from okr_app.checkins.weekly_page import KrRow, WeeklyPage
 from okr_app.models import CONFIDENCES
 
+TOO_LONG = "This is longer than the %(max)s characters a field takes (%(length)s now); shorten it — nothing was cut."
 CONFIDENCE_CHOICES = [SelectChoice(c, c.replace("_", " ").capitalize()) for c in CONFIDENCES]
 MILESTONE_CHOICES = [SelectChoice("0", "Not done yet"), SelectChoice("1", "Done")]
 SATISFACTION_CHOICES = [SelectChoice("1", "1 · rough week"), SelectChoice("2"), SelectChoice("3", "3 · okay"),
@@ -31,11 +32,11 @@ class KrFields:
 class WeeklyReportForm(FlaskForm):
     week = HiddenField()
     progress = TextAreaField("Progress", description="What you got done this week, against last week's plans.",
-                             validators=[Length(max=MAX_TEXT)], render_kw={"rows": 4})
-    plans = TextAreaField("Plans", description="What you will do next week.", validators=[Length(max=MAX_TEXT)],
+                             validators=[Length(max=MAX_TEXT, message=TOO_LONG)], render_kw={"rows": 4})
+    plans = TextAreaField("Plans", description="What you will do next week.", validators=[Length(max=MAX_TEXT, message=TOO_LONG)],
                          render_kw={"rows": 4})
     problems = TextAreaField("Problems", description="What is in your way; your manager can reply.",
-                             validators=[Length(max=MAX_TEXT)], render_kw={"rows": 3})
+                             validators=[Length(max=MAX_TEXT, message=TOO_LONG)], render_kw={"rows": 3})
     satisfaction = RadioField("How satisfied are you with this week?", choices=SATISFACTION_CHOICES,
                               validate_choice=False)
     submit = SubmitField("Save check-in")
@@ -71,7 +72,7 @@ def check_in_form(page: WeeklyPage) -> WeeklyReportForm:
         setattr(CheckInForm, f"kr_{row.id}_value", value)
         setattr(CheckInForm, f"kr_{row.id}_confidence",
                 SelectField("Confidence", choices=CONFIDENCE_CHOICES, validate_choice=False))
-        setattr(CheckInForm, f"kr_{row.id}_note", StringField("Note", validators=[Length(max=5000)],
+        setattr(CheckInForm, f"kr_{row.id}_note", StringField("Note", validators=[Length(max=5000, message=TOO_LONG)],
                                                               render_kw={"placeholder": "What moved it?"}))
         defaults.update({f"kr_{row.id}_value": row.prefill, f"kr_{row.id}_confidence": row.confidence,
                          f"kr_{row.id}_note": ""})

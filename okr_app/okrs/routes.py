@@ -15,6 +15,7 @@ from okr_app.okrs import bp
 from okr_app.okrs.choices import alignment_options, owner_options, owner_value, parse_owner
 from okr_app.okrs.forms import (VANITY_QUESTIONS, CheckInForm, ConfirmForm, KeyResultEditForm, KeyResultForm,
                                 ObjectiveEditForm, ObjectiveForm, select_choices)
+from okr_app.okrs.display import KIND_LABELS
 from okr_app.okrs.pages import key_result_page, my_okrs_page, objective_page
 from okr_app.okrs.services import (add_key_result, check_in, create_objective, delete_key_result, delete_objective,
                                    editable_objective, update_key_result, update_objective, visible_key_result,
@@ -142,9 +143,15 @@ def delete_objective_view(objective_id: int):
 
 # --- key results --------------------------------------------------------------------------------
 
-def _kr_form_page(form, objective, kr, status: int):
+def _kr_form_page(form, objective, kr, status: int, error=None):
+    """The key-result form; a refusal about one field (`error.field`) is said beside that field too."""
+    field = getattr(error, "field", None)
+    if field and field in form:
+        form[field].errors = [*form[field].errors, error.message]
+    elif error is not None:
+        flash(error.message, "error")
     return render_template("okrs/key_result_form.html", form=form, objective=objective, kr=kr,
-                           questions=VANITY_QUESTIONS), status
+                           questions=VANITY_QUESTIONS, kind_label=KIND_LABELS[kr.kind] if kr else ""), status
 
 
 @bp.route("/objectives/<int:objective_id>/key-results/new", methods=["GET", "POST"])
@@ -157,12 +164,13 @@ def new_key_result(objective_id: int):
     if form.validate_on_submit():
         kr, error = attempt(lambda: add_key_result(
             actor, objective, form.title.data, form.kind.data, start=form.start.data, target=form.target.data,
-            unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers()))
+            unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers()),
+            show=False)
         if error is None:
             flash("Key result added." + (" It carries a vanity-risk mark: at least one answer was no."
                                          if kr.vanity_risk else ""), "success")
             return redirect(url_for("okrs.objective", objective_id=objective_id))
-        return _kr_form_page(form, objective, None, error.status)
+        return _kr_form_page(form, objective, None, error.status, error)
     return _kr_form_page(form, objective, None, form_status(form))
 
 
@@ -207,11 +215,12 @@ def edit_key_result(kr_id: int):
     if form.validate_on_submit():
         _, error = attempt(lambda: update_key_result(
             actor, kr, title=form.title.data, start=form.start.data, target=form.target.data,
-            unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers()))
+            unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers()),
+            show=False)
         if error is None:
             flash("Key result saved.", "success")
             return redirect(url_for("okrs.key_result", kr_id=kr_id))
-        return _kr_form_page(form, kr.objective, kr, error.status)
+        return _kr_form_page(form, kr.objective, kr, error.status, error)
     return _kr_form_page(form, kr.objective, kr, form_status(form))
 
 

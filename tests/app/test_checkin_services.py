@@ -138,8 +138,9 @@ def test_a_blank_value_with_a_new_confidence_records_the_shown_value_again(build
 
 @pytest.mark.parametrize("which, value, message", [
     ("deals", "twelve", "not a number"),
-    ("deals", "inf", "finite"),
-    ("deals", "nan", "finite"),
+    ("deals", "inf", "is not a number"),
+    ("deals", "nan", "is not a number"),
+    ("deals", 1e309, "finite"),
     ("launch", "2", "milestone takes 1"),
 ])
 def test_a_bad_value_anywhere_refuses_the_whole_check_in_and_names_the_key_result(build, which, value, message):
