@@ -11,6 +11,7 @@ from okr_app.cycles.pages import close_preview, cycle_page, cycle_rows, grade_ro
 from okr_app.cycles.rollover import roll_over, roll_over_offer
 from okr_app.cycles.services import (activate_cycle, apply_grades, close_cycle, create_cycle, cycle_objective_count,
                                      delete_cycle, overlapping_active, rename_cycle, take_mid_cycle_snapshot)
+from okr_app.okrs.history_chart import small_charts_for
 from okr_app.okrs.pages import objective_page
 from okr_app.okrs.services import visible_objective
 from okr_app.errors import NotAllowed
@@ -145,7 +146,7 @@ def roll_over_objective(objective_id: int):
     copy, error = attempt(lambda: roll_over(actor, objective))
     if error is not None:
         page = objective_page(actor, visible_objective(actor, objective_id), today())
-        return render_template("okrs/objective.html", page=page, form=form,
+        return render_template("okrs/objective.html", page=page, form=form, charts=small_charts_for(objective, today()),
                                roll_over=roll_over_offer(actor, objective)), error.status
     flash(f"Rolled over into {copy.cycle.name} with {len(copy.key_results)} unfinished key result(s), "
           "their values back at the start.", "success")

@@ -16,6 +16,7 @@ from okr_app.okrs.choices import alignment_options, owner_options, owner_value, 
 from okr_app.okrs.forms import (VANITY_QUESTIONS, CheckInForm, ConfirmForm, KeyResultEditForm, KeyResultForm,
                                 ObjectiveEditForm, ObjectiveForm, select_choices)
 from okr_app.okrs.display import KIND_LABELS
+from okr_app.okrs.history_chart import chart_for, small_charts_for
 from okr_app.okrs.pages import key_result_page, my_okrs_page, objective_page
 from okr_app.okrs.services import (add_key_result, check_in, create_objective, delete_key_result, delete_objective,
                                    editable_objective, update_key_result, update_objective, visible_key_result,
@@ -93,7 +94,7 @@ def objective(objective_id: int):
     objective = visible_objective(actor, objective_id)
     page = objective_page(actor, objective, today())
     return render_template("okrs/objective.html", page=page, roll_over=roll_over_offer(actor, objective),
-                           form=ConfirmForm())
+                           form=ConfirmForm(), charts=small_charts_for(objective, today()))
 
 
 @bp.route("/objectives/<int:objective_id>/edit", methods=["GET", "POST"])
@@ -181,7 +182,7 @@ def key_result(kr_id: int):
     kr = visible_key_result(actor, kr_id)
     form = CheckInForm(data={"confidence": kr.confidence})
     return render_template("okrs/key_result.html", page=key_result_page(actor, kr, today()), form=form,
-                           thread=kr_thread(kr.id))
+                           thread=kr_thread(kr.id), chart=chart_for(kr, today()))
 
 
 @bp.route("/key-results/<int:kr_id>/check-ins", methods=["POST"])
@@ -199,7 +200,7 @@ def check_in_view(kr_id: int):
             return redirect(url_for("okrs.key_result", kr_id=kr_id))
         status = error.status
     return render_template("okrs/key_result.html", page=key_result_page(actor, kr, today()), form=form,
-                           thread=kr_thread(kr.id)), status
+                           thread=kr_thread(kr.id), chart=chart_for(kr, today())), status
 
 
 @bp.route("/key-results/<int:kr_id>/edit", methods=["GET", "POST"])
