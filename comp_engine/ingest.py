@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from comp_engine.csv_input import column_of, read_table
+from comp_engine.draws import DRAW_COLUMNS, DrawTerms, read_draw
+from comp_engine.employment import ALWAYS, EMPLOYMENT_COLUMNS, Employment, read_employment
 from comp_engine.deal_table import DEALS_COLUMNS, DEALS_OPTIONAL, SHARE_SCALE, DealTable, read_deals
 from comp_engine.errors import PeriodInvalid, Problem
 from comp_engine.money import AmountInvalid, cents_to_decimal, to_cents
@@ -20,6 +22,9 @@ from comp_engine.periods import parse_period
 
 ROSTER_COLUMNS = ("rep_id", "name", "email", "plan")
 ROSTER_OPTIONAL = ("manager_id", "target_incentive")
+ROSTER_EXTRA = EMPLOYMENT_COLUMNS + DRAW_COLUMNS
+"""Optional columns for mid-quarter hires and leavers (`comp_engine.employment`) and draws
+(`comp_engine.draws`)."""
 QUOTAS_COLUMNS = ("rep_id", "period", "component", "quota")
 
 
@@ -36,6 +41,8 @@ class Rep:
     manager_id: str | None
     target_incentive: Decimal | None
     line: int
+    employment: Employment = ALWAYS
+    draw: DrawTerms | None = None
 
 
 @dataclass(frozen=True)
@@ -63,13 +70,13 @@ class Quotas:
 # -- roster ---------------------------------------------------------------------------
 def read_roster(content: bytes, source: str, plan_keys: set[str]) -> tuple[Roster | None, list[Problem]]:
     """Read roster.csv: one rep per row, each on a plan named by its key."""
-    frame, lines, problems = read_table(content, source, ROSTER_COLUMNS, ROSTER_OPTIONAL)
+    frame, lines, problems = read_table(content, source, ROSTER_COLUMNS, ROSTER_OPTIONAL + ROSTER_EXTRA)
     if frame is None:
         return None, problems
     known = ", ".join(sorted(plan_keys)) or "none"
     reps: list[Rep] = []
     first_line: dict[str, int] = {}
-    columns = {name: column_of(frame, name) for name in ROSTER_COLUMNS + ROSTER_OPTIONAL}
+    columns = {name: column_of(frame, name) for name in ROSTER_COLUMNS + ROSTER_OPTIONAL + ROSTER_EXTRA}
     for row in range(len(frame)):
         line = int(lines[row])
         values = {name: str(columns[name][row]).strip() for name in columns}
@@ -94,11 +101,14 @@ def read_roster(content: bytes, source: str, plan_keys: set[str]) -> tuple[Roste
                 target = cents_to_decimal(to_cents(values["target_incentive"]))
             except AmountInvalid as refused:
                 row_problems.append(Problem(source, line, "target_incentive", str(refused)))
+        employment, found = read_employment(values, source, line)
+        draw, draw_problems = read_draw(values, source, line)
+        row_problems += found + draw_problems
         if row_problems:
             problems += row_problems
             continue
         reps.append(Rep(rep_id, values["name"], values["email"], values["plan"],
-                        values["manager_id"] or None, target, line))
+                        values["manager_id"] or None, target, line, employment, draw))
     return (None if problems else Roster(tuple(reps))), problems
 
 
@@ -147,6 +157,7 @@ def read_quotas(content: bytes, source: str, roster: Roster | None) -> tuple[Quo
 
 
 __all__ = [
-    "DEALS_COLUMNS", "DEALS_OPTIONAL", "QUOTAS_COLUMNS", "ROSTER_COLUMNS", "ROSTER_OPTIONAL", "SHARE_SCALE",
+    "DEALS_COLUMNS", "DEALS_OPTIONAL", "QUOTAS_COLUMNS", "ROSTER_COLUMNS", "ROSTER_EXTRA", "ROSTER_OPTIONAL",
+    "SHARE_SCALE",
     "DealTable", "Quotas", "Rep", "Roster", "column_of", "read_deals", "read_quotas", "read_roster", "read_table",
 ]

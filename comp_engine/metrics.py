@@ -28,7 +28,8 @@ import numpy as np
 from comp_engine.deal_types import ARR_SIGN, NEW, RENEWAL
 from comp_engine.deal_table import SHARE_SCALE, DealTable
 from comp_engine.periods import day_number, months_before
-from comp_engine.result import CREDIT_SCALE, MetricValue, units_to_decimal
+from comp_engine.money import cents_to_decimal
+from comp_engine.result import CREDIT_SCALE, CohortAccount, MetricValue, units_to_decimal
 
 BOOK_TYPES = {"originated": (NEW,), "renewed": (NEW, RENEWAL)}
 _ARR_SIGN = np.array(ARR_SIGN, dtype=np.int64)
@@ -47,6 +48,11 @@ class BookWindow:
     arr_end: np.ndarray  # sum share x ARR(E)
     arr_kept: np.ndarray  # sum share x min(ARR(E), ARR(S))
     logos_kept: np.ndarray  # sum share over cohort accounts with ARR(E) > 0
+    cohort_rows: CohortRows
+
+    def cohort(self, rep: int) -> tuple[CohortAccount, ...]:
+        """The rep's cohort accounts, by account id, with share and ARR at S and E."""
+        return self.cohort_rows.of_rep(rep)
 
     def metric(self, rep: int, metric: str) -> MetricValue:
         """The metric of one rep's book, or an undefined value explaining why."""
@@ -64,8 +70,31 @@ class BookWindow:
         return MetricValue(
             metric, self.book, self.window_start, self.window_end, int(self.accounts[rep]),
             units_to_decimal(numerator, scale), units_to_decimal(denominator, scale),
-            Fraction(numerator, denominator), None,
+            Fraction(numerator, denominator), None, self.cohort(rep),
         )
+
+
+class CohortRows:
+    """Every rep's cohort accounts, sorted by rep then account id; built once per window."""
+
+    def __init__(self, rep: np.ndarray, account_ids: np.ndarray, share: np.ndarray, arr_start: np.ndarray,
+                 arr_end: np.ndarray, rep_count: int) -> None:
+        order = np.lexsort((account_ids.astype(str), rep)) if len(rep) else np.empty(0, dtype=np.int64)
+        self._rep = rep[order]
+        self._account_ids = account_ids[order]
+        self._share = share[order]
+        self._arr_start = arr_start[order]
+        self._arr_end = arr_end[order]
+        self._bounds = np.searchsorted(self._rep, np.arange(rep_count + 1)).tolist()
+
+    def of_rep(self, rep: int) -> tuple[CohortAccount, ...]:
+        start, stop = self._bounds[rep], self._bounds[rep + 1]
+        return tuple(
+            CohortAccount(str(account), units_to_decimal(share, SHARE_SCALE), cents_to_decimal(start_cents),
+                          cents_to_decimal(end_cents))
+            for account, share, start_cents, end_cents in zip(
+                self._account_ids[start:stop].tolist(), self._share[start:stop].tolist(),
+                self._arr_start[start:stop].tolist(), self._arr_end[start:stop].tolist()))
 
 
 class BookMetrics:
@@ -129,6 +158,8 @@ class BookMetrics:
             return total
 
         return BookWindow(
+            cohort_rows=CohortRows(rep, self.deals.account_ids[account[cohort]], share, arr_start, arr_end,
+                                   self.rep_count),
             book=book, window_start=start, window_end=end,
             accounts=per_rep(np.ones(len(rep), dtype=np.int64)),
             share=per_rep(share),

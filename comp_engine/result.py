@@ -22,6 +22,8 @@ import numpy as np
 
 from comp_engine.deal_table import SHARE_SCALE
 from comp_engine.deal_types import CREDIT_SIGN, DEAL_TYPES, TYPE_CODE
+from comp_engine.draws import DrawLine, DrawSettlement
+from comp_engine.employment import Proration
 from comp_engine.money import CENTS_PER_UNIT, cents_to_decimal, round_half_up
 from comp_engine.periods import from_day_number
 
@@ -142,6 +144,17 @@ class DealCredits(Sequence[DealCredit]):
 
 
 @dataclass(frozen=True)
+class CohortAccount:
+    """One account of a rep's cohort: the rep's share of it and its ARR on the window's
+    first and last day (the account's, not weighted by the share)."""
+
+    account_id: str
+    share: Decimal
+    arr_start: Decimal
+    arr_end: Decimal
+
+
+@dataclass(frozen=True)
 class MetricValue:
     """A retention metric of a rep's book over the window [window_start, window_end].
 
@@ -149,7 +162,10 @@ class MetricValue:
     accounts with ARR on window_start above 0. `numerator` / `denominator` = `value`:
     share-weighted ARR (end, or min(end, start) for gross retention) over ARR at start,
     or, for logo retention, the share of cohort accounts still paying over the cohort.
-    `value` is None when the cohort is empty, and `undefined_reason` says so.
+    `value` is None when the cohort is empty, and `undefined_reason` says so. `cohort`
+    lists every account of the cohort (by account id), so that the metric can be re-added
+    by hand: numerator = sum share x ARR at the end (or min of end and start, or share
+    when still paying), denominator = sum share x ARR at the start (or share).
     """
 
     metric: str
@@ -161,6 +177,7 @@ class MetricValue:
     denominator: Decimal
     value: Fraction | None
     undefined_reason: str | None
+    cohort: tuple[CohortAccount, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,7 +210,7 @@ class ComponentLine:
 
 @dataclass(frozen=True)
 class ModifierLine:
-    """A modifier: (multiplier - 1) x the sum of the rep's unrounded component payouts.
+    """A modifier: (multiplier - 1) x the sum of the rep's rounded component lines (`base`).
 
     `band_start` is the start of the band the metric fell in (None when the metric is
     undefined and the multiplier is 1.0).
@@ -215,8 +232,9 @@ class ModifierLine:
 @dataclass(frozen=True)
 class ClawbackPart:
     """What one component paid for the clawed-back deal in the deal's own quarter:
-    the component's unrounded payout x (this deal's credit / the rep's total credit in
-    the component), at most the whole payout."""
+    `component_payout` is the rounded line that component paid in that quarter, and
+    `earned` = that line x min(1, this deal's credit / the rep's total credit in the
+    component), 0 when the line or the total is not above 0."""
 
     component: str
     component_payout: Fraction
@@ -257,7 +275,13 @@ class ClawbackLine:
 
 @dataclass(frozen=True)
 class RepStatement:
-    """One rep's payout for the period: every line and the total (sum of rounded lines)."""
+    """One rep's payout for the period: every line and the total (sum of rounded lines).
+
+    `proration` says how employment dates scaled the target incentive and quotas
+    (None for a whole quarter, see `comp_engine.employment`); `draw` what a draw
+    recovered and advanced (None without a draw, see `comp_engine.draws`); its lines
+    come last, and `total` is what the rep is paid.
+    """
 
     rep_id: str
     name: str
@@ -271,11 +295,28 @@ class RepStatement:
     modifiers: tuple[ModifierLine, ...]
     clawbacks: tuple[ClawbackLine, ...]
     total: Decimal
+    proration: Proration | None = None
+    draw: DrawSettlement | None = None
+    proration_note: str = ""
 
     @property
-    def lines(self) -> tuple[ComponentLine | ModifierLine | ClawbackLine, ...]:
-        """All lines in statement order: components, modifiers, clawbacks."""
-        return self.components + self.modifiers + self.clawbacks
+    def draw_lines(self) -> tuple[DrawLine, ...]:
+        return self.draw.lines if self.draw is not None else ()
+
+    @property
+    def lines(self) -> tuple[ComponentLine | ModifierLine | ClawbackLine | DrawLine, ...]:
+        """All lines in statement order: components, modifiers, clawbacks, draw."""
+        return self.components + self.modifiers + self.clawbacks + self.draw_lines
+
+    @property
+    def earned(self) -> Decimal:
+        """What the rep's lines earned before any draw (the total without a draw)."""
+        return cents_to_decimal(self.draw.earned_cents) if self.draw is not None else self.total
+
+    @property
+    def draw_balance(self) -> Decimal:
+        """What a recoverable draw is owed after the quarter (0 without one)."""
+        return cents_to_decimal(self.draw.balance_after_cents) if self.draw is not None else Decimal("0.00")
 
 
 @dataclass(frozen=True)

@@ -10,21 +10,24 @@ It writes nothing; see `comp_engine.outputs` for the CSV files.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
+from comp_engine.arr_checks import negative_arr_problems
 from comp_engine.clawbacks import EarlyChurn, clawback_fraction, clawback_line, early_churns, earned_share
-from comp_engine.components import flat_rate_line, metric_line, modifier_line, quota_line
+from comp_engine.components import flat_rate_line, metric_line, modifier_line, not_employed_line, quota_line
 from comp_engine.crediting import DealsBehind, QuarterCredit, quarter_credit
 from comp_engine.deal_table import DealTable, read_deals
+from comp_engine.draws import settle_draw
+from comp_engine.employment import CreditsOutside, days_employed, proration_of, without_credits_outside_employment
 from comp_engine.errors import PayoutInputError, PlanInvalid, Problem
 from comp_engine.ingest import Quotas, Rep, Roster, read_quotas, read_roster
 from comp_engine.metrics import BookMetrics
-from comp_engine.money import cents_to_decimal, rounded_units
+from comp_engine.money import cents_to_decimal, round_half_up, rounded_units
 from comp_engine.off_roster import PaidQuarter, clawed_back_problems, off_roster_note
 from comp_engine.periods import Period, from_day_number, parse_period, period_containing
 from comp_engine.plans import (Component, FlatRateComponent, MetricComponent, Plan, QuotaComponent, parse_plans,
@@ -108,11 +111,15 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
     if inputs.deals[1] is not None:
         deals, found = read_deals(inputs.deals[1], inputs.deals[0], roster, PaidQuarter(period))
         problems += found
+        if deals is not None:
+            problems += negative_arr_problems(deals, inputs.deals[0])
     if problems:
         raise (PlanInvalid if problems == plan_problems else PayoutInputError)(problems)
     assert roster is not None and quotas is not None and deals is not None
+    deals, outside = without_credits_outside_employment(
+        deals, [rep.rep_id for rep in roster.reps], [rep.employment for rep in roster.reps])
     files = inputs.files()
-    return _Computation(period, plans, roster, quotas, deals, inputs.deals[0], inputs.quotas[0]).result(
+    return _Computation(period, plans, roster, quotas, deals, inputs.deals[0], inputs.quotas[0], outside).result(
         fingerprint_of(files),
         tuple(InputFile(role, path, hashlib.sha256(content).hexdigest()) for role, path, content in files),
     )
@@ -122,8 +129,10 @@ class _Computation:
     """The numbers of one run, computed once and shared by every rep's statement."""
 
     def __init__(self, period: Period, plans: dict[str, Plan], roster: Roster, quotas: Quotas,
-                 deals: DealTable, deals_source: str, quotas_source: str) -> None:
+                 deals: DealTable, deals_source: str, quotas_source: str,
+                 outside: CreditsOutside | None = None) -> None:
         self.period = period
+        self.outside = outside
         self.plans = plans
         self.roster = roster
         self.quotas = quotas
@@ -142,6 +151,16 @@ class _Computation:
     def target_incentive(self, rep: Rep) -> Decimal:
         return rep.target_incentive if rep.target_incentive is not None else self.plan_of(rep).target_incentive
 
+    @staticmethod
+    def employed(rep: Rep, period: Period) -> bool:
+        return not rep.employment.bounded or days_employed(period, rep.employment) > 0
+
+    @staticmethod
+    def fraction_employed(rep: Rep, period: Period) -> Fraction:
+        """f of `comp_engine.employment`: 1 for a whole quarter."""
+        proration = proration_of(period, rep.employment)
+        return Fraction(1) if proration is None else proration.fraction
+
     def result(self, fingerprint: str, files: tuple[InputFile, ...]) -> PayoutResult:
         churns = early_churns(self.deals, self.period,
                               max((plan.clawback.window_days for plan in self.plans.values()), default=0))
@@ -155,38 +174,53 @@ class _Computation:
             clawbacks.setdefault(rep_index, []).append(self._clawback(rep_index, churn, share_units))
         statements = tuple(self._statement(position, rep, clawbacks.get(position, []))
                            for position, rep in enumerate(self.roster.reps))
-        note = off_roster_note(self.deals, self.period)
+        notes = (off_roster_note(self.deals, self.period), self.outside.note(self.period) if self.outside else None)
         return PayoutResult(str(self.period), self.period.start, self.period.end, fingerprint, files, statements,
-                            notes=(note,) if note else ())
+                            notes=tuple(note for note in notes if note))
 
     # -- statements ---------------------------------------------------------------------
     def _statement(self, position: int, rep: Rep, clawbacks: list[ClawbackLine]) -> RepStatement:
         plan = self.plan_of(rep)
         target_incentive = self.target_incentive(rep)
         components = tuple(self._component(position, rep, component, target_incentive) for component in plan.components)
-        base = sum((line.unrounded for line in components), Fraction(0))
+        printed = [line.amount for line in components]
         modifiers = tuple(
             modifier_line(modifier, self.metrics.window(modifier.book, self.period.end, modifier.window_months)
-                          .metric(position, modifier.metric), base)
+                          .metric(position, modifier.metric), printed)
             for modifier in plan.modifiers
         )
         clawbacks.sort(key=lambda line: (line.churn_date, line.deal_id))
         lines = components + modifiers + tuple(clawbacks)
-        total = cents_to_decimal(sum(rounded_units(line.amount) for line in lines))
+        earned_cents = sum(rounded_units(line.amount) for line in lines)
+        terms = rep.draw
+        if terms is not None and not self.employed(rep, self.period):
+            terms = replace(terms, draw_cents=0)  # no draw for a quarter not worked; a balance stays owed
+        draw = settle_draw(earned_cents, terms) if terms is not None else None
+        proration = proration_of(self.period, rep.employment)
+        quotas = {line.component: Fraction(line.quota) for line in components if line.quota is not None}
+        prorated_target = Fraction(target_incentive) * (proration.fraction if proration else 1)
         return RepStatement(
             rep_id=rep.rep_id, name=rep.name, email=rep.email, manager_id=rep.manager_id,
-            plan_key=plan.key, plan_name=plan.name, currency=plan.currency, target_incentive=target_incentive,
-            components=components, modifiers=modifiers, clawbacks=tuple(clawbacks), total=total,
+            plan_key=plan.key, plan_name=plan.name, currency=plan.currency,
+            target_incentive=round_half_up(prorated_target) if proration else target_incentive,
+            components=components, modifiers=modifiers, clawbacks=tuple(clawbacks),
+            total=cents_to_decimal(draw.paid_cents if draw is not None else earned_cents),
+            proration=proration, draw=draw,
+            proration_note=proration.explain(prorated_target, quotas) if proration else "",
         )
 
     def _component(self, position: int, rep: Rep, component: Component, target_incentive: Decimal) -> ComponentLine:
         if isinstance(component, QuotaComponent):
+            if not self.employed(rep, self.period):
+                return not_employed_line(component, f"{rep.employment.describe()}, no day of {self.period}")
             quota = self.quotas.quota_cents(rep.rep_id, str(self.period), component.key)
             return quota_line(component, target_incentive, self.credit.credited_units(position, component.credit),
-                              quota, self.behind.for_rep(position, component.credit))  # type: ignore[arg-type]
+                              quota, self.behind.for_rep(position, component.credit),  # type: ignore[arg-type]
+                              self.fraction_employed(rep, self.period))
         if isinstance(component, MetricComponent):
             window = self.metrics.window(component.book, self.period.end, component.window_months)
-            return metric_line(component, target_incentive, window.metric(position, component.metric))
+            return metric_line(component, target_incentive, window.metric(position, component.metric),
+                               self.fraction_employed(rep, self.period))
         return flat_rate_line(component, self.credit.credited_units(position, component.credit),
                               self.behind.for_rep(position, component.credit))
 
@@ -215,6 +249,8 @@ class _Computation:
         and quota component, and the quarters of clawed-back deals."""
         missing: dict[tuple[str, str, str], str] = {}
         for rep in self.roster.reps:
+            if not self.employed(rep, self.period):
+                continue  # no quota is needed for a quarter the rep did not work
             for component in self.plan_of(rep).quota_components:
                 if self.quotas.quota_cents(rep.rep_id, str(self.period), component.key) is None:
                     missing[(rep.rep_id, str(self.period), component.key)] = ""
@@ -235,8 +271,8 @@ class _Computation:
         return self._quarters[period]
 
     def _clawback(self, rep_index: int, churn: EarlyChurn, share_units: int) -> ClawbackLine:
-        """Recompute, with the same component rules, what each component that credits
-        new deals paid the rep in the new deal's own quarter, and the deal's share of it."""
+        """Recompute, with the same component rules, the rounded line each component that
+        credits new deals paid the rep in the new deal's own quarter, and the deal's share of it."""
         rep = self.roster.reps[rep_index]
         deals = self.deals
         original = period_containing(from_day_number(int(deals.day[churn.new_row])))
@@ -248,12 +284,14 @@ class _Computation:
             total_units = credit.credited_units(rep_index, component.credit)
             if isinstance(component, QuotaComponent):
                 quota = self.quotas.quota_cents(rep.rep_id, str(original), component.key)
-                paid = quota_line(component, target_incentive, total_units, quota, DealCredits())  # type: ignore[arg-type]
+                paid = quota_line(component, target_incentive, total_units, quota, DealCredits(),  # type: ignore[arg-type]
+                                  self.fraction_employed(rep, original))
             else:
                 paid = flat_rate_line(component, total_units, DealCredits())
+            line_paid = Fraction(paid.amount)
             parts.append(ClawbackPart(
-                component=component.key, component_payout=paid.unrounded, deal_credited=units_to_decimal(deal_units),
+                component=component.key, component_payout=line_paid, deal_credited=units_to_decimal(deal_units),
                 total_credited=units_to_decimal(total_units),
-                earned=earned_share(paid.unrounded, deal_units, total_units),
+                earned=earned_share(line_paid, deal_units, total_units),
             ))
         return clawback_line(deals, churn, self.plan_of(rep).clawback, tuple(parts))

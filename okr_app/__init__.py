@@ -11,10 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app from the environment (see `okr_app.config.Config`), then `test_config` on top."""
-    from okr_app import auth, edge, security, web_errors
+    # Imported here rather than at the top: `import okr_app.<anything>` (the CLI's file-mode payout commands, the
+    # clock) must not load Flask's extensions, SQLAlchemy and every blueprint; building the app does.
+    from okr_app import bounds, edge, security, web_errors
+    from okr_app.audit import append_only
+    from okr_app.auth import session
     from okr_app.mail import services as mail
     from okr_app.config import Config
-    from okr_app.extensions import csrf, db, limiter, login_manager, migrate
+    from okr_app.extensions import csrf, db, login_manager, migrate
 
     config = Config((test_config or {}).get("INSTANCE_PATH"))
     app = Flask(__name__, instance_path=config.INSTANCE_PATH, instance_relative_config=True,
@@ -28,17 +32,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    from okr_app.okrs import rollup_cache
+    rollup_cache.install()
     with app.app_context():
         tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
 
     security.init_app(app)
     app.url_map.converters["int"] = DatabaseId
-    auth.init_app(app)
+    session.init_app(app)
+    append_only.install()
     web_errors.init_app(app)
+    bounds.init_app(app)
     edge.init_app(app)
     mail.init_app(app)
     _register_blueprints(app)
@@ -73,12 +80,19 @@ def tune_sqlite(engine) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    """Import each feature's view modules (they attach their views to the package's `bp`), then register it."""
     import importlib
 
-    for name in BLUEPRINTS:
-        module = importlib.import_module(f"okr_app.{name}")
-        app.register_blueprint(module.bp)
+    for name, modules in BLUEPRINTS.items():
+        for module in modules:
+            importlib.import_module(f"okr_app.{name}.{module}")
+        app.register_blueprint(importlib.import_module(f"okr_app.{name}").bp)
 
 
-# Feature packages, each exposing `bp` from its __init__.py.
-BLUEPRINTS = ["auth", "dashboard", "cycles", "okrs", "checkins", "people", "api", "payouts", "audit", "mail", "ritual"]
+# Feature packages: each defines `bp` in its __init__.py; these modules hold its views and hooks.
+BLUEPRINTS = {
+    "auth": ("routes",), "dashboard": ("routes",), "cycles": ("routes",), "okrs": ("routes",),
+    "checkins": ("routes",), "people": ("routes",), "api": ("auth", "errors", "openapi", "routes"),
+    "payouts": ("routes", "question_routes", "plan_routes"), "audit": ("routes",), "growth": ("routes",),
+    "notifications": ("routes",), "mail": ("routes",), "ritual": ("routes",),
+}

@@ -28,6 +28,8 @@ class Config:
         # Uploads and imports.
         self.MAX_CONTENT_LENGTH = int(env.get("CADENCE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
         self.MAX_IMPORT_BYTES = int(env.get("CADENCE_MAX_IMPORT_BYTES", str(10 * 1024 * 1024)))
+        # The largest file a rep may attach to a question on their statement.
+        self.QUESTION_MAX_BYTES = int(env.get("CADENCE_QUESTION_MAX_BYTES", str(5 * 1024 * 1024)))
         # Payouts: the folder of plan files (*.toml) a run from the imported data pays on.
         self.PLANS_DIR = env.get("CADENCE_PLANS_DIR", "plans")
         # Web security.
@@ -37,8 +39,12 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
-        self.RATELIMIT_STORAGE_URI = env.get("CADENCE_RATELIMIT_STORAGE", "memory://")
-        self.RATELIMIT_STRATEGY = "moving-window"  # "5 per minute" means any 60 s, not per clock minute
+        # Sessions (okr_app.auth.session): idle timeout and absolute lifetime without remember-me; remember-me.
+        self.SESSION_IDLE_HOURS = float(env.get("CADENCE_SESSION_IDLE_HOURS", "12"))
+        self.SESSION_LIFETIME_HOURS = float(env.get("CADENCE_SESSION_LIFETIME_HOURS", "24"))
+        self.REMEMBER_DAYS = float(env.get("CADENCE_REMEMBER_DAYS", "14"))
+        # Sign-in throttle counters (okr_app.auth.throttle): the database, or redis://host:6379/0 for Redis.
+        self.RATELIMIT_STORAGE_URL = env.get("CADENCE_RATELIMIT_STORAGE_URL", "database")
         self.BEHIND_PROXY = env.get("CADENCE_BEHIND_PROXY", "0") == "1"  # trust one proxy's X-Forwarded-*
         self.WTF_CSRF_TIME_LIMIT = None
         # Mail (okr_app.mail): a relay URL, or none for the instance outbox/; links in messages start at BASE_URL.

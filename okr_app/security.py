@@ -9,8 +9,6 @@ counts and the https scheme are the real ones.
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -33,11 +31,6 @@ STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 
 
 def init_app(app: Flask) -> None:
-    # Flask-Login's default keeps "remember me" for a year; two weeks bounds a stolen cookie.
-    app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=14))
-    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
-    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
-
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)
     if app.config.get("BEHIND_PROXY"):
         # Outermost, so the cookie middleware and Flask both see the client's scheme and address.

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_wtf import FlaskForm
+from okr_app.bounds import BoundedForm
 from wtforms import (Field, HiddenField, RadioField, SelectChoice, SelectField, StringField, SubmitField,
                      TextAreaField)
 from wtforms.validators import Length
 
-from okr_app.checkins.services import MAX_TEXT, KrUpdate
+from okr_app.checkins.services import KrUpdate
+from okr_app.domain import limits
 from okr_app.checkins.weekly_page import KrRow, WeeklyPage
 from okr_app.models import CONFIDENCES
 
@@ -29,14 +30,16 @@ class KrFields:
     note: Field
 
 
-class WeeklyReportForm(FlaskForm):
+class WeeklyReportForm(BoundedForm):
     week = HiddenField()
     progress = TextAreaField("Progress", description="What you got done this week, against last week's plans.",
-                             validators=[Length(max=MAX_TEXT, message=TOO_LONG)], render_kw={"rows": 4})
-    plans = TextAreaField("Plans", description="What you will do next week.", validators=[Length(max=MAX_TEXT, message=TOO_LONG)],
-                         render_kw={"rows": 4})
+                             validators=[Length(max=limits.WEEKLY_TEXT.max, message=TOO_LONG)],
+                             render_kw={"rows": 4})
+    plans = TextAreaField("Plans", description="What you will do next week.",
+                          validators=[Length(max=limits.WEEKLY_TEXT.max, message=TOO_LONG)],
+                          render_kw={"rows": 4})
     problems = TextAreaField("Problems", description="What is in your way; your manager can reply.",
-                             validators=[Length(max=MAX_TEXT, message=TOO_LONG)], render_kw={"rows": 3})
+                             validators=[Length(max=limits.WEEKLY_TEXT.max, message=TOO_LONG)], render_kw={"rows": 3})
     satisfaction = RadioField("How satisfied are you with this week?", choices=SATISFACTION_CHOICES,
                               validate_choice=False)
     submit = SubmitField("Save check-in")
@@ -72,7 +75,9 @@ def check_in_form(page: WeeklyPage) -> WeeklyReportForm:
         setattr(CheckInForm, f"kr_{row.id}_value", value)
         setattr(CheckInForm, f"kr_{row.id}_confidence",
                 SelectField("Confidence", choices=CONFIDENCE_CHOICES, validate_choice=False))
-        setattr(CheckInForm, f"kr_{row.id}_note", StringField("Note", validators=[Length(max=5000, message=TOO_LONG)],
+        setattr(CheckInForm, f"kr_{row.id}_note", StringField("Note",
+                                                              validators=[Length(max=limits.CHECK_IN_NOTE.max,
+                                                                                 message=TOO_LONG)],
                                                               render_kw={"placeholder": "What moved it?"}))
         defaults.update({f"kr_{row.id}_value": row.prefill, f"kr_{row.id}_confidence": row.confidence,
                          f"kr_{row.id}_note": ""})

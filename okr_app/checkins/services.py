@@ -22,12 +22,13 @@ from okr_app.okrs.services import check_in, visible_key_result
 from okr_app.policy import Actor, can_read_weekly, can_reply_to
 from okr_app.ritual.threads import tell_report_thread
 from okr_app.clock import today
+from okr_app.domain import limits
 from okr_app.domain.weeks import iso_week_of, parse_iso_week
 
-MAX_TEXT = 10_000
-SATISFACTION_RULE = "Satisfaction is a whole number from 1 (a rough week) to 5 (a great week)."
-SATISFACTION_MISSING = ("Satisfaction is missing: choose how satisfied you are with this week, from 1 (a rough "
-                        "week) to 5 (a great week).")
+SATISFACTION_RULE = (f"Satisfaction is a whole number from {limits.SATISFACTION_MIN} (a rough week) "
+                     f"to {limits.SATISFACTION_MAX} (a great week).")
+SATISFACTION_MISSING = ("Satisfaction is missing: choose how satisfied you are with this week, from "
+                        f"{limits.SATISFACTION_MIN} (a rough week) to {limits.SATISFACTION_MAX} (a great week).")
 
 
 class KrUpdateRejected(InvalidInput):
@@ -75,7 +76,7 @@ def _check_week_is_open(week: str, on: date) -> str:
 
 
 def clean_report(progress: str, plans: str, problems: str, satisfaction) -> ReportText:
-    """Satisfaction 1–5 (whole); each text at most MAX_TEXT characters, surrounding blanks dropped."""
+    """Satisfaction 1–5 (whole); each text within `limits.WEEKLY_TEXT`, surrounding blanks dropped."""
     if satisfaction is None or (isinstance(satisfaction, str) and not satisfaction.strip()):
         raise InvalidInput(SATISFACTION_MISSING, field="satisfaction")
     if isinstance(satisfaction, bool) or (isinstance(satisfaction, float) and not satisfaction.is_integer()):
@@ -84,16 +85,17 @@ def clean_report(progress: str, plans: str, problems: str, satisfaction) -> Repo
         satisfaction = int(satisfaction.strip()) if isinstance(satisfaction, str) else int(satisfaction)
     except (TypeError, ValueError, OverflowError):
         raise InvalidInput(SATISFACTION_RULE, field="satisfaction") from None
-    if not 1 <= satisfaction <= 5:
+    if not limits.SATISFACTION_MIN <= satisfaction <= limits.SATISFACTION_MAX:
         raise InvalidInput(SATISFACTION_RULE, field="satisfaction")
     texts = {"progress": progress or "", "plans": plans or "", "problems": problems or ""}
     for name, text in texts.items():
         if not isinstance(text, str):
             raise InvalidInput(f"{name.capitalize()} is text.", field=name)
-        if len(text) > MAX_TEXT:
-            raise InvalidInput(f"{name.capitalize()} is at most {MAX_TEXT:,} characters; this has {len(text):,}.",
-                               field=name)
-    return ReportText(*(t.strip() for t in texts.values()), satisfaction=satisfaction)
+        try:
+            texts[name] = limits.clean_text(limits.TextLimit(name.capitalize(), limits.WEEKLY_TEXT.max), text)
+        except InvalidInput as exc:
+            raise InvalidInput(exc.message, field=name) from None
+    return ReportText(*texts.values(), satisfaction=satisfaction)
 
 
 def save_weekly_report(actor: Actor, week: str, progress: str, plans: str, problems: str, satisfaction: int,
@@ -178,11 +180,11 @@ def _apply_update(actor: Actor, kr: KeyResult, update: KrUpdate) -> int:
 
 def my_key_results(actor: Actor, cycle_id: int) -> list[KeyResult]:
     """The key results the check-in page asks about: those of objectives this person owns in the cycle
-    (roll-ups are computed, so they are not asked)."""
+    (roll-ups and revenue metrics are computed, so they are not asked)."""
     return list(db.session.scalars(
         sa.select(KeyResult).join(KeyResult.objective)
         .where(Objective.cycle_id == cycle_id, Objective.owner_type == "person",
-               Objective.owner_person_id == actor.id, KeyResult.kind != "rollup")
+               Objective.owner_person_id == actor.id, KeyResult.kind.not_in(("rollup", "metric")))
         .options(contains_eager(KeyResult.objective))
         .order_by(Objective.id, KeyResult.position, KeyResult.id)))
 
@@ -200,11 +202,9 @@ def reply_to_report(actor: Actor, report: WeeklyReport, body: str) -> ReportRepl
     Everyone already in the thread, the author and anyone @mentioned hear of it."""
     if not can_reply_to(actor, report):
         raise NotAllowed("Only the author, the people above them and leaders reply to a weekly report.")
-    body = (body or "").strip()
-    if not body:
+    if not (body or "").strip():
         raise InvalidInput("A reply needs some text.")
-    if len(body) > MAX_TEXT:
-        raise InvalidInput(f"A reply is at most {MAX_TEXT:,} characters.")
+    body = limits.clean_text(limits.REPLY, body)
     reply = ReportReply(report_id=report.id, author_id=actor.id, body=body)
     db.session.add(reply)
     db.session.flush()

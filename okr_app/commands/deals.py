@@ -35,8 +35,9 @@ def deals() -> None:
 def import_deals(csv_file: Path, replace: bool, as_email: str | None) -> None:
     """Import a deals.csv: every deal in it, or none.
 
-    Columns: deal_id,account_id,rep_id,type,amount,close_date and optional split (the
-    same file `cadence payout run --deals` reads). A deal_id already imported is
+    Columns: deal_id,account_id,rep_id,type,amount,close_date and optional split and
+    source (the same file `cadence payout run --deals` reads). Metric key results of
+    cycles not closed are recomputed; each changed value is recorded as a check-in. A deal_id already imported is
     refused unless --replace is given. Every problem is printed (file, line, field);
     files over CADENCE_MAX_IMPORT_BYTES are refused before they are read.
     """
@@ -54,7 +55,10 @@ def import_deals(csv_file: Path, replace: bool, as_email: str | None) -> None:
                    + (f", {outcome.replaced} corrected" if replace else "")
                    + (f", {outcome.unchanged} unchanged" if outcome.unchanged else "")
                    + f" (import #{outcome.batch.id}, sha256 {outcome.batch.sha256[:12]}…)."
-                   + _approved_note(outcome.approved_periods))
+                   + _approved_note(outcome.approved_periods)
+                   + (f"\nMetric key results: {outcome.metric_check_ins} value"
+                      f"{'s' if outcome.metric_check_ins != 1 else ''} changed, each recorded as a check-in."
+                      if outcome.metric_check_ins else ""))
     click.echo(message)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from okr_app.commands.common import app_context, cli_errors
+from okr_app.serving import default_threads, default_workers
 
 
 @click.command()
@@ -42,10 +43,10 @@ def _safe_url(url: str) -> str:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="gunicorn worker processes.")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
-              help="Threads per worker.")
+@click.option("--workers", default=lambda: default_workers(), show_default="one per core",
+              type=click.IntRange(1, 64), help="gunicorn worker processes.")
+@click.option("--threads", default=lambda: default_threads(), show_default=str(default_threads()),
+              type=click.IntRange(1, 64), help="Threads per worker (more only help when requests wait on I/O).")
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the web app with gunicorn (a production server, not Flask's development one)."""
     from okr_app.ritual.schedule import parse_slot

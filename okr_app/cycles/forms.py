@@ -6,10 +6,11 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask import current_app
-from flask_wtf import FlaskForm
+from okr_app.bounds import BoundedForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from okr_app.domain import limits
 from okr_app.clock import today
 from okr_app.cycles.services import default_start
 
@@ -18,8 +19,8 @@ def next_monday(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7 or 7)
 
 
-class CycleForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired("A cycle needs a name."), Length(max=120)],
+class CycleForm(BoundedForm):
+    name = StringField("Name", validators=[DataRequired("A cycle needs a name."), Length(max=limits.CYCLE_NAME.max)],
                        description="e.g. 2026 Q3")
     start = DateField("Starts on (a Monday)", validators=[DataRequired("Give the Monday the cycle starts on.")])
     weeks = SelectField("Length", coerce=int, validate_choice=False,
@@ -34,18 +35,18 @@ class CycleForm(FlaskForm):
             self.weeks.data = max(current_app.config["CYCLE_LENGTHS_WEEKS"])
 
 
-class RenameForm(FlaskForm):
+class RenameForm(BoundedForm):
     name = StringField("Name", validators=[DataRequired("A cycle needs a name.")])
     submit = SubmitField("Rename")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BoundedForm):
     """A POST with its CSRF token: activate, snapshot and close."""
 
     submit = SubmitField("Confirm")
 
 
-class GradesForm(FlaskForm):
+class GradesForm(BoundedForm):
     """The grading sheet: one `grade-<key result id>` input per row, read by `submitted_grades`."""
 
     submit = SubmitField("Save grades")

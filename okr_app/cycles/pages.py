@@ -15,7 +15,8 @@ from okr_app.models import Cycle
 from okr_app.okrs.display import KIND_LABELS, format_grade, format_pct
 from okr_app.okrs.pages import ObjectiveLink, all_cycles, objective_link
 from okr_app.okrs.progress import ProgressBook
-from okr_app.policy import Actor, can_edit_objective, can_manage_cycles, can_own_objective, can_view_objective
+from okr_app.policy import (Actor, can_manage_cycles, can_own_objective, can_view_growth_review, can_view_objective,
+                            cycle_is_open, may_edit_objective)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class CyclePage:
     top_objectives: list[ObjectiveLink]
     comparison: list[ComparisonRow]
     comparison_summary: str
+    can_review_growth: bool = False
     can_delete: bool = False
     setup: LeaderSetup | None = None
 
@@ -113,7 +115,7 @@ class ClosePreview:
 
 def when_label(cycle: Cycle, on: date) -> str:
     """'week 4 of 12', 'starts in 5 days', 'ended 2026-03-29'."""
-    if cycle.state == "closed":
+    if not cycle_is_open(cycle):
         return f"closed {cycle.closed_at:%Y-%m-%d}" if cycle.closed_at else "closed"
     if on < cycle.start:
         days = (cycle.start - on).days
@@ -165,7 +167,7 @@ def comparison_summary(rows: list[ComparisonRow], closed: bool) -> str:
 def cycle_page(actor: Actor, cycle: Cycle, on: date) -> CyclePage:
     book = ProgressBook.for_cycle(cycle.id)
     manage = can_manage_cycles(actor)
-    closed = cycle.state == "closed"
+    closed = not cycle_is_open(cycle)
     if cycle.weeks < 12:
         note = "A 6-week cycle has no mid-cycle snapshot."
     elif cycle.snapshot_taken_at is not None:
@@ -184,6 +186,7 @@ def cycle_page(actor: Actor, cycle: Cycle, on: date) -> CyclePage:
         can_snapshot=manage and snapshot_due(cycle, on), snapshot_note=note, can_close=manage and not closed,
         closed=closed, top_objectives=[objective_link(book, o) for o in top],
         comparison=comparison, comparison_summary=comparison_summary(comparison, closed),
+        can_review_growth=can_view_growth_review(actor),
         can_delete=manage and cycle.state == "planning" and not book.objectives,
         setup=leader_setup(actor, cycle, book))
 
@@ -193,12 +196,12 @@ def grade_rows(actor: Actor, cycle: Cycle) -> list[GradeRow]:
     the whole cycle; everyone else the key results they may grade (their own and their reports')."""
     book = ProgressBook.for_cycle(cycle.id)
     manage = can_manage_cycles(actor)
-    open_ = cycle.state != "closed"
+    open_ = cycle_is_open(cycle)
     rows = []
     for objective in book.objectives.values():
         if not can_view_objective(actor, objective):
             continue
-        editable = open_ and can_edit_objective(actor, objective)
+        editable = may_edit_objective(actor, objective)
         if not (manage or editable or not open_):
             continue
         for kr in book.krs_of.get(objective.id, []):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Sequence
 
-QUANTITATIVE = ("increase", "decrease", "stay_above", "stay_below")
+QUANTITATIVE = ("increase", "decrease", "stay_above", "stay_below")  # the kinds that need a start and a target
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,9 @@ def current_of(measure: Measure) -> float:
 def progress_of(measure: Measure, rollup: float | None = None) -> float:
     """increase/decrease: (current − start)/(target − start) clamped to [0, 1];
     stay_above: 1 if current ≥ target; stay_below: 1 if current ≤ target;
-    milestone: 1 when done (value 1); rollup: the mean of the aligned objectives, given by the caller."""
-    kind = measure.kind
+    milestone: 1 when done (value 1); rollup: the mean of the aligned objectives, given by the caller;
+    metric (computed from the deals): the increase rule."""
+    kind = "increase" if measure.kind == "metric" else measure.kind
     if kind == "rollup":
         return clamp01(rollup or 0.0)
     current = current_of(measure)
@@ -65,6 +66,9 @@ def _fmt(value: float | None) -> str:
 def explain_progress(measure: Measure, rollup_parts: Sequence[tuple[str, float]] | None = None) -> str:
     """The progress formula with this key result's numbers filled in, e.g.
     'increase: (130 − 100) / (200 − 100) = 0.30 → 30%'."""
+    if measure.kind == "metric":
+        return explain_progress(Measure("increase", measure.start, measure.target, measure.current)).replace(
+            "increase:", "metric (the increase rule):", 1)
     progress = progress_of(measure, mean([p for _, p in rollup_parts]) if rollup_parts else 0.0)
     current = current_of(measure)
     pct = f"{progress:.0%}"

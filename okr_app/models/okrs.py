@@ -11,7 +11,7 @@ from okr_app.clock import utcnow
 
 CYCLE_STATES = ("planning", "active", "closed")
 OWNER_TYPES = ("person", "team", "company")
-KR_KINDS = ("increase", "decrease", "stay_above", "stay_below", "milestone", "rollup")
+KR_KINDS = ("increase", "decrease", "stay_above", "stay_below", "milestone", "rollup", "metric")
 CONFIDENCES = ("on_track", "at_risk", "off_track")
 
 
@@ -100,6 +100,11 @@ class KeyResult(db.Model):
     grade: Mapped[float | None]
     copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("key_result.id", ondelete="SET NULL"),
                                                        index=True)
+    # A `metric` key result: the revenue metric it is bound to (`comp_engine.revenue`), its retention
+    # window, and the day its current value was measured on (by the last deals import).
+    metric: Mapped[str | None] = mapped_column(sa.String(60))
+    window_months: Mapped[int | None]
+    measured_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     objective: Mapped[Objective] = relationship(back_populates="key_results", foreign_keys=[objective_id])
@@ -123,10 +128,13 @@ class CheckIn(db.Model):
     confidence: Mapped[str] = mapped_column(sa.String(10), default="on_track")
     note: Mapped[str] = mapped_column(sa.Text, default="")
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    # A metric key result's check-ins are recorded by a deals import: its source.
+    import_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payout_import.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     key_result: Mapped[KeyResult] = relationship(back_populates="check_ins")
     author: Mapped["Person | None"] = relationship()  # noqa: F821
+    source_import: Mapped["PayoutImport | None"] = relationship()  # noqa: F821
 
 
 class Snapshot(db.Model):

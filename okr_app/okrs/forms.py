@@ -2,11 +2,12 @@
 the rules (limits, who may own what, dates inside the cycle) are the services' job."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField,
-                     SubmitField, TextAreaField)
+from wtforms import (BooleanField, DateField, FloatField, IntegerField, RadioField, SelectChoice, SelectField,
+                     StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from okr_app.bounds import BoundedForm
+from okr_app.domain import limits
 from okr_app.domain.numbers import NotANumber, parse_number
 from okr_app.models import CONFIDENCES, KR_KINDS
 from okr_app.okrs.choices import Option, optional_id
@@ -57,10 +58,12 @@ def _answer(message: str):
     return [InputRequired(message=message)]
 
 
-class ObjectiveEditForm(FlaskForm):
-    title = StringField("Objective", validators=[DataRequired("An objective needs a title."), Length(max=200)],
+class ObjectiveEditForm(BoundedForm):
+    title = StringField("Objective", validators=[DataRequired("An objective needs a title."),
+                                             Length(max=limits.OBJECTIVE_TITLE.max)],
                         description="Qualitative and ambitious: where should we be when the cycle ends?")
-    description = TextAreaField("Why it matters", validators=[Optional(), Length(max=5000)])
+    description = TextAreaField("Why it matters",
+                                validators=[Optional(), Length(max=limits.OBJECTIVE_DESCRIPTION.max)])
     aligned_kr = SelectField("Aligns to key result", coerce=optional_id, validate_choice=False,
                              invalid_value_message="Choose a key result from the list.",
                              description="The key result of a higher objective this one moves.")
@@ -72,12 +75,14 @@ class ObjectiveForm(ObjectiveEditForm):
     owner = SelectField("Owner", validate_choice=False)  # the service decides who may own what
 
 
-class KeyResultEditForm(FlaskForm):
-    title = StringField("Key result", validators=[DataRequired("A key result needs a title."), Length(max=200)],
+class KeyResultEditForm(BoundedForm):
+    title = StringField("Key result", validators=[DataRequired("A key result needs a title."),
+                                              Length(max=limits.KR_TITLE.max)],
                         description="Measurable and time-bound: what number proves the objective is met?")
     start = TypedNumber("Start value", validators=[Optional()], description=START_TARGET_NOTE)
     target = TypedNumber("Target value", validators=[Optional()], description=START_TARGET_NOTE)
-    unit = StringField("Unit", validators=[Optional(), Length(max=30)], description="e.g. $, %, customers")
+    unit = StringField("Unit", validators=[Optional(), Length(max=limits.KR_UNIT.max)],
+                       description="e.g. $, %, customers")
     due = DateField("Due", validators=[Optional()], description="Inside the cycle; empty means the cycle's last day.")
     weight = TypedNumber("Weight", default=1.0, validators=[Optional()],
                         description="How much this key result counts in the objective's progress (default 1).")
@@ -93,19 +98,37 @@ class KeyResultEditForm(FlaskForm):
         return {name: getattr(self, name).data == "yes" for name in VANITY_QUESTIONS}
 
 
+METRIC_SOURCES = ("marketing", "sales", "partner", "customer_success")
+
+
+def metric_choices() -> list[SelectChoice]:
+    """The revenue metrics a metric key result may be bound to (sourced ones for the usual sources)."""
+    from comp_engine.revenue import FLOW_METRICS, RETENTION_METRICS, MetricName
+
+    plain = [SelectChoice(name, f"{MetricName(name).label} ({name})") for name in FLOW_METRICS + RETENTION_METRICS]
+    sourced = [SelectChoice(f"{name}:{source}", f"{MetricName(name, source).label} ({name}:{source})")
+               for name in ("sourced_new_arr", "sourced_retained_arr") for source in METRIC_SOURCES]
+    return [SelectChoice("", "Not a metric key result")] + plain + sourced
+
+
 class KeyResultForm(KeyResultEditForm):
     kind = SelectField("Kind", choices=[SelectChoice(k, f"{KIND_LABELS[k]}: {KIND_HELP[k]}") for k in KR_KINDS],
                        invalid_choice_message="Choose one of the listed kinds.")
+    metric = SelectField("Revenue metric", choices=metric_choices(), validate_choice=False,
+                         description="For the kind “Revenue metric”: computed from the imported deals of the "
+                                     "objective's owner (the company, a team's members, or the person).")
+    window_months = IntegerField("Retention window (months)", validators=[Optional()],
+                                 description="For retention metrics: the window ending on the measuring day; default 12.")
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(BoundedForm):
     value = TypedNumber("New value", validators=[InputRequired("Enter the new value (a number).")])
     confidence = SelectField("Confidence", choices=confidence_choices())
-    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=limits.CHECK_IN_NOTE.max)])
     submit = SubmitField("Check in")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BoundedForm):
     """A POST with its CSRF token: deleting or closing asks once more."""
 
     submit = SubmitField("Yes, do it")

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from okr_app.domain.progress import current_of
@@ -17,7 +16,14 @@ from okr_app.models import CheckIn, Cycle, KeyResult, Objective, Snapshot
 from okr_app.okrs.display import CONFIDENCE_LABELS, KIND_LABELS, format_grade, format_pct, format_value
 from okr_app.okrs.pace import pace_reading
 from okr_app.okrs.progress import ProgressBook, measure_of
-from okr_app.policy import Actor, can_edit_objective, can_own_objective, can_view_objective
+from okr_app.okrs.services import (has_room_for_key_result, has_room_for_personal_objective, key_result_limit,
+                                   personal_objective_limit)
+from okr_app.policy import (Actor, can_own_objective, can_view_objective, can_view_revenue_accounts, cycle_is_open,
+                            may_edit_objective)
+from comp_engine.revenue import parse_metric
+from okr_app.ledger.key_results import explanation_of
+
+NO_COHORT = "no cohort yet"
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,19 @@ class KeyResultPage:
     snapshot_progress: float | None  # the mid-cycle snapshot of a 12-week cycle, once taken
     snapshot_note: str
     cycle_open: bool
+    metric: MetricPanel | None = None
+
+
+@dataclass(frozen=True)
+class MetricPanel:
+    """What a metric key result's value is made of: the formula with its numbers, the last import."""
+
+    name: str
+    label: str
+    explanation: str
+    measured_on: date | None
+    last_import: str
+    may_see_accounts: bool
 
 
 # --- rows -------------------------------------------------------------------------------------
@@ -159,6 +178,8 @@ def kr_row(book: ProgressBook, kr: KeyResult, cycle: Cycle, on: date) -> KrRow:
     pace = pace_reading(kr, progress, cycle, on)
     if kr.kind == "rollup":
         current = format_pct(progress)
+    elif kr.kind == "metric" and kr.current_value is None:
+        current = NO_COHORT if kr.metric and parse_metric(kr.metric).is_ratio else "—"
     else:
         current = _value_label(kr, current_of(measure_of(kr)))
     return KrRow(
@@ -189,15 +210,15 @@ def _parent_step(actor: Actor, book: ProgressBook, objective: Objective) -> Casc
 
 def objective_card(actor: Actor, book: ProgressBook, objective: Objective, on: date) -> ObjectiveCard:
     cycle = objective.cycle
-    limit = current_app.config["MAX_KEY_RESULTS"]
+    limit = key_result_limit()
     krs = book.krs_of.get(objective.id, [])
-    editable = cycle.state != "closed" and can_edit_objective(actor, objective)
+    editable = may_edit_objective(actor, objective)
     return ObjectiveCard(
         id=objective.id, title=objective.title, description=objective.description,
         owner_label=objective.owner_label, owner_type=objective.owner_type, private=objective.private,
         progress=book.objective_progress(objective.id), explanation=book.explain_objective(objective.id),
         key_results=[kr_row(book, kr, cycle, on) for kr in krs], can_edit=editable,
-        can_add_key_result=editable and len(krs) < limit, key_result_limit=limit,
+        can_add_key_result=editable and has_room_for_key_result(len(krs)), key_result_limit=limit,
         aligned_to=_parent_step(actor, book, objective))
 
 
@@ -209,15 +230,15 @@ def all_cycles() -> list[Cycle]:
 
 def my_okrs_page(actor: Actor, cycle: Cycle | None, on: date) -> MyOkrsPage:
     """The signed-in person's own objectives in a cycle, and what they may add."""
-    page = MyOkrsPage(cycle=cycle, cycles=all_cycles(), objective_limit=current_app.config["MAX_PERSONAL_OBJECTIVES"],
+    page = MyOkrsPage(cycle=cycle, cycles=all_cycles(), objective_limit=personal_objective_limit(),
                       can_set_for_others=bool(actor.below) or can_own_objective(actor, "team"))
     if cycle is None:
         return page
     book = ProgressBook.for_cycle(cycle.id)
     mine = [o for o in book.objectives.values() if o.owner_type == "person" and o.owner_person_id == actor.id]
     page.cards = [objective_card(actor, book, o, on) for o in mine]
-    page.cycle_open = cycle.state != "closed"
-    page.can_add_objective = page.cycle_open and len(mine) < page.objective_limit
+    page.cycle_open = cycle_is_open(cycle)
+    page.can_add_objective = page.cycle_open and has_room_for_personal_objective(len(mine))
     return page
 
 
@@ -238,7 +259,7 @@ def objective_page(actor: Actor, objective: Objective, on: date) -> ObjectivePag
         if children:
             groups.append(AlignedGroup(key_result=row, objectives=children))
     return ObjectivePage(card=card, cycle=objective.cycle, cascade=list(reversed(cascade)), aligned_below=groups,
-                         cycle_open=objective.cycle.state != "closed")
+                         cycle_open=cycle_is_open(objective.cycle))
 
 
 def _check_in_hint(kr: KeyResult) -> str:
@@ -257,7 +278,7 @@ def key_result_page(actor: Actor, kr: KeyResult, on: date) -> KeyResultPage:
     check_ins = db.session.scalars(
         sa.select(CheckIn).where(CheckIn.key_result_id == kr.id).options(selectinload(CheckIn.author))
         .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())).all()
-    history = [HistoryRow(at=c.created_at, author=c.author.name if c.author else "an integration",
+    history = [HistoryRow(at=c.created_at, author=_author_of(c),
                           value_label=_value_label(kr, c.value), confidence=c.confidence,
                           confidence_label=CONFIDENCE_LABELS.get(c.confidence, c.confidence), note=c.note)
                for c in check_ins]
@@ -266,12 +287,29 @@ def key_result_page(actor: Actor, kr: KeyResult, on: date) -> KeyResultPage:
     if snapshot is not None:
         snapshot_note = (f"{CONFIDENCE_LABELS.get(snapshot.confidence, snapshot.confidence)}, "
                          f"frozen {snapshot.taken_at:%Y-%m-%d}")
-    cycle_open = cycle.state != "closed"
-    can_edit = cycle_open and can_edit_objective(actor, objective)
+    cycle_open, can_edit = cycle_is_open(cycle), may_edit_objective(actor, objective)
     return KeyResultPage(
         row=kr_row(book, kr, cycle, on), objective=objective_link(book, objective), cycle=cycle, unit=kr.unit,
         history=history,
         aligned=[objective_link(book, o) for o in book.aligned_to.get(kr.id, []) if can_view_objective(actor, o)],
-        can_edit=can_edit, can_check_in=can_edit and kr.kind != "rollup", check_in_hint=_check_in_hint(kr),
+        can_edit=can_edit, can_check_in=can_edit and kr.kind not in ("rollup", "metric"), check_in_hint=_check_in_hint(kr),
         snapshot_progress=snapshot.progress if snapshot is not None else None, snapshot_note=snapshot_note,
-        cycle_open=cycle_open)
+        cycle_open=cycle_open, metric=_metric_panel(actor, kr, check_ins) if kr.kind == "metric" else None)
+
+
+def _author_of(entry: CheckIn) -> str:
+    if entry.import_id is not None:
+        return f"deals import #{entry.import_id}"
+    return entry.author.name if entry.author else "an integration"
+
+
+def _metric_panel(actor: Actor, kr: KeyResult, check_ins: list[CheckIn]) -> MetricPanel:
+    """The value explained on the day it was measured, and the import that last changed it."""
+    value = explanation_of(kr)
+    metric = parse_metric(kr.metric)
+    last = next((c for c in check_ins if c.import_id is not None), None)
+    last_import = (f"deals import #{last.import_id} ({last.source_import.file_name}) on {last.created_at:%Y-%m-%d}"
+                   if last is not None else "no deals import has changed it yet")
+    explanation = value.explanation if value is not None else "no deals imported yet: nothing to compute from"
+    return MetricPanel(name=str(metric), label=metric.label, explanation=explanation, measured_on=kr.measured_on,
+                       last_import=last_import, may_see_accounts=can_view_revenue_accounts(actor, kr.objective))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from okr_app.auth import current_actor, login_required_actor
+from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.cycles.picked import picked_cycle_id, remember_pick
 from okr_app.cycles.rollover import roll_over_offer
 from okr_app.cycles.services import current_cycle, ensure_open
@@ -21,14 +21,17 @@ from okr_app.okrs.pages import key_result_page, my_okrs_page, objective_page
 from okr_app.okrs.services import (add_key_result, check_in, create_objective, delete_key_result, delete_objective,
                                    editable_objective, update_key_result, update_objective, visible_key_result,
                                    visible_objective)
+from okr_app.bounds import query_id
 from okr_app.edge import attempt, form_status
 from okr_app.ritual.threads import kr_thread
 from okr_app.clock import today
+from okr_app.ledger.key_results import accounts_behind
+from okr_app.okrs.display import format_cents
 
 
 def _requested_cycle(required: bool) -> Cycle | None:
     """The cycle named by ?cycle=, else the current one."""
-    cycle_id = request.args.get("cycle", type=int)
+    cycle_id = query_id("cycle")
     if cycle_id is not None:
         cycle = db.session.get(Cycle, cycle_id)
         if cycle is None:
@@ -67,7 +70,7 @@ def new_objective():
     ensure_open(cycle)
     form = ObjectiveForm()
     form.owner.choices = select_choices(owner_options(actor))
-    wanted_kr_id = request.args.get("aligned_to", type=int)
+    wanted_kr_id = query_id("aligned_to")
     form.aligned_kr.choices = select_choices(alignment_options(actor, cycle, wanted_kr_id=wanted_kr_id))
     if not form.is_submitted():
         wanted_owner = request.args.get("owner", "me")
@@ -102,7 +105,6 @@ def objective(objective_id: int):
 def edit_objective(objective_id: int):
     actor = current_actor()
     objective = editable_objective(actor, objective_id)
-    ensure_open(objective.cycle)
     initial = None if request.method == "POST" else {
         "title": objective.title, "description": objective.description,
         "aligned_kr": objective.aligned_kr_id, "private": objective.private}
@@ -127,7 +129,6 @@ def edit_objective(objective_id: int):
 def delete_objective_view(objective_id: int):
     actor = current_actor()
     objective = editable_objective(actor, objective_id)
-    ensure_open(objective.cycle)
     form = ConfirmForm()
     cycle_id = objective.cycle_id
     if form.validate_on_submit():
@@ -160,13 +161,13 @@ def _kr_form_page(form, objective, kr, status: int, error=None):
 def new_key_result(objective_id: int):
     actor = current_actor()
     objective = editable_objective(actor, objective_id)
-    ensure_open(objective.cycle)
     form = KeyResultForm()
     if form.validate_on_submit():
         kr, error = attempt(lambda: add_key_result(
             actor, objective, form.title.data, form.kind.data, start=form.start.data, target=form.target.data,
-            unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers()),
-            show=False)
+            unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers(),
+            **({"metric": form.metric.data, "window_months": form.window_months.data}
+               if form.kind.data == "metric" else {})), show=False)
         if error is None:
             flash("Key result added." + (" It carries a vanity-risk mark: at least one answer was no."
                                          if kr.vanity_risk else ""), "success")
@@ -183,6 +184,15 @@ def key_result(kr_id: int):
     form = CheckInForm(data={"confidence": kr.confidence})
     return render_template("okrs/key_result.html", page=key_result_page(actor, kr, today()), form=form,
                            thread=kr_thread(kr.id), chart=chart_for(kr, today()))
+
+
+@bp.route("/key-results/<int:kr_id>/accounts")
+@login_required_actor
+def key_result_accounts(kr_id: int):
+    actor = current_actor()
+    kr = visible_key_result(actor, kr_id)
+    value = accounts_behind(actor, kr)
+    return render_template("okrs/accounts.html", kr=kr, value=value, cents=format_cents)
 
 
 @bp.route("/key-results/<int:kr_id>/check-ins", methods=["POST"])
@@ -208,7 +218,6 @@ def check_in_view(kr_id: int):
 def edit_key_result(kr_id: int):
     actor = current_actor()
     kr = _editable_key_result(kr_id)
-    ensure_open(kr.objective.cycle)
     initial = None if request.method == "POST" else {
         "title": kr.title, "start": kr.start_value, "target": kr.target_value, "unit": kr.unit, "due": kr.due,
         "weight": kr.weight, **{name: "yes" if getattr(kr, name) else "no" for name in VANITY_QUESTIONS}}
@@ -230,7 +239,6 @@ def edit_key_result(kr_id: int):
 def delete_key_result_view(kr_id: int):
     actor = current_actor()
     kr = _editable_key_result(kr_id)
-    ensure_open(kr.objective.cycle)
     objective_id = kr.objective_id
     form = ConfirmForm()
     back = url_for("okrs.key_result", kr_id=kr_id)

@@ -31,10 +31,13 @@ from comp_engine.ingest import (DEALS_COLUMNS, DEALS_OPTIONAL, QUOTAS_COLUMNS, r
                                 read_table)
 from comp_engine.periods import from_day_number, period_containing
 from comp_engine.plans import parse_plans, plan_sources
+from comp_engine.revenue import SOURCE_COLUMN
 from okr_app.audit.services import record
 from okr_app.errors import InvalidInput, NotAllowed, NotFound
 from okr_app.extensions import db
+from okr_app.ledger.key_results import recompute_metric_key_results
 from okr_app.models import Deal, PayoutImport, PayoutRun, Quota, RosterRep
+from okr_app.payouts.draw_balances import quarter_terms_of
 from okr_app.models.payouts import ID_LENGTH, LOCKED_STATES
 from okr_app.people.importing import FileTooLarge, read_limited
 from okr_app.policy import Actor, can_run_payouts
@@ -63,6 +66,7 @@ class ImportOutcome:
     removed: int = 0
     periods: tuple[str, ...] = ()
     approved_periods: tuple[str, ...] = ()
+    metric_check_ins: int = 0
 
 
 def require_finance(actor: Actor | None, doing: str) -> Actor:
@@ -110,17 +114,18 @@ def import_deals(actor: Actor | None, data: bytes, file: str, replace: bool = Fa
     """Add every deal of a deals.csv (or, with `replace`, correct already imported ones)."""
     actor = require_finance(actor, "imports deals")
     table, problems = read_deals(data, file, None)
-    frame, lines, _ = read_table(data, file, DEALS_COLUMNS, DEALS_OPTIONAL)
+    frame, lines, _ = read_table(data, file, DEALS_COLUMNS, DEALS_OPTIONAL + (SOURCE_COLUMN,))
     if frame is not None:
         problems = list(problems) + _rules_of_the_store(frame, lines, file)
     if table is None or problems:
         raise ImportRefused(file, _in_file_order(problems))
     assert frame is not None
-    rep_text, split_text = frame["rep_id"].tolist(), _split_column(frame)
+    rep_text, split_text, source_text = frame["rep_id"].tolist(), _split_column(frame), _source_column(frame)
     rows = [{"deal_id": str(table.deal_id[row]), "account_id": str(table.account_ids[table.account[row]]),
              "rep_id": str(rep_text[row]), "type": DEAL_TYPES[int(table.type[row])],
              "amount_cents": int(table.amount_cents[row]), "close_date": from_day_number(int(table.day[row])),
-             "split": str(split_text[row]), "line": int(lines[row])} for row in range(len(table))]
+             "split": str(split_text[row]), "lead_source": source_text[row], "line": int(lines[row])}
+            for row in range(len(table))]
     if not rows:
         problems.append(Problem(file, 2, None, "holds no deals (only a header)"))
     existing = _existing_deals([row["deal_id"] for row in rows])
@@ -155,8 +160,10 @@ def import_deals(actor: Actor | None, data: bytes, file: str, replace: bool = Fa
     record(actor.person, "deals.import", "payout_import", batch.id, after={
         "file": batch.file_name, "sha256": batch.sha256, "rows": len(rows), "added": len(fresh),
         "replaced": replaced, "unchanged": unchanged})
+    check_ins = recompute_metric_key_results(batch)
     return ImportOutcome(batch, len(fresh), replaced, unchanged,
-                         approved_periods=_approved_periods({_period_of(day) for day in touched}))
+                         approved_periods=_approved_periods({_period_of(day) for day in touched}),
+                         metric_check_ins=len(check_ins))
 
 
 def _rules_of_the_store(frame, lines, file: str) -> list[Problem]:  # noqa: ANN001
@@ -164,6 +171,9 @@ def _rules_of_the_store(frame, lines, file: str) -> list[Problem]:  # noqa: ANN0
     credited to nobody (the engine checks that only against a roster)."""
     problems = []
     split_text = _split_column(frame)
+    for row, source in enumerate(_source_column(frame)):
+        if len(source) > 40:
+            problems.append(Problem(file, int(lines[row]), SOURCE_COLUMN, "is longer than 40 characters"))
     for row, (deal_id, account_id, rep_id) in enumerate(zip(frame["deal_id"], frame["account_id"], frame["rep_id"])):
         line = int(lines[row])
         problems += _too_long(file, line, {"deal_id": deal_id, "account_id": account_id, "rep_id": rep_id})
@@ -174,6 +184,13 @@ def _rules_of_the_store(frame, lines, file: str) -> list[Problem]:  # noqa: ANN0
 
 def _split_column(frame) -> list[str]:  # noqa: ANN001
     return frame["split"].tolist() if "split" in frame.columns else [""] * len(frame)
+
+
+def _source_column(frame) -> list[str]:  # noqa: ANN001
+    """The optional `source` column (marketing, sales, partner, ...), lower case."""
+    if SOURCE_COLUMN not in frame.columns:
+        return [""] * len(frame)
+    return [str(text).strip().lower() for text in frame[SOURCE_COLUMN].tolist()]
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
@@ -193,6 +210,7 @@ def remove_deals(actor: Actor | None, deal_ids: list[str]) -> list[Deal]:
         record(actor.person, "deals.remove", "deal", deal.deal_id, before=_shown(_deal_values(deal)))
         db.session.delete(deal)
     db.session.flush()
+    recompute_metric_key_results(None)
     return list(found.values())
 
 
@@ -212,12 +230,16 @@ def _existing_deals(deal_ids: list[str]) -> dict[str, Deal]:
 
 def _deal_values(deal: Deal) -> dict:
     return {"account_id": deal.account_id, "rep_id": deal.rep_id, "type": deal.type,
-            "amount_cents": deal.amount_cents, "close_date": deal.close_date, "split": deal.split}
+            "amount_cents": deal.amount_cents, "close_date": deal.close_date, "split": deal.split,
+            "lead_source": deal.lead_source}
 
 
 def _shown(values: dict) -> dict:
     """Deal values for the audit trail: the amount as written, dates ISO."""
     shown = dict(values)
+    source = shown.pop("lead_source", "")
+    if source:
+        shown["source"] = source
     cents = shown.pop("amount_cents")
     shown["amount"] = f"{cents // 100}.{cents % 100:02d}"
     shown["close_date"] = shown["close_date"].isoformat()
@@ -259,7 +281,8 @@ def import_roster(actor: Actor | None, data: bytes, file: str, period: str, plan
     db.session.execute(sa.insert(RosterRep), [
         {"period": quarter, "rep_id": rep.rep_id, "name": rep.name, "email": rep.email, "plan": rep.plan_key,
          "manager_id": rep.manager_id, "import_id": batch.id, "line": rep.line,
-         "target_incentive_cents": None if rep.target_incentive is None else int(rep.target_incentive.scaleb(2))}
+         "target_incentive_cents": None if rep.target_incentive is None else int(rep.target_incentive.scaleb(2)),
+         **quarter_terms_of(rep)}
         for rep in roster.reps])
     batch.added, batch.replaced = len(roster.reps), removed
     record(actor.person, "roster.import", "payout_import", batch.id,

@@ -8,12 +8,18 @@ from the same stored dict the HTML page shows.
 from __future__ import annotations
 
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
 from okr_app.clock import today
 from okr_app.auth.session import current_actor, login_required_actor
-from okr_app.edge import attempt
+from okr_app.edge import attempt, form_status, refuse
+from okr_app.errors import CadenceError
+from okr_app.payouts.forms import DealsImportForm
+from okr_app.payouts.imports import ImportRefused, import_deals, require_finance
+from okr_app.people.importing import read_limited
 from okr_app.payouts import bp, services
+from okr_app.payouts.plan_signing import unacknowledged_warnings
+from okr_app.payouts.question_routes import questions_panel
 from okr_app.payouts.views_model import pay_index, run_documents, run_page, statement_document, statement_page
 from reports.folder import statement_file_name, summary_file_name
 from reports.statement import statement_pdf
@@ -26,10 +32,39 @@ def index():
     return render_template("payouts/index.html", page=pay_index(current_actor()))
 
 
+@bp.route("/deals/import", methods=["GET", "POST"])
+@login_required_actor
+def deals_import():
+    """Finance uploads a deals.csv: all or nothing, and every revenue key result is recomputed."""
+    actor = require_finance(current_actor(), "imports deals")
+    form = DealsImportForm()
+    problems, status = [], form_status(form)
+    if form.validate_on_submit():
+        upload = form.file.data
+        name = (upload.filename or "deals.csv").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:120]
+        try:
+            data = read_limited(upload.stream, current_app.config["MAX_IMPORT_BYTES"], name)
+            outcome = import_deals(actor, data, name, replace=form.replace.data)
+        except ImportRefused as refused:
+            refuse()
+            problems, status = refused.problems, 422
+        except CadenceError as refused:
+            refuse()
+            flash(refused.message, "error")
+            status = refused.status
+        else:
+            flash(f"Imported {name}: {outcome.added} new deal{'s' if outcome.added != 1 else ''}, "
+                  f"{outcome.replaced} corrected; {outcome.metric_check_ins} revenue key result value"
+                  f"{'s' if outcome.metric_check_ins != 1 else ''} changed.", "success")
+            return redirect(url_for("payouts.index"))
+    return render_template("payouts/deals_import.html", form=form, problems=problems), status
+
+
 @bp.route("/runs/<int:run_id>")
 @login_required_actor
 def run(run_id: int):
-    return render_template("payouts/run.html", page=run_page(current_actor(), run_id))
+    return render_template("payouts/run.html", page=run_page(current_actor(), run_id),
+                           plan_warnings=unacknowledged_warnings(run_id))
 
 
 @bp.route("/runs/<int:run_id>/approve", methods=["POST"])
@@ -37,6 +72,11 @@ def run(run_id: int):
 def approve(run_id: int):
     actor = current_actor()
     payout_run = services.get_run(actor, run_id)
+    if request.form.get("confirm") != "yes":
+        refuse()
+        flash(f"Run #{run_id} was not approved: tick the box to confirm that you reviewed it (approving cannot be "
+              "undone).", "error")
+        return redirect(url_for("payouts.run", run_id=run_id))
     _, refused = attempt(lambda: services.approve_run(actor, payout_run))
     if refused is None:
         flash(f"Run #{run_id} for {payout_run.period} is approved and locked; its statements are now visible "
@@ -54,8 +94,10 @@ def summary(run_id: int):
 @bp.route("/statements/<int:statement_id>")
 @login_required_actor
 def statement(statement_id: int):
-    record = services.get_statement(current_actor(), statement_id)
-    return render_template("payouts/statement.html", page=statement_page(record, today()))
+    actor = current_actor()
+    record = services.get_statement(actor, statement_id)
+    return render_template("payouts/statement.html", page=statement_page(record, today()),
+                           panel=questions_panel(actor, record))
 
 
 @bp.route("/statements/<int:statement_id>.pdf")

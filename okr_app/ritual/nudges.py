@@ -36,6 +36,5 @@ def nudge(actor: Actor, person_id: int, on: date) -> Person:
                      sender=actor.person.name, week=week, link=absolute_url("checkins.weekly"))
     if send(letter, period_key=on.isoformat()) is None:
         raise AlreadyNudged(f"{person.name} was already nudged today; one nudge a day is enough.")
-    notify(person, NUDGE, f"{actor.person.name} nudged you to check in for {week}.", "checkins.weekly", {},
-           actor=actor.person, email=False)
+    notify(person, f"{actor.person.name} nudged you to check in for {week}.", "checkins.weekly", {}, email=False)
     return person

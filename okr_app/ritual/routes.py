@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from okr_app.auth import current_actor, login_required_actor
+from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.clock import today
 from okr_app.edge import attempt, refuse
 from okr_app.okrs.services import visible_key_result
 from okr_app.ritual import bp
-from okr_app.ritual.notifications import mark_all_read, notifications_of, unread_count
+from okr_app.notifications.services import unread_count
 from okr_app.ritual.nudges import nudge
 from okr_app.ritual.preferences import CHOICES, preferences_of, set_preferences
 from okr_app.ritual.threads import comment_on_key_result
@@ -19,7 +19,7 @@ from okr_app.ritual.threads import comment_on_key_result
 @bp.app_context_processor
 def unread_badge() -> dict:
     """`unread_notifications()` on every page: the count beside Notifications in the navigation."""
-    return {"unread_notifications": lambda: unread_count(current_actor().id)}
+    return {"unread_notifications": lambda: unread_count(current_actor())}
 
 
 class PostForm(FlaskForm):
@@ -38,18 +38,6 @@ def mail_settings():
         return redirect(url_for("ritual.mail_settings"))
     return render_template("ritual/mail_settings.html", form=form, choices=CHOICES,
                            wanted=preferences_of(actor.person)), 422 if form.is_submitted() else 200
-
-
-@bp.route("/notifications", methods=["GET", "POST"])
-@login_required_actor
-def notifications():
-    """GET lists my latest notifications; POST marks them all read."""
-    actor = current_actor()
-    form = PostForm()
-    if form.validate_on_submit():
-        mark_all_read(actor.id)
-        return redirect(url_for("ritual.notifications"))
-    return render_template("ritual/notifications.html", rows=notifications_of(actor.id), form=form)
 
 
 @bp.route("/team/nudge/<int:person_id>", methods=["POST"])

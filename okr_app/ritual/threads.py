@@ -86,9 +86,8 @@ def tell_report_thread(actor: Actor, report: WeeklyReport, reply: ReportReply) -
         own = "your" if person.id == report.person_id else whose
         kind = "mention" if person.id in mentioned and person.id not in earlier | {report.person_id} else "reply"
         verb = "mentioned you on" if kind == "mention" else "replied on"
-        notify(person, kind, f"{actor.person.name} {verb} {own} report for {report.iso_week}: "
-                             f"“{_excerpt(reply.body)}”", "checkins.report", {"report_id": report.id},
-               actor=actor.person, anchor="thread")
+        notify(person, f"{actor.person.name} {verb} {own} report for {report.iso_week}: “{_excerpt(reply.body)}”",
+               "checkins.report", {"report_id": report.id}, anchor="thread")
 
 
 # --- key results ------------------------------------------------------------------------------------
@@ -122,7 +121,6 @@ def comment_on_key_result(actor: Actor, kr: KeyResult, body: str) -> KeyResultCo
         mention = person.id in mentioned and person.id not in earlier | owner
         own = "your key result" if person.id in owner else "the key result"
         verb = "mentioned you on" if mention else "replied on"
-        notify(person, "mention" if mention else "reply",
-               f"{actor.person.name} {verb} {own} “{_excerpt(kr.title, 80)}”: “{_excerpt(body)}”",
-               "okrs.key_result", {"kr_id": kr.id}, actor=actor.person, anchor="thread")
+        notify(person, f"{actor.person.name} {verb} {own} “{_excerpt(kr.title, 80)}”: “{_excerpt(body)}”",
+               "okrs.key_result", {"kr_id": kr.id}, anchor="thread")
     return comment

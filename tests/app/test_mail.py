@@ -13,7 +13,7 @@ from okr_app.mail.services import compose, send
 from okr_app.models import SentMail
 from tests.builders import Builders
 from tests.builders.smtp import SmtpServer, free_port
-from tests.conftest import make_app
+from tests.builders.apps import make_app
 
 
 @pytest.fixture

@@ -203,8 +203,9 @@ def test_a_manager_nudges_someone_who_has_not_checked_in_once_a_day(mailing_app,
     assert message["To"] == "Ben Builder <ben@example.com>"
     assert "Max Manager is looking forward to your weekly check-in for 2026-W11" in text_of(message)
     notes = db.session.scalars(sa.select(Notification).where(Notification.person_id == org["ben"].id)).all()
-    assert [(n.kind, n.link) for n in notes] == [("nudge", "/check-in")]
+    assert [(n.text, n.link) for n in notes] == [("Max Manager nudged you to check in for 2026-W11.", "/check-in")]
     clock.pin(date(2026, 3, 12))  # the next day, one more nudge is allowed
+    auth.login("max@example.com")  # a day later the idle session has ended
     assert client.post(f"/team/nudge/{org['ben'].id}").status_code == 302
     assert len(smtp_server.mailbox.wait_for(2)) == 2
 

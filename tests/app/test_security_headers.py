@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import make_app
+from tests.builders.apps import make_app
 from okr_app.extensions import db
 from okr_app.models import Person
 from okr_app.security import CONTENT_SECURITY_POLICY
@@ -86,7 +86,7 @@ def test_over_https_every_cookie_is_secure_and_hsts_is_sent(client, build):
     response = client.post("https://localhost/login", data={"email": "bo@example.com",
                                                              "password": Builders.PASSWORD, "remember": "y"})
     cookies = response.headers.getlist("Set-Cookie")
-    assert {c.split("=", 1)[0] for c in cookies} >= {"session", "remember_token"}
+    assert {c.split("=", 1)[0] for c in cookies} >= {"session", "cadence_remember"}
     assert all("; Secure" in cookie for cookie in cookies)
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 

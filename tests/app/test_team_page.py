@@ -229,7 +229,8 @@ def test_my_reports_views_issue_the_same_number_of_queries_for_a_small_and_a_lar
             response = client.get(url)
         assert response.status_code == 200
         counts.append(len(statements))
-    assert counts[0] == counts[1] <= 15, counts
+    # 15 before issue 10, + the unread count in the navigation, + who is below me (the nudge buttons)
+    assert counts[0] == counts[1] <= 17, counts
 
 
 def test_the_manager_replies_to_a_problem_and_the_reply_shows_under_the_report(client, auth, team):

@@ -7,8 +7,8 @@ from okr_app.extensions import db
 from okr_app.mail.services import compose, send
 from okr_app.models import Person, SentMail
 from tests.builders import Builders
-from tests.conftest import make_app
-from tests.pg.scratch_database import scratch_database
+from tests.builders.apps import make_app
+from tests.builders.scratch_database import scratch_database
 
 
 def test_one_key_is_sent_once_on_postgresql(pg_url, tmp_path, smtp_server, monkeypatch):

@@ -1,14 +1,14 @@
-"""the weekly ritual: roll-over lineage, key-result threads, notifications
+"""the weekly ritual: roll-over lineage, key-result threads
 
 Revision ID: i10_ritual
-Revises: i11_mail
+Revises: i11_account_tokens
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "i10_ritual"
-down_revision = "i11_mail"
+down_revision = "i11_account_tokens"
 branch_labels = None
 depends_on = None
 
@@ -26,22 +26,6 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_key_result_comment")))
     with op.batch_alter_table("key_result_comment", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_key_result_comment_key_result_id"), ["key_result_id"], unique=False)
-    op.create_table("notification",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=20), nullable=False),
-        sa.Column("actor_id", sa.Integer(), nullable=True),
-        sa.Column("text", sa.String(length=300), nullable=False),
-        sa.Column("link", sa.String(length=300), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("read_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["actor_id"], ["person.id"], name=op.f("fk_notification_actor_id_person")),
-        sa.ForeignKeyConstraint(["person_id"], ["person.id"], name=op.f("fk_notification_person_id_person")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification")))
-    with op.batch_alter_table("notification", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_notification_person_id"), ["person_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_notification_created_at"), ["created_at"], unique=False)
-        batch_op.create_index("ix_notification_unread", ["person_id", "read_at"], unique=False)
     with op.batch_alter_table("objective", schema=None) as batch_op:
         batch_op.add_column(sa.Column("copied_from_id", sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f("ix_objective_copied_from_id"), ["copied_from_id"], unique=False)
@@ -55,7 +39,6 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_table("notification")
     op.drop_table("key_result_comment")
     with op.batch_alter_table("key_result", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_key_result_copied_from_id_key_result"), type_="foreignkey")

@@ -1,14 +1,14 @@
 """mail: sent_mail (one row per message, unique per kind, recipient and period) and mail_opt_out
 
 Revision ID: i11_mail
-Revises: 4bfca7af5d39
+Revises: i14_signed_plans
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "i11_mail"
-down_revision = "4bfca7af5d39"
+down_revision = "i14_signed_plans"
 branch_labels = None
 depends_on = None
 
