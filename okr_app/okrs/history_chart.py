@@ -16,12 +16,12 @@ from markupsafe import Markup, escape
 from okr_app.clock import local_date_of
 from okr_app.extensions import db
 from okr_app.models import CheckIn, Cycle, KeyResult, Objective
-from okr_app.okrs.display import format_value
+from okr_app.okrs.display import approximately, format_value
 from okr_app.okrs.pace import due_date_of, expected_value
 
 WIDTH, HEIGHT = 640, 240
 SMALL = (240, 90)
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 64, 16, 14, 30
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 84, 16, 14, 30
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def _summary(kr: KeyResult, points: list[tuple[date, float]], start_day: date, d
         share = min(max((on - start_day).days / span, 0.0), 1.0)
         pace = (f" The expected pace runs from {format_value(kr.start_value, unit)} on {start_day.isoformat()} to "
                 f"{format_value(kr.target_value, unit)} on {due.isoformat()}"
-                f" ({format_value(round(expected_value(kr, share), 2), unit)} today).")
+                f" ({format_value(approximately(expected_value(kr, share)), unit)} today).")
     elif kr.kind == "stay_above":
         pace = f" It should stay at or above {format_value(kr.target_value, unit)}."
     elif kr.kind == "stay_below":

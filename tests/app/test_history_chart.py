@@ -50,8 +50,8 @@ def test_the_key_result_page_draws_the_values_against_the_pace_line_without_java
 def test_the_pace_line_runs_from_start_on_day_one_to_target_on_the_due_date(client, kr):
     svg = client.get(f"/okrs/key-results/{kr.id}").get_data(as_text=True).split('class="pace" points="')[1]
     first, last = svg.split('"')[0].split()
-    # x from 64 (day 0) to 624 (day 83); y from 210 (the lowest value, $0) to 14 (the highest, $83,000)
-    assert first == "64.0,210.0" and last == "624.0,14.0"
+    # x from 84 (day 0) to 624 (day 83); y from 210 (the lowest value, $0) to 14 (the highest, $83,000)
+    assert first == "84.0,210.0" and last == "624.0,14.0"
 
 
 def test_the_objective_page_shows_a_small_chart_per_key_result(client, kr, build):

@@ -11,7 +11,7 @@ from okr_app.models import SentMail
 from tests.builders import Builders
 from tests.builders.processes import CADENCE, ROOT
 from tests.conftest import make_app
-from tests.pg.scratch_database import scratch_database
+from tests.builders.scratch_database import scratch_database
 
 
 def test_two_reminder_processes_on_postgresql_send_each_reminder_once(pg_url, tmp_path, smtp_server, monkeypatch):
