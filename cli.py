@@ -5,6 +5,7 @@ Each group lives in `okr_app/commands/<topic>.py`; this module only assembles th
 import click
 
 from okr_app.commands import (audit, backup, deals, demo, payout, payout_reports, payout_runs, people, plans,
+                              ritual,
                               setup, tokens)
 
 
@@ -15,7 +16,7 @@ def cli() -> None:
 
 
 # payout_runs and payout_reports add their commands to the `payout` group when imported.
-for module in (setup, demo, people, tokens, deals, payout, payout_runs, payout_reports, plans, audit, backup):
+for module in (setup, demo, people, tokens, deals, payout, payout_runs, payout_reports, plans, audit, backup, ritual):
     for command in module.COMMANDS:
         cli.add_command(command)
 

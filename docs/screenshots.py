@@ -65,6 +65,7 @@ class Demo:
     statement_id: int | None
     cycle_id: int | None = None
     metric_kr_id: int | None = None
+    controller: str | None = None  # the demo's financial controller login (issue 14)
 
 
 def build_app(instance: Path):

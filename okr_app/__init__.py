@@ -94,5 +94,5 @@ BLUEPRINTS = {
     "auth": ("routes",), "dashboard": ("routes",), "cycles": ("routes",), "okrs": ("routes",),
     "checkins": ("routes",), "people": ("routes",), "api": ("auth", "errors", "openapi", "routes"),
     "payouts": ("routes", "question_routes", "plan_routes"), "audit": ("routes",), "growth": ("routes",),
-    "notifications": ("routes",), "mail": ("routes",),
+    "notifications": ("routes",), "mail": ("routes",), "ritual": ("routes",),
 }

@@ -53,6 +53,11 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
         # Mail (okr_app.mail): a relay URL, or none for the instance outbox/; links in messages start at BASE_URL.
         self.SMTP_URL = env.get("CADENCE_SMTP_URL", "")
+        # The weekly messages (okr_app.ritual.schedule): weekday and hour in TIMEZONE; `cadence serve` sends
+        # them itself unless CADENCE_SCHEDULE=off (then cron or a systemd timer runs the commands).
+        self.REMINDERS_AT = env.get("CADENCE_REMINDERS_AT", "friday 10")
+        self.DIGEST_AT = env.get("CADENCE_DIGEST_AT", "monday 8")
+        self.SCHEDULE = env.get("CADENCE_SCHEDULE", "on")
         self.SMTP_CA_FILE = env.get("CADENCE_SMTP_CA_FILE", "")
         self.MAIL_FROM = env.get("CADENCE_MAIL_FROM", "Cadence <cadence@localhost>")
         self.BASE_URL = env.get("CADENCE_BASE_URL", "http://localhost:5000")

@@ -110,8 +110,18 @@ def can_read_weekly(actor: Actor, person_id: int) -> bool:
 
 
 def can_reply_to(actor: Actor, report: WeeklyReport) -> bool:
-    """Managers (anyone above the author) and leaders answer a report's Problems."""
-    return report.person_id != actor.id and can_read_weekly(actor, report.person_id)
+    """A report's thread is for whoever reads it: its author, the people above them, and leaders."""
+    return can_read_weekly(actor, report.person_id)
+
+
+def can_nudge(actor: Actor, person_id: int) -> bool:
+    """Anyone above a person in the org chart nudges them to check in."""
+    return person_id != actor.id and person_id in actor.below
+
+
+def can_comment_on_objective(actor: Actor, objective: Objective) -> bool:
+    """A key result's thread is open to everyone who can see its objective."""
+    return can_view_objective(actor, objective)
 
 
 # --- People ---------------------------------------------------------------------------------

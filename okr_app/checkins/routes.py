@@ -33,6 +33,9 @@ def weekly():
             for kr_id, message in getattr(exc, "kr_errors", {}).items():
                 if hasattr(form, f"kr_{kr_id}_value"):
                     form[f"kr_{kr_id}_value"].errors = [message]
+            field = getattr(exc, "field", None)
+            if field in ("satisfaction", "progress", "plans", "problems"):
+                form[field].errors = [getattr(exc, "report_error", None) or exc.message]
             form.week.data = page.week  # a page opened last week resubmits into this one
             return _weekly(page, form, f"Nothing was saved. {exc.message}"), exc.status
         flash(_summary(recorded, report.iso_week), "success")

@@ -10,12 +10,13 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from okr_app.cycles.picked import picked_cycle_id
 from okr_app.cycles.services import current_cycle
 from okr_app.errors import NotFound
 from okr_app.extensions import db
 from okr_app.models import Cycle, Objective, Person, ReportReply, Team, WeeklyReport
 from okr_app.okrs.tree import CascadeView, KrNode, ObjectiveNode
-from okr_app.policy import Actor, can_read_weekly, can_reply_to, can_view_objective
+from okr_app.policy import Actor, can_nudge, can_read_weekly, can_reply_to, can_view_objective
 from okr_app.domain.weeks import iso_week_of
 
 
@@ -54,6 +55,7 @@ class MemberRow:
     report: ReportView | None  # the latest report, only when readable
     objectives: list[ObjectiveNode]
     objectives_note: str | None  # what to say when no objective is listed (None: say nothing)
+    can_nudge: bool = False  # the viewer is above them and may remind them to check in
 
     @property
     def risky_krs(self) -> list[KrNode]:
@@ -221,7 +223,8 @@ def team_status(actor: Actor, group: Group, week: str, cycle: Cycle | None = Non
             report=report_view(actor, report, name, replies.get(report.id, []))
             if report is not None and readable else None,
             objectives=objectives,
-            objectives_note=_no_objective_note(actor, member_id) if cycle is not None and not objectives else None))
+            objectives_note=_no_objective_note(actor, member_id) if cycle is not None and not objectives else None,
+            can_nudge=can_nudge(actor, member_id)))
     return TeamStatus(group=group, subtitle=_subtitle(group, len(rows)), week=week,
                       cycle_name=cycle.name if cycle else None, members=rows)
 
@@ -259,7 +262,7 @@ def team_page(actor: Actor, team_id: int | None, reports: str | None, on: date) 
     teams and pods, and how many report to me. Only the group's members' objectives become nodes."""
     count = reports_count(actor)
     group = choose_group(actor, team_id, reports, count)
-    cycle = current_cycle()
+    cycle = current_cycle(on, picked_id=picked_cycle_id())
     status = team_status(actor, group, iso_week_of(on), cycle, on) if group is not None else None
     return TeamPage(status=status, choices=team_choices(teams()), reports=count)
 

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length
 
 from okr_app.domain import limits
 from okr_app.clock import today
+from okr_app.cycles.services import default_start
 
 
 def next_monday(day: date) -> date:
@@ -30,8 +31,13 @@ class CycleForm(BoundedForm):
         super().__init__(*args, **kwargs)
         self.weeks.choices = [SelectChoice(str(w), f"{w} weeks") for w in current_app.config["CYCLE_LENGTHS_WEEKS"]]
         if not self.is_submitted():
-            self.start.data = next_monday(today())
+            self.start.data = default_start(today())
             self.weeks.data = max(current_app.config["CYCLE_LENGTHS_WEEKS"])
+
+
+class RenameForm(BoundedForm):
+    name = StringField("Name", validators=[DataRequired("A cycle needs a name.")])
+    submit = SubmitField("Rename")
 
 
 class ConfirmForm(BoundedForm):

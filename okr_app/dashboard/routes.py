@@ -5,6 +5,7 @@ from flask import render_template, request, url_for
 
 from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.bounds import query_id
+from okr_app.cycles.picked import remember_pick
 from okr_app.dashboard import bp
 from okr_app.dashboard import services
 
@@ -23,6 +24,8 @@ def tree():
     every_level = request.args.get("depth") == "all"
     page = services.tree_page(current_actor(), cycle_id=query_id("cycle"), team_id=query_id("team"),
                               status=request.args.get("status") or None, every_level=every_level)
+    if query_id("cycle") is not None:
+        remember_pick(page.cycle_id)
     collapsed = request.args.get("collapsed") == "1"
     filters = {"cycle": page.cycle_id, "team": page.team_id, "status": page.status}
     filters = {k: v for k, v in filters.items() if v is not None}

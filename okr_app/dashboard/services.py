@@ -11,6 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from okr_app.checkins.team import PersonRow, first_not_checked_in, has_checked_in
+from okr_app.cycles.picked import picked_cycle_id
 from okr_app.cycles.services import current_cycle
 from okr_app.errors import NotFound
 from okr_app.extensions import db
@@ -81,7 +82,7 @@ def tree_page(actor: Actor, cycle_id: int | None = None, team_id: int | None = N
     on = on or today()
     week = iso_week_of(on)
     status = status if status in STATUS_FILTERS else None
-    cycle = db.session.get(Cycle, cycle_id) if cycle_id is not None else current_cycle()
+    cycle = db.session.get(Cycle, cycle_id) if cycle_id is not None else current_cycle(on, picked_id=picked_cycle_id())
     if cycle_id is not None and cycle is None:
         raise NotFound("No such cycle.")
     tree, counts = None, None
@@ -175,7 +176,7 @@ def home(actor: Actor, on: date | None = None) -> Home:
     I checked in this week, my team's check-ins, and (for anyone with reports) the people below me
     who are behind."""
     on = on or today()
-    cycle = current_cycle()
+    cycle = current_cycle(on, picked_id=picked_cycle_id())
     view = CascadeView.for_cycle(actor, cycle, on=on) if cycle is not None else None
     mine = [view.node(oid, 0) for oid in view.objectives_of([actor.id])] if view else []
     company = [view.node(oid, 0) for oid in view.root_ids()

@@ -1,5 +1,6 @@
 """All tables; import models from here."""
 from okr_app.models.audit import AuditEvent
+from okr_app.models.conversation import KeyResultComment
 from okr_app.models.mail import MAIL_STATES, MailOptOut, SentMail
 from okr_app.models.okrs import (CONFIDENCES, CYCLE_STATES, KR_KINDS, OWNER_TYPES, CheckIn, Cycle, KeyResult,
                                  Objective, Snapshot)
@@ -13,8 +14,8 @@ from okr_app.models.throttle import ThrottleCounter
 from okr_app.models.weekly import ReportReply, WeeklyReport
 
 __all__ = [
-    "AuditEvent", "ApiToken", "CheckIn", "Cycle", "CycleRollup", "KeyResult", "Objective", "Person", "ReportReply",
-    "Snapshot",
+    "AuditEvent", "ApiToken", "CheckIn", "Cycle", "CycleRollup", "KeyResult", "KeyResultComment", "Objective",
+    "Person", "ReportReply", "Snapshot",
     "Team", "WeeklyReport", "Deal", "PayoutImport", "PayoutLine", "PayoutRun", "Quota", "RosterRep",
     "RunStatement", "StatementQuestion", "Notification", "PlanVersion", "PlanAcknowledgement", "QUESTION_STATES",
     "SentMail", "SignInSession", "AccountToken", "TOKEN_PURPOSES", "ThrottleCounter", "MailOptOut", "MAIL_STATES",

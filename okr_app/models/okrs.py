@@ -53,6 +53,9 @@ class Objective(db.Model):
     aligned_kr_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("key_result.id", use_alter=True, ondelete="SET NULL"), index=True)
     private: Mapped[bool] = mapped_column(default=False)
+    # Set when rolled over from a closed cycle: the objective this one continues.
+    copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("objective.id", ondelete="SET NULL"),
+                                                       index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -95,6 +98,8 @@ class KeyResult(db.Model):
     reproducible: Mapped[bool] = mapped_column(default=True)
     about_buyers: Mapped[bool] = mapped_column(default=True)
     grade: Mapped[float | None]
+    copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("key_result.id", ondelete="SET NULL"),
+                                                       index=True)
     # A `metric` key result: the revenue metric it is bound to (`comp_engine.revenue`), its retention
     # window, and the day its current value was measured on (by the last deals import).
     metric: Mapped[str | None] = mapped_column(sa.String(60))

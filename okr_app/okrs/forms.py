@@ -8,9 +8,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from okr_app.bounds import BoundedForm
 from okr_app.domain import limits
+from okr_app.domain.numbers import NotANumber, parse_number
 from okr_app.models import CONFIDENCES, KR_KINDS
 from okr_app.okrs.choices import Option, optional_id
-from okr_app.okrs.display import CONFIDENCE_LABELS, KIND_HELP, KIND_LABELS
+from okr_app.okrs.display import CONFIDENCE_LABELS, KIND_HELP, KIND_LABELS, format_number
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 VANITY_QUESTIONS = {
@@ -19,6 +20,30 @@ VANITY_QUESTIONS = {
     "about_buyers": "Does it tell us about buyers rather than about ourselves?",
 }
 START_TARGET_NOTE = "Needed for increase, decrease, stay above and stay below; ignored for milestones and roll-ups."
+
+
+class TypedNumber(StringField):
+    """A number field that reads what people type ("$500,000", "1,250", "12.5 %"; see `parse_number`) and
+    says beside the field how to write anything else. `data` is a float, or None when left blank."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", **kwargs.pop("render_kw", {})}
+        super().__init__(*args, render_kw=render_kw, **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        self.raw_data = valuelist
+        text = valuelist[0] if valuelist else ""
+        try:
+            number = parse_number(text)
+        except NotANumber as exc:
+            self.data = None
+            raise ValueError(str(exc)) from None
+        self.data = None if number is None else float(number)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else format_number(self.data)
 
 
 def select_choices(options: list[Option]) -> list[SelectChoice]:
@@ -54,12 +79,12 @@ class KeyResultEditForm(BoundedForm):
     title = StringField("Key result", validators=[DataRequired("A key result needs a title."),
                                               Length(max=limits.KR_TITLE.max)],
                         description="Measurable and time-bound: what number proves the objective is met?")
-    start = FloatField("Start value", validators=[Optional()], description=START_TARGET_NOTE)
-    target = FloatField("Target value", validators=[Optional()], description=START_TARGET_NOTE)
+    start = TypedNumber("Start value", validators=[Optional()], description=START_TARGET_NOTE)
+    target = TypedNumber("Target value", validators=[Optional()], description=START_TARGET_NOTE)
     unit = StringField("Unit", validators=[Optional(), Length(max=limits.KR_UNIT.max)],
                        description="e.g. $, %, customers")
     due = DateField("Due", validators=[Optional()], description="Inside the cycle; empty means the cycle's last day.")
-    weight = FloatField("Weight", default=1.0, validators=[Optional()],
+    weight = TypedNumber("Weight", default=1.0, validators=[Optional()],
                         description="How much this key result counts in the objective's progress (default 1).")
     leads_to_action = RadioField(VANITY_QUESTIONS["leads_to_action"], choices=YES_NO,
                                  validators=_answer("Answer yes or no: does it lead to action that grows revenue?"))
@@ -97,7 +122,7 @@ class KeyResultForm(KeyResultEditForm):
 
 
 class CheckInForm(BoundedForm):
-    value = FloatField("New value", validators=[InputRequired("Enter the new value (a number).")])
+    value = TypedNumber("New value", validators=[InputRequired("Enter the new value (a number).")])
     confidence = SelectField("Confidence", choices=confidence_choices())
     note = TextAreaField("Note", validators=[Optional(), Length(max=limits.CHECK_IN_NOTE.max)])
     submit = SubmitField("Check in")

@@ -17,6 +17,7 @@ from okr_app.domain.progress import QUANTITATIVE
 from okr_app.cycles.services import ensure_may_edit, ensure_open
 from okr_app.errors import InvalidInput, LimitExceeded, NotAllowed, NotFound
 from okr_app.extensions import db
+from okr_app.okrs.display import KIND_LABELS
 from okr_app.ledger.key_results import latest_deals_import, load_ledger, metric_of, refresh, window_of
 from okr_app.models import CONFIDENCES, KR_KINDS, CheckIn, Cycle, KeyResult, Objective, Person, Snapshot, Team
 from okr_app.policy import Actor, can_own_objective, can_view_objective
@@ -206,7 +207,8 @@ def _forget_snapshots(kr_ids: list[int]) -> None:
 def _validate_kr_fields(kind: str, start: float | None, target: float | None, due: date | None,
                         weight: float | None, cycle: Cycle) -> tuple[float | None, float | None, float]:
     if kind not in KR_KINDS:
-        raise InvalidInput(f"A key result's kind is one of {', '.join(KR_KINDS)}; not {kind!r}.")
+        raise InvalidInput(f"A key result's kind is one of {', '.join(KIND_LABELS[k].lower() for k in KR_KINDS)}; "
+                           f"not {kind!r}.", field="kind")
     start, target = _finite(start, "Start"), _finite(target, "Target")
     if kind == "metric":
         if target is None:
@@ -216,19 +218,24 @@ def _validate_kr_fields(kind: str, start: float | None, target: float | None, du
             raise InvalidInput("A metric key result's target is above its start (its progress follows the increase rule).")
     elif kind in QUANTITATIVE:
         if start is None or target is None:
-            raise InvalidInput(f"A {kind} key result needs a start and a target.")
+            raise InvalidInput(f"{_article(KIND_LABELS[kind])} “{KIND_LABELS[kind].lower()}” key result needs a "
+                               "start and a target.", field="start" if start is None else "target")
         if kind == "increase" and target <= start:
-            raise InvalidInput("An increase key result's target is above its start.")
+            raise InvalidInput("An “increase” key result's target is above its start.", field="target")
         if kind == "decrease" and target >= start:
-            raise InvalidInput("A decrease key result's target is below its start.")
+            raise InvalidInput("A “decrease” key result's target is below its start.", field="target")
     else:
         start, target = None, None  # ignored for milestone and rollup
     weight = 1.0 if weight is None else _finite(weight, "Weight")
     if weight <= 0 or weight > limits.WEIGHT_MAX:
-        raise InvalidInput(f"A weight is above 0 and at most {limits.WEIGHT_MAX:g}.")
+        raise InvalidInput(f"A weight is above 0 and at most {limits.WEIGHT_MAX:g}.", field="weight")
     if due is not None and not (cycle.start <= due <= cycle.end):
-        raise InvalidInput(f"The due date must be inside the cycle ({cycle.start} to {cycle.end}).")
+        raise InvalidInput(f"The due date must be inside the cycle ({cycle.start} to {cycle.end}).", field="due")
     return start, target, weight
+
+
+def _article(word: str) -> str:
+    return "An" if word[:1].lower() in "aeiou" else "A"
 
 
 def add_key_result(actor: Actor, objective: Objective, title: str, kind: str, *, start: float | None = None,
