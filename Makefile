@@ -49,6 +49,7 @@ loadtest: install-test
 bench: install-test
 	$(PY) bench/payout.py
 	$(PY) bench/queries.py
+	$(PY) bench/pages.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

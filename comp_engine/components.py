@@ -42,7 +42,7 @@ def quota_line(component: QuotaComponent, target_incentive: Decimal, credited_un
     credited, quota = units_to_decimal(credited_units), cents_to_decimal(quota_cents)
     target = component_target(target_incentive, component.weight)
     if proration == 1:
-        attainment = Attainment.of_quota(credited, quota)
+        attainment = Attainment.of_quota(credited, quota, Fraction(credited_units * 100, CREDIT_SCALE * quota_cents))
         paid = curve_payout(attainment, target, component.curve, component.tiers, component.threshold, component.cap)
         shown_quota, shown_target = quota, target
     else:

@@ -19,6 +19,7 @@ sums are exact int64 in units of cents x share.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -50,9 +51,9 @@ class BookWindow:
     logos_kept: np.ndarray  # sum share over cohort accounts with ARR(E) > 0
     cohort_rows: CohortRows
 
-    def cohort(self, rep: int) -> tuple[CohortAccount, ...]:
-        """The rep's cohort accounts, by account id, with share and ARR at S and E."""
-        return self.cohort_rows.of_rep(rep)
+    def cohort(self, rep: int) -> CohortAccounts:
+        """The rep's cohort accounts, by account id, with share and ARR at S and E (built when read)."""
+        return CohortAccounts(self.cohort_rows, rep)
 
     def metric(self, rep: int, metric: str) -> MetricValue:
         """The metric of one rep's book, or an undefined value explaining why."""
@@ -75,11 +76,12 @@ class BookWindow:
 
 
 class CohortRows:
-    """Every rep's cohort accounts, sorted by rep then account id; built once per window."""
+    """Every rep's cohort accounts as columns grouped by rep; built once per window, so that a run
+    over a million deals creates no object per account unless a statement lists its cohort."""
 
     def __init__(self, rep: np.ndarray, account_ids: np.ndarray, share: np.ndarray, arr_start: np.ndarray,
                  arr_end: np.ndarray, rep_count: int) -> None:
-        order = np.lexsort((account_ids.astype(str), rep)) if len(rep) else np.empty(0, dtype=np.int64)
+        order = np.argsort(rep, kind="stable")
         self._rep = rep[order]
         self._account_ids = account_ids[order]
         self._share = share[order]
@@ -89,12 +91,54 @@ class CohortRows:
 
     def of_rep(self, rep: int) -> tuple[CohortAccount, ...]:
         start, stop = self._bounds[rep], self._bounds[rep + 1]
-        return tuple(
+        return tuple(sorted((
             CohortAccount(str(account), units_to_decimal(share, SHARE_SCALE), cents_to_decimal(start_cents),
                           cents_to_decimal(end_cents))
             for account, share, start_cents, end_cents in zip(
                 self._account_ids[start:stop].tolist(), self._share[start:stop].tolist(),
-                self._arr_start[start:stop].tolist(), self._arr_end[start:stop].tolist()))
+                self._arr_start[start:stop].tolist(), self._arr_end[start:stop].tolist())),
+            key=lambda account: account.account_id))
+
+    def count(self, rep: int) -> int:
+        return self._bounds[rep + 1] - self._bounds[rep]
+
+
+class CohortAccounts(Sequence[CohortAccount]):
+    """One rep's cohort: an immutable sequence of `CohortAccount` by account id, built on first use."""
+
+    __slots__ = ("_rows", "_rep", "_items")
+
+    def __init__(self, rows: CohortRows, rep: int) -> None:
+        self._rows = rows
+        self._rep = rep
+        self._items: tuple[CohortAccount, ...] | None = None
+
+    def _all(self) -> tuple[CohortAccount, ...]:
+        if self._items is None:
+            self._items = self._rows.of_rep(self._rep)
+        return self._items
+
+    def __len__(self) -> int:
+        return self._rows.count(self._rep)
+
+    def __getitem__(self, index):  # noqa: ANN001, ANN204
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[CohortAccount]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CohortAccounts):
+            return self._all() == other._all()
+        if isinstance(other, tuple):
+            return self._all() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return f"CohortAccounts({len(self)} accounts)"
 
 
 class BookMetrics:

@@ -45,7 +45,11 @@ class Config:
         self.REMEMBER_DAYS = float(env.get("CADENCE_REMEMBER_DAYS", "14"))
         # Sign-in throttle counters (okr_app.auth.throttle): the database, or redis://host:6379/0 for Redis.
         self.RATELIMIT_STORAGE_URL = env.get("CADENCE_RATELIMIT_STORAGE_URL", "database")
-        self.BEHIND_PROXY = env.get("CADENCE_BEHIND_PROXY", "0") == "1"  # trust one proxy's X-Forwarded-*
+        # The reverse proxy's address(es) whose X-Forwarded-* are honoured ('' none, '1' this machine).
+        self.BEHIND_PROXY = env.get("CADENCE_BEHIND_PROXY", "")
+        # Host names this server answers for; empty: the host `cadence serve` binds to, localhost, BASE_URL's host.
+        self.TRUSTED_HOST_NAMES = [h.strip() for h in env.get("CADENCE_TRUSTED_HOSTS", "").split(",") if h.strip()]
+        self.SERVE_HOST = env.get("CADENCE_SERVE_HOST", "")
         self.WTF_CSRF_TIME_LIMIT = None
         # Mail (okr_app.mail): a relay URL, or none for the instance outbox/; links in messages start at BASE_URL.
         self.SMTP_URL = env.get("CADENCE_SMTP_URL", "")

@@ -2,9 +2,9 @@
 
 A page is Python work under one interpreter lock, so a worker serves one request at a time whatever
 its threads; more threads only add lock contention, and on SQLite they queue for the one writer.
-Parallelism comes from processes: one worker per core. Measured on the 2-core development machine
-with `bench/pages.py --settings` (see the README, "Measured"): 2 workers × 1 thread had the lowest
-p95 on every page at 1 and at 20 users; 2 × 4 was slower everywhere.
+Parallelism comes from processes: one worker per core, one thread each. Issue 9 measured 2 × 4 slower
+than 2 × 1 on every page on the 2-core development machine; `bench/pages.py --settings` compares the
+settings again (figures in the README, "Measured"), and more workers than cores only raised the p95.
 """
 from __future__ import annotations
 

@@ -119,7 +119,7 @@ def get_key_result(actor: Actor, key_result_id: int):
     history = db.session.scalars(sa.select(CheckIn).options(selectinload(CheckIn.author))
                                  .where(CheckIn.key_result_id == kr.id).order_by(CheckIn.created_at, CheckIn.id))
     return {**node.to_dict(), "objective_id": objective.id, "cycle_id": objective.cycle_id, "grade": kr.grade,
-            "explanation": ProgressBook.for_cycle(objective.cycle_id).explain(kr.id),
+            "explanation": ProgressBook.for_cycle(objective.cycle_id).explain(kr.id, actor),
             "history": s.CheckInSchema(many=True).dump(history)}
 
 

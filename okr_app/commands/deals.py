@@ -93,8 +93,10 @@ def roster() -> None:
 def import_roster(csv_file: Path, period: str, plans_dir: Path | None, as_email: str | None) -> None:
     """Import a quarter's roster.csv, replacing that quarter's roster: all reps, or none.
 
-    Columns: rep_id,name,email,plan and optional manager_id,target_incentive. Every rep
-    credited on a deal must be on the roster of the quarters paid.
+    Columns: rep_id,name,email,plan and optional manager_id,target_incentive,
+    start_date,end_date,draw,draw_kind,draw_balance. Every rep credited on a deal must be
+    on the roster of the quarters paid. A recoverable draw's balance is carried from the
+    last approved run; draw_balance is only the opening balance.
     """
     from flask import current_app
 

@@ -56,8 +56,14 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
             scheduled = app.config["SCHEDULE"].lower() not in ("off", "0", "no")
             slots = (parse_slot(app.config["REMINDERS_AT"]), parse_slot(app.config["DIGEST_AT"]))
             zone = app.config["TIMEZONE"]
+    from okr_app.security import proxy_addresses
+
+    # The workers answer for the host they are bound to (CADENCE_TRUSTED_HOSTS' default), and gunicorn honours
+    # X-Forwarded-Proto only from the proxies CADENCE_BEHIND_PROXY names (never, by default, from 127.0.0.1).
+    os.environ["CADENCE_SERVE_HOST"] = host
+    proxies = ",".join(proxy_addresses(os.environ.get("CADENCE_BEHIND_PROXY", ""))) or "0.0.0.0/32"
     args = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
-            "--threads", str(threads), "--access-logfile", "-", "okr_app.wsgi:app"]
+            "--threads", str(threads), "--forwarded-allow-ips", proxies, "--access-logfile", "-", "okr_app.wsgi:app"]
     if scheduled:
         args[3:3] = ["--config", "python:okr_app.ritual.gunicorn_hooks"]
     click.echo(f"Cadence is serving on http://{host}:{port}  (Ctrl+C stops it)")

@@ -172,7 +172,7 @@ def _value_label(kr: KeyResult, value: float | None) -> str:
     return format_value(value, kr.unit)
 
 
-def kr_row(book: ProgressBook, kr: KeyResult, cycle: Cycle, on: date) -> KrRow:
+def kr_row(book: ProgressBook, kr: KeyResult, cycle: Cycle, on: date, viewer: Actor | None = None) -> KrRow:
     """One key result as every OKR page shows it; `on` is the day pace is read for."""
     progress = book.kr_progress(kr.id)
     pace = pace_reading(kr, progress, cycle, on)
@@ -186,7 +186,7 @@ def kr_row(book: ProgressBook, kr: KeyResult, cycle: Cycle, on: date) -> KrRow:
         id=kr.id, objective_id=kr.objective_id, title=kr.title, kind=kr.kind, kind_label=KIND_LABELS[kr.kind],
         start_label=format_value(kr.start_value, kr.unit) if kr.start_value is not None else "—",
         current_label=current, target_label=_target_label(kr), checked_in=kr.current_value is not None,
-        progress=progress, explanation=book.explain(kr.id),
+        progress=progress, explanation=book.explain(kr.id, viewer),
         confidence=None if kr.kind == "rollup" else kr.confidence,  # nobody sets a rollup's confidence
         confidence_label=CONFIDENCE_LABELS.get(kr.confidence, kr.confidence), pace=pace.pace,
         expected_label=pace.expected_label, due=pace.due, weight=kr.weight, vanity_risk=kr.vanity_risk,
@@ -217,7 +217,7 @@ def objective_card(actor: Actor, book: ProgressBook, objective: Objective, on: d
         id=objective.id, title=objective.title, description=objective.description,
         owner_label=objective.owner_label, owner_type=objective.owner_type, private=objective.private,
         progress=book.objective_progress(objective.id), explanation=book.explain_objective(objective.id),
-        key_results=[kr_row(book, kr, cycle, on) for kr in krs], can_edit=editable,
+        key_results=[kr_row(book, kr, cycle, on, actor) for kr in krs], can_edit=editable,
         can_add_key_result=editable and has_room_for_key_result(len(krs)), key_result_limit=limit,
         aligned_to=_parent_step(actor, book, objective))
 
@@ -289,7 +289,7 @@ def key_result_page(actor: Actor, kr: KeyResult, on: date) -> KeyResultPage:
                          f"frozen {snapshot.taken_at:%Y-%m-%d}")
     cycle_open, can_edit = cycle_is_open(cycle), may_edit_objective(actor, objective)
     return KeyResultPage(
-        row=kr_row(book, kr, cycle, on), objective=objective_link(book, objective), cycle=cycle, unit=kr.unit,
+        row=kr_row(book, kr, cycle, on, actor), objective=objective_link(book, objective), cycle=cycle, unit=kr.unit,
         history=history,
         aligned=[objective_link(book, o) for o in book.aligned_to.get(kr.id, []) if can_view_objective(actor, o)],
         can_edit=can_edit, can_check_in=can_edit and kr.kind not in ("rollup", "metric"), check_in_hint=_check_in_hint(kr),

@@ -206,14 +206,19 @@ class _ProgressRow:
 
 
 def compute_rollup(cycle: Cycle) -> CycleRollup:
-    """Five queries at any size: objectives with their owners' names and teams, key results, team
-    names, each owner's latest weekly report, and the org chart."""
-    owner = aliased(Person)
+    """Three queries at any size: objectives with their owners' names, teams and latest weekly
+    report, key results, and the org chart."""
+    owner, own_team, owner_team = aliased(Person), aliased(Team), aliased(Team)
+    last_report = (sa.select(sa.func.max(WeeklyReport.updated_at))
+                   .where(WeeklyReport.person_id == Objective.owner_person_id).scalar_subquery())
     objective_rows = db.session.execute(
         sa.select(Objective.id, Objective.title, Objective.owner_type, Objective.owner_person_id, Objective.team_id,
                   Objective.aligned_kr_id, Objective.private, owner.name.label("owner_name"),
-                  owner.team_id.label("owner_team_id"))
+                  owner.team_id.label("owner_team_id"), own_team.name.label("team_name"),
+                  owner_team.name.label("owner_team_name"), last_report.label("last_report_at"))
         .outerjoin(owner, Objective.owner_person_id == owner.id)
+        .outerjoin(own_team, Objective.team_id == own_team.id)
+        .outerjoin(owner_team, owner.team_id == owner_team.id)
         .where(Objective.cycle_id == cycle.id).order_by(Objective.id)).all()
     kr_rows = db.session.execute(
         sa.select(KeyResult.id, KeyResult.objective_id, KeyResult.title, KeyResult.kind, KeyResult.unit,
@@ -222,8 +227,10 @@ def compute_rollup(cycle: Cycle) -> CycleRollup:
                   KeyResult.about_buyers, KeyResult.last_checkin_at, KeyResult.metric)
         .join(Objective, KeyResult.objective_id == Objective.id)
         .where(Objective.cycle_id == cycle.id).order_by(KeyResult.position, KeyResult.id)).all()
-    team_names = dict(db.session.execute(sa.select(Team.id, Team.name)).all())
-    last_reports = _last_reports_of_owners(cycle.id)
+    team_names = {r.team_id: r.team_name for r in objective_rows if r.team_id is not None}
+    team_names.update({r.owner_team_id: r.owner_team_name for r in objective_rows if r.owner_team_id is not None})
+    last_reports = {r.owner_person_id: r.last_report_at for r in objective_rows
+                    if r.owner_person_id is not None and r.last_report_at is not None}
     reports_of: dict[int, list[int]] = {}
     for person_id, manager_id in db.session.execute(
             sa.select(Person.id, Person.manager_id).where(Person.manager_id.is_not(None)).order_by(Person.id)):
@@ -278,13 +285,3 @@ def _owner_label(owner_type: str, person_name: str | None, team_name: str | None
     if owner_type == "team":
         return team_name or "Team"
     return person_name or "Person"
-
-
-def _last_reports_of_owners(cycle_id: int) -> dict[int, datetime]:
-    """When each objective owner of the cycle last wrote or edited a weekly report (one query)."""
-    owners = sa.select(Objective.owner_person_id).where(Objective.cycle_id == cycle_id,
-                                                        Objective.owner_person_id.is_not(None))
-    rows = db.session.execute(
-        sa.select(WeeklyReport.person_id, sa.func.max(WeeklyReport.updated_at))
-        .where(WeeklyReport.person_id.in_(owners)).group_by(WeeklyReport.person_id))
-    return {person_id: at for person_id, at in rows}

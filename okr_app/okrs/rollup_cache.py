@@ -18,6 +18,7 @@ The invalidation is two SQLAlchemy session hooks (`install`), so no write path c
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Iterable, Protocol
 
 import sqlalchemy as sa
@@ -39,13 +40,15 @@ _MEMO = "cadence.rollups"
 class RollupStore(Protocol):
     """Where every worker finds the cycles' roll-ups and their generations."""
 
-    def generation(self, cycle_id: int) -> tuple[int, bool]:
-        """The cycle's current generation, and whether a payload of that generation is stored."""
+    def generation(self, cycle_id: int) -> tuple[int, datetime | None]:
+        """The cycle's current generation, and when the payload stored for it was computed (None: no
+        payload of that generation). The moment tells apart two histories that reached the same
+        generation number (a database restored from a backup under running servers)."""
 
     def load(self, cycle_id: int, generation: int) -> str | None:
         """The payload stored for that generation, or None."""
 
-    def save(self, cycle_id: int, generation: int, payload: str) -> None:
+    def save(self, cycle_id: int, generation: int, payload: str, computed_at: datetime) -> None:
         """Store the payload, unless the generation has moved on meanwhile."""
 
     def invalidate(self, cycle_ids: Iterable[int] | None) -> None:
@@ -58,10 +61,10 @@ class DatabaseRollupStore:
     def __init__(self, connection: sa.Connection) -> None:
         self.connection = connection
 
-    def generation(self, cycle_id: int) -> tuple[int, bool]:
+    def generation(self, cycle_id: int) -> tuple[int, datetime | None]:
         row = self.connection.execute(
-            sa.select(CycleRollup.generation, CycleRollup.payload_generation).where(CycleRollup.cycle_id == cycle_id)
-        ).first()
+            sa.select(CycleRollup.generation, CycleRollup.payload_generation, CycleRollup.computed_at)
+            .where(CycleRollup.cycle_id == cycle_id)).first()
         if row is None:
             # The row must exist before the roll-up is read, so that a concurrent write's upsert
             # (see `invalidate`) waits for it or moves it on rather than missing it.
@@ -69,16 +72,16 @@ class DatabaseRollupStore:
                 "INSERT INTO cycle_rollup (cycle_id, generation) VALUES (:id, 0) ON CONFLICT (cycle_id) DO NOTHING"),
                 {"id": cycle_id})
             return self.generation(cycle_id)
-        return row.generation, row.payload_generation == row.generation
+        return row.generation, row.computed_at if row.payload_generation == row.generation else None
 
     def load(self, cycle_id: int, generation: int) -> str | None:
         return self.connection.scalar(sa.select(CycleRollup.payload).where(
             CycleRollup.cycle_id == cycle_id, CycleRollup.payload_generation == generation))
 
-    def save(self, cycle_id: int, generation: int, payload: str) -> None:
+    def save(self, cycle_id: int, generation: int, payload: str, computed_at: datetime) -> None:
         self.connection.execute(
             sa.update(CycleRollup).where(CycleRollup.cycle_id == cycle_id, CycleRollup.generation == generation)
-            .values(payload=payload, payload_generation=generation, computed_at=utcnow()))
+            .values(payload=payload, payload_generation=generation, computed_at=computed_at))
 
     def invalidate(self, cycle_ids: Iterable[int] | None) -> None:
         """An upsert per cycle: a cycle nobody has read yet gets its row at generation 1."""
@@ -105,19 +108,19 @@ def rollup_of(cycle: Cycle) -> Rollup:
     """The cycle's roll-up as of the latest committed write: from this process's copy, else the
     shared store, else computed (and stored for every other worker)."""
     shared = store()
-    generation, stored = shared.generation(cycle.id)
+    generation, computed_at = shared.generation(cycle.id)
     memo = current_app.extensions.setdefault(_MEMO, {})
     kept = memo.get(cycle.id)
-    if kept is not None and kept[0] == generation:
+    if kept is not None and kept[0] == (generation, computed_at):
         return kept[1]
     rollup = None
-    if stored:
+    if computed_at is not None:
         payload = shared.load(cycle.id, generation)
         rollup = Rollup.from_json(cycle.id, payload) if payload is not None else None
     if rollup is None:
-        rollup = compute_rollup(cycle)
-        shared.save(cycle.id, generation, rollup.to_json())
-    memo[cycle.id] = (generation, rollup)
+        rollup, computed_at = compute_rollup(cycle), utcnow()
+        shared.save(cycle.id, generation, rollup.to_json(), computed_at)
+    memo[cycle.id] = ((generation, computed_at), rollup)
     return rollup
 
 

@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 import sqlalchemy as sa
 
@@ -319,3 +320,44 @@ def import_quotas(actor: Actor | None, data: bytes, file: str) -> ImportOutcome:
            after={"periods": periods, "file": batch.file_name, "sha256": batch.sha256, "quotas": len(rows)})
     return ImportOutcome(batch, len(rows), 0, removed=removed, periods=tuple(periods),
                          approved_periods=_approved_periods(set(periods)))
+
+
+# --- the same imports from a browser upload ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Imported:
+    """An upload's outcome and the sentence that says what it did."""
+
+    outcome: ImportOutcome
+    summary: str
+
+
+def import_uploaded(actor: Actor | None, kind: str, stream: BinaryIO | None, file: str, max_bytes: int,
+                    period: str = "", replace: bool = False, plans_dir: str | os.PathLike = "plans") -> Imported:
+    """A deals, roster or quotas file uploaded in the browser, through the same import as the CLI
+    (all or nothing, every bad row listed). Finance only, checked before a byte is read."""
+    require_finance(actor, "imports payout data")
+    if stream is None:
+        raise InvalidInput(f"Choose a {kind} CSV file to import; nothing imported.")
+    if kind == "roster" and not period:
+        raise InvalidInput("Say which quarter this roster pays (e.g. 2026-Q2); nothing imported.")
+    data = read_limited(stream, max_bytes, file)
+    if kind == "deals":
+        outcome = import_deals(actor, data, file, replace=replace)
+        said = (f"Imported {file}: {outcome.added} new deal{'s' if outcome.added != 1 else ''}"
+                + (f", {outcome.replaced} corrected" if replace else "")
+                + (f", {outcome.unchanged} unchanged" if outcome.unchanged else "")
+                + f"; {outcome.metric_check_ins} revenue key result value{'s' if outcome.metric_check_ins != 1 else ''}"
+                  " changed.")
+    elif kind == "roster":
+        outcome = import_roster(actor, data, file, period, plans_dir)
+        said = (f"Imported {file} as the {outcome.batch.period} roster: {outcome.added} reps"
+                + (f" (replacing {outcome.removed})" if outcome.removed else "") + ".")
+    else:
+        outcome = import_quotas(actor, data, file)
+        said = (f"Imported {file}: {outcome.added} quotas for {', '.join(outcome.periods)}"
+                + (f" (replacing {outcome.removed})" if outcome.removed else "") + ".")
+    if outcome.approved_periods:
+        said += (f" This changes {', '.join(outcome.approved_periods)}, already approved: the next quarter's run "
+                 "pays the difference as adjustment lines.")
+    return Imported(outcome, said)

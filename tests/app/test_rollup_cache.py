@@ -10,6 +10,7 @@ from okr_app.models import CycleRollup, KeyResult, Objective, Person, Team
 from okr_app.okrs import services as okrs
 from okr_app.okrs.rollup_cache import DatabaseRollupStore, rollup_of
 from okr_app.policy import Actor
+from okr_app.clock import utcnow
 
 
 @pytest.fixture
@@ -136,7 +137,7 @@ def test_a_rollup_computed_before_a_write_is_not_stored_over_it(app, org):
         store = DatabaseRollupStore(db.session.connection())
         g, _ = store.generation(cycle_id)
         store.invalidate([cycle_id])
-        store.save(cycle_id, g, "{}")
+        store.save(cycle_id, g, "{}", utcnow())
         db.session.commit()
         row = db.session.get(CycleRollup, cycle_id)
         assert (row.generation, row.payload_generation, row.payload) == (g + 1, None, None)
@@ -150,3 +151,18 @@ def test_a_write_to_a_cycle_nobody_has_read_yet_creates_its_row(app, org):
         db.session.commit()
         # The delete above is a bulk statement on another table: only the rename counts, from nothing to 1.
         assert generation(org["cycle"].id) == 1
+
+
+def test_a_database_restored_under_a_running_server_is_read_afresh(app, org):
+    """A restore brings back an older history that can reach the same generation number again; the
+    moment its payload was computed tells the two apart, so this process drops its own copy."""
+    with app.app_context():
+        cycle = db.session.get(type(org["cycle"]), org["cycle"].id)
+        assert read(cycle).objectives[org["company"].id].progress == pytest.approx(0.25)
+        # What a restore does, bypassing the application: other rows, the same generation, no payload.
+        db.session.execute(sa.text("UPDATE key_result SET current_value = 15 WHERE id = :id"), {"id": org["deals"].id})
+        db.session.execute(sa.text("UPDATE cycle_rollup SET payload = NULL, payload_generation = NULL, "
+                                   "computed_at = NULL"))
+        db.session.commit()
+        # 15 / 20 = 0.75.
+        assert read(cycle).objectives[org["company"].id].progress == pytest.approx(0.75)

@@ -50,7 +50,7 @@ def call(port: int, token: str, method: str, path: str, body: dict | None = None
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}", method=method, data=json.dumps(body).encode() if body else None,
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
+    with urllib.request.urlopen(request, timeout=120) as response:
         return response.status, json.loads(response.read())
 
 
