@@ -11,13 +11,14 @@ import sqlalchemy as sa
 
 from comp_engine import PayoutInputError, PeriodInvalid, parse_period
 from comp_engine.backtest import Comparison, compare_plans
-from comp_engine.ingest import QUOTAS_COLUMNS, ROSTER_COLUMNS, ROSTER_OPTIONAL
+from comp_engine.ingest import QUOTAS_COLUMNS, ROSTER_COLUMNS, ROSTER_EXTRA, ROSTER_OPTIONAL
 from comp_engine.money import cents_to_decimal
 from comp_engine.plans import parse_plans, plan_sources
 from okr_app.errors import InvalidInput, NotAllowed
 from okr_app.extensions import db
 from okr_app.ledger.loading import deals_csv
 from okr_app.models import Quota, RosterRep
+from okr_app.payouts.draw_balances import imported_terms
 from okr_app.policy import Actor, can_compare_plans
 
 
@@ -45,11 +46,12 @@ def compare_imported(actor: Actor, first: str, last: str, plans: list[str], plan
         (root / "deals.csv").write_bytes(deals_csv())
         with (root / "roster.csv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(ROSTER_COLUMNS + ROSTER_OPTIONAL)
+            writer.writerow(ROSTER_COLUMNS + ROSTER_OPTIONAL + ROSTER_EXTRA)  # employment dates and draws stay
             for rep in db.session.scalars(sa.select(RosterRep).where(RosterRep.period == period)
                                           .order_by(RosterRep.line, RosterRep.id)):
                 incentive = "" if rep.target_incentive_cents is None else f"{cents_to_decimal(rep.target_incentive_cents):f}"
-                writer.writerow((rep.rep_id, rep.name, rep.email, rep.plan, rep.manager_id or "", incentive))
+                writer.writerow((rep.rep_id, rep.name, rep.email, rep.plan, rep.manager_id or "", incentive)
+                                + imported_terms(rep))
         with (root / "quotas.csv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(QUOTAS_COLUMNS)
