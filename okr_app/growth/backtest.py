@@ -18,7 +18,7 @@ from okr_app.errors import InvalidInput, NotAllowed
 from okr_app.extensions import db
 from okr_app.ledger.loading import deals_csv
 from okr_app.models import Quota, RosterRep
-from okr_app.payouts.draw_balances import roster_terms
+from okr_app.payouts.draw_balances import imported_terms
 from okr_app.policy import Actor, can_compare_plans
 
 
@@ -44,16 +44,14 @@ def compare_imported(actor: Actor, first: str, last: str, plans: list[str], plan
     with tempfile.TemporaryDirectory(prefix="cadence-compare-") as folder:
         root = Path(folder)
         (root / "deals.csv").write_bytes(deals_csv())
-        reps = list(db.session.scalars(sa.select(RosterRep).where(RosterRep.period == period)
-                                       .order_by(RosterRep.line, RosterRep.id)))
-        terms = roster_terms(parse_period(period), reps)  # employment dates and draws, as the payout writes them
         with (root / "roster.csv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(ROSTER_COLUMNS + ROSTER_OPTIONAL + (ROSTER_EXTRA if terms else ()))
-            for position, rep in enumerate(reps):
+            writer.writerow(ROSTER_COLUMNS + ROSTER_OPTIONAL + ROSTER_EXTRA)  # employment dates and draws stay
+            for rep in db.session.scalars(sa.select(RosterRep).where(RosterRep.period == period)
+                                          .order_by(RosterRep.line, RosterRep.id)):
                 incentive = "" if rep.target_incentive_cents is None else f"{cents_to_decimal(rep.target_incentive_cents):f}"
                 writer.writerow((rep.rep_id, rep.name, rep.email, rep.plan, rep.manager_id or "", incentive)
-                                + (terms[position] if terms else ()))
+                                + imported_terms(rep))
         with (root / "quotas.csv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(QUOTAS_COLUMNS)

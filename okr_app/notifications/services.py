@@ -1,7 +1,9 @@
-"""In-app notifications: a line of text and a link for one person, kept until they read it.
+"""Notifications: a line of text and a link for one person, in the app and by e-mail.
 
-Features call `notify(person_ids, text, link)` inside their own transaction (it only adds
-rows); the person sees them on /notifications/, which marks them read.
+Features call `notify(person_ids, text, link)` inside their own transaction: it adds the rows
+the person sees on /notifications/ (which marks them read) and, with `mail_key`, sends the same
+text once per person and key through the mail module (`okr_app.mail.services`: delivered after
+the commit, never twice, and the person may unsubscribe from the kind).
 """
 from __future__ import annotations
 
@@ -11,16 +13,26 @@ import sqlalchemy as sa
 
 from okr_app.clock import utcnow
 from okr_app.extensions import db
-from okr_app.models import Notification
+from okr_app.mail.services import absolute_url, compose, send
+from okr_app.models import Notification, Person
 from okr_app.policy import Actor
 
 PAGE_SIZE = 100
 
 
-def notify(person_ids: Iterable[int | None], text: str, link: str = "") -> int:
-    """One notification per distinct person (None is skipped); returns how many were added."""
+def notify(person_ids: Iterable[int | None], text: str, link: str = "", mail_key: str = "",
+           subject: str = "", kind: str = "pay_notice", endpoint: tuple[str, dict] | None = None) -> int:
+    """One notification per distinct person (None is skipped); returns how many were added.
+
+    With `mail_key` each active person is also e-mailed `text` (`subject`, a link built from
+    `endpoint` as (name, values)) once for that key."""
     wanted = sorted({person_id for person_id in person_ids if person_id is not None})
     db.session.add_all(Notification(person_id=person_id, text=text, link=link) for person_id in wanted)
+    if mail_key and wanted:
+        full_link = absolute_url(endpoint[0], **endpoint[1]) if endpoint else ""
+        for person in db.session.scalars(sa.select(Person).where(Person.id.in_(wanted), Person.active.is_(True))):
+            send(compose(kind, person, subject or text, "pay_notice", unsubscribe=True, text=text, link=full_link),
+                 period_key=mail_key)
     return len(wanted)
 
 

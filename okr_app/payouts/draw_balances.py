@@ -70,6 +70,14 @@ def roster_terms(period: Period, reps: list[RosterRep]) -> list[tuple[str, str, 
     return rows
 
 
+def imported_terms(rep: RosterRep) -> tuple[str, str, str, str, str]:
+    """A roster row's employment dates and draw as imported (no balance carried), as roster.csv text."""
+    return (rep.start_date.isoformat() if rep.start_date else "", rep.end_date.isoformat() if rep.end_date else "",
+            "" if rep.draw_cents is None else _text(rep.draw_cents), rep.draw_kind or "",
+            "" if rep.draw_balance_cents is None or rep.draw_kind == "non_recoverable"
+            else _text(rep.draw_balance_cents))
+
+
 def settled_with_adjustments(statement: RepStatement, adjustment_cents: int) -> RepStatement:
     """The statement with its draw settled on what its lines earned plus the run's
     adjustment lines (unchanged without a draw or adjustments). `total` stays the sum of

@@ -68,7 +68,9 @@ def publish_plan(actor: Actor, plans_dir: str | Path, plan_key: str, period: str
            after={"plan": plan_key, "version": version, "period": period, "sha256": published.sha256,
                   "pdf": published.pdf_name, "reps": [rep.rep_id for rep in reps]})
     notify(people.values(), f"Finance published {published.name} (plan {plan_key}, version {version}): "
-                            "read it and acknowledge it.", "/pay/plans/")
+                            "read it and acknowledge it.", "/pay/plans/", mail_key=f"plan-{published.id}",
+           subject=f"Please acknowledge your plan: {published.name}", kind="pay_plan",
+           endpoint=("payouts.plans", {}))
     return published
 
 

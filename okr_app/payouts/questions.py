@@ -193,10 +193,13 @@ def answer_question(actor: Actor, question: StatementQuestion, outcome: str, ans
     said = ("no change to your pay" if cents is None
             else f"an adjustment of {display_amount(cents_to_decimal(cents))} {question.statement.currency}, "
                  "paid in the next payout run")
+    mail = {"mail_key": f"question-{question.id}", "subject": f"Your {period} statement: question answered",
+            "kind": "pay_question", "endpoint": ("payouts.question", {"question_id": question.id})}
     notify([asker.id], f"Finance answered your question about {question.line.component} on your {period} "
-                       f"statement: {said}.", _link(question))
+                       f"statement: {said}.", _link(question), **mail)
     notify([asker.manager_id], f"Finance answered {asker.name}'s question about {question.line.component} on "
-                               f"their {period} statement: {said}.", _link(question))
+                               f"their {period} statement: {said}.", _link(question),
+           **{**mail, "subject": f"{asker.name}'s {period} statement: question answered"})
     return question
 
 

@@ -63,7 +63,7 @@ def test_compare_totals_are_the_payout_run_totals_plan_by_plan(compared, tmp_pat
             assert printed is not None, run.output
             row = table[(plan, quarter)]
             assert Decimal(row["total"]) == Decimal(printed.group(2).replace(",", "")), (plan, quarter)
-            assert int(row["reps"]) == int(printed.group(1)) == 17  # examples/roster.csv
+            assert int(row["reps"]) == int(printed.group(1)) == 17
             totals = sum(Decimal(r["total"]) for r in rows_of(tmp_path / plan / quarter / "totals.csv"))
             assert Decimal(row["total"]) == totals
 

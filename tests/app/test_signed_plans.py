@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from cli import cli
 from okr_app.extensions import db
-from okr_app.models import AuditEvent, Notification, PlanAcknowledgement, PlanVersion
+from okr_app.models import AuditEvent, Notification, PlanAcknowledgement, PlanVersion, SentMail
 from okr_app.payouts.plan_signing import publish_plan, unacknowledged_warnings
 from okr_app.policy import Actor
 from tests.builders.quarter_runs import RAMP_PLAN, QuarterRuns
@@ -55,6 +55,8 @@ def test_finance_publishes_the_plan_file_as_written_to_every_rep_on_it(org, cloc
         ("r1", org.rae.id, None), ("r2", org.rob.id, None)]
     told = {n.person_id for n in db.session.scalars(sa.select(Notification))}
     assert told == {org.rae.id, org.rob.id}
+    mailed = {(m.kind, m.recipient_id, m.period_key) for m in db.session.scalars(sa.select(SentMail))}
+    assert mailed == {("pay_plan", org.rae.id, f"plan-{version.id}"), ("pay_plan", org.rob.id, f"plan-{version.id}")}
     assert db.session.scalar(sa.select(AuditEvent.action).where(AuditEvent.action == "plan.publish")) == "plan.publish"
     assert publish(org).version == 2  # publishing again is the next version
 

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from okr_app.extensions import db
-from okr_app.models import AuditEvent, Notification, PayoutLine, StatementQuestion
+from okr_app.models import AuditEvent, Notification, PayoutLine, SentMail, StatementQuestion
 from tests.builders.quarter_runs import QuarterRuns
 
 ROSTER = ["r1,Rae One,rae@example.com,ramp,,,,,,,", "r2,Rob Two,rob@example.com,ramp,,,,,,,"]
@@ -98,7 +98,7 @@ def answer(client, auth, question_id: int, **form: str):
     return client.post(f"/pay/questions/{question_id}", data=form)
 
 
-def test_an_answered_adjustment_is_paid_once_in_the_next_run_and_the_rep_and_manager_are_told(client, auth, org):
+def test_an_answered_adjustment_is_paid_once_in_the_next_run_and_the_rep_and_manager_are_told(app, client, auth, org):
     ask(client, auth, "rae@example.com", org.rae_q1.id, org.rae_line)
     question = db.session.scalar(sa.select(StatementQuestion))
     page = answer(client, auth, question.id, outcome="adjusted", answer="Right: the order form says 55,000.",
@@ -123,6 +123,12 @@ def test_an_answered_adjustment_is_paid_once_in_the_next_run_and_the_rep_and_man
                     "500 USD, paid in the next payout run.",
         org.manager.id: "Finance answered Rae One's question about commission on their 2025-Q1 statement: an "
                         "adjustment of 500 USD, paid in the next payout run."}
+    # ... and by e-mail, once each, through the mail module (the instance outbox without an SMTP relay).
+    mails = sorted(db.session.execute(sa.select(SentMail.kind, SentMail.recipient_id, SentMail.period_key)).all())
+    assert [tuple(m) for m in mails] == sorted([("pay_question", org.rae.id, f"question-{question.id}"),
+                                                ("pay_question", org.manager.id, f"question-{question.id}")])
+    letters = [path.read_text() for path in (Path(app.config["INSTANCE_PATH"]) / "outbox").glob("*.eml")]
+    assert len(letters) == 2 and any("Subject: Your 2025-Q1 statement: question answered" in m for m in letters)
     audit = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "question.answer"))
     assert '"adjustment": "500.00"' in audit.after
     # The statement page prints the adjustment with the question's reason.
