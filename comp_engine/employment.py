@@ -27,6 +27,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from comp_engine.money import display_amount
 from comp_engine.errors import Problem
 from comp_engine.periods import Period, day_number, from_day_number
 
@@ -90,8 +91,6 @@ class Proration:
 
     def explain(self, target_incentive: Fraction, quotas: dict[str, Fraction]) -> str:
         """The sentence the statement prints, with the prorated figures."""
-        from comp_engine.money import display_amount
-
         prorated = "; ".join(f"quota {key} {display_amount(quota)}" for key, quota in quotas.items())
         return (f"{self.employment.describe()}: {self.days_employed} of the {self.days_in_quarter} days of "
                 f"{self.period}, f = {self.days_employed}/{self.days_in_quarter}; target incentive "

@@ -22,6 +22,7 @@ from okr_app.clock import utcnow
 from okr_app.errors import InvalidInput, NotAllowed
 from okr_app.extensions import db
 from okr_app.mail.services import absolute_url, compose, send
+from okr_app.people.services import check_password
 from okr_app.models import AccountToken, Person, SignInSession
 from okr_app.policy import Actor, can_manage_people
 
@@ -97,8 +98,6 @@ def usable_token(secret: str, purpose: str) -> AccountToken:
 
 def choose_password(secret: str, purpose: str, password: str) -> Person:
     """Redeem the link: set the password (checked by the usual rules), use the link up, end every session."""
-    from okr_app.people.services import check_password
-
     token = usable_token(secret, purpose)
     person = token.person
     person.password_hash = hash_password(check_password(password, "new_password", email=person.email,

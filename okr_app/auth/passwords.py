@@ -46,7 +46,7 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
     for part in re.split(r"[\s\-.'_]+", name.lower()):
         if len(part) >= 3 and part in lowered:
             return "A password may not contain your name; choose something unrelated to you."
-    from zxcvbn import zxcvbn
+    from zxcvbn import zxcvbn  # here, not at the top: its dictionaries load on first use, not at every start
 
     verdict = zxcvbn(password[:100], user_inputs=[value for value in (email, *name.split()) if value])
     if verdict["score"] < GOOD_ENOUGH_SCORE:

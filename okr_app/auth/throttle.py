@@ -179,7 +179,7 @@ class RedisStore:
     """
 
     def __init__(self, url: str) -> None:
-        import redis
+        import redis  # only when CADENCE_RATELIMIT_STORAGE_URL names Redis
 
         self.client = redis.Redis.from_url(url)
         self._hit = self.client.register_script(self.HIT)

@@ -19,7 +19,7 @@ from okr_app.models import Cycle, KeyResult, Objective, Snapshot
 from okr_app.okrs.progress import ProgressBook
 from okr_app.policy import (Actor, can_edit_objective, can_manage_cycles, can_view_objective, cycle_is_open,
                             may_edit_objective)
-from okr_app.clock import utcnow
+from okr_app.clock import today, utcnow
 
 
 EARLIEST_START, LATEST_START = date(2000, 1, 1), date(2999, 12, 31)
@@ -159,8 +159,6 @@ def current_cycle(on: date | None = None, picked_id: int | None = None) -> Cycle
     The active cycle whose dates contain `on` (today by default); when none does, the cycle the person
     picked (`picked_id`, remembered from their last choice), else the active cycle that started last,
     else the newest planning one, else the newest closed one. A planning cycle never hides a running one."""
-    from okr_app.clock import today
-
     on = on or today()
     for cycle in db.session.scalars(sa.select(Cycle).where(Cycle.state == "active").order_by(Cycle.start.desc())):
         if cycle.start <= on <= cycle.end:

@@ -21,6 +21,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from flask import Flask, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -141,10 +143,7 @@ def _claim(letter: Letter, period_key: str) -> int | None:
     key = (table.c.kind == letter.kind, table.c.recipient_id == letter.recipient_id,
            table.c.period_key == period_key)
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     claim = (insert(table)
              .values(kind=letter.kind, recipient_id=letter.recipient_id, period_key=period_key,
                      address=letter.address, subject=letter.subject[:200], state="pending", transport="",

@@ -6,6 +6,7 @@ from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectCh
                      StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from comp_engine.revenue import FLOW_METRICS, RETENTION_METRICS, MetricName
 from okr_app.bounds import BoundedForm
 from okr_app.domain import limits
 from okr_app.domain.numbers import NotANumber, parse_number
@@ -103,8 +104,6 @@ METRIC_SOURCES = ("marketing", "sales", "partner", "customer_success")
 
 def metric_choices() -> list[SelectChoice]:
     """The revenue metrics a metric key result may be bound to (sourced ones for the usual sources)."""
-    from comp_engine.revenue import FLOW_METRICS, RETENTION_METRICS, MetricName
-
     plain = [SelectChoice(name, f"{MetricName(name).label} ({name})") for name in FLOW_METRICS + RETENTION_METRICS]
     sourced = [SelectChoice(f"{name}:{source}", f"{MetricName(name, source).label} ({name}:{source})")
                for name in ("sourced_new_arr", "sourced_retained_arr") for source in METRIC_SOURCES]

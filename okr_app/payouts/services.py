@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from comp_engine import RepStatement, parse_period
 from comp_engine.money import cents_to_decimal
@@ -27,6 +28,7 @@ from okr_app.errors import Conflict, InvalidInput, NotAllowed, NotFound, Separat
 from okr_app.extensions import db
 from okr_app.models import AuditEvent, PayoutLine, PayoutRun, Person, RunStatement
 from okr_app.models.payouts import LOCKED_STATES
+from okr_app.payouts.run_inputs import write_period_inputs
 from okr_app.payouts.runs import lock_approvals, lock_period, totals_of
 from okr_app.policy import (Actor, approval_conflict, can_approve_payout, can_run_payouts, can_view_runs,
                             can_view_statement)
@@ -255,10 +257,6 @@ def _check_separation_of_duties(actor: Actor, run: PayoutRun, plans_dir: str | P
 
 def _inputs_differ(run: PayoutRun, plans_dir: str | Path | None) -> bool:
     """Whether the quarter's imported data (and plans) now differ from what the run was computed on."""
-    from flask import current_app
-
-    from okr_app.payouts.run_inputs import write_period_inputs
-
     with tempfile.TemporaryDirectory(prefix="cadence-check-") as folder:
         try:
             inputs = write_period_inputs(parse_period(run.period), Path(folder) / "now",
