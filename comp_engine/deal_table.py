@@ -21,7 +21,7 @@ import pandas as pd
 
 from comp_engine.deal_types import DEAL_TYPES
 from comp_engine.errors import Problem
-from comp_engine.csv_input import column_of, read_table
+from comp_engine.csv_input import TextTable, read_table, trim_id
 from comp_engine.money import AmountInvalid, cents_from_texts, cents_to_decimal, to_cents, why_not_an_amount
 
 if TYPE_CHECKING:
@@ -66,6 +66,7 @@ class DealTable:
     off_roster_deal: np.ndarray
     off_roster_rep: np.ndarray
     off_roster_in_split: np.ndarray
+    notes: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.deal_id)
@@ -82,17 +83,25 @@ def read_deals(content: bytes, source: str, roster: Roster | None, paying: PaidQ
     aside; without it, every rep credited must be on the roster. Without a roster,
     reps are not checked.
     """
-    frame, lines, problems = read_table(content, source, DEALS_COLUMNS, DEALS_OPTIONAL)
+    frame, problems = read_table(content, source, DEALS_COLUMNS, DEALS_OPTIONAL)
     if frame is None:
         return None, problems
+    if not len(frame) and not problems:
+        return None, [Problem(source, 2, None, "holds no deals (only a header)")]
+    lines = np.array(frame.lines, dtype=np.int64)
     found = _RowProblems(source, lines)
-    deal_id = column_of(frame, "deal_id")
-    account_text = column_of(frame, "account_id")
-    rep_text = column_of(frame, "rep_id")
-    type_text = column_of(frame, "type")
-    amount_text = column_of(frame, "amount")
-    date_text = column_of(frame, "close_date")
-    split_text = column_of(frame, "split")
+
+    def column_of(name: str, is_id: bool = False) -> np.ndarray:
+        return np.array([trim_id(text) for text in frame.column(name)] if is_id else frame.column(name), dtype=object)
+
+    deal_id = column_of("deal_id", True)
+    account_text = column_of("account_id", True)
+    rep_text = column_of("rep_id", True)
+    type_text = column_of("type")
+    amount_text = column_of("amount")
+    date_text = column_of("close_date")
+    split_text = column_of("split")
+    notes = list(frame.notes)
     del frame
 
     _check_deal_ids(deal_id, found)
@@ -136,6 +145,12 @@ def read_deals(content: bytes, source: str, roster: Roster | None, paying: PaidQ
     _check_total(amount_cents, found)
     if found.problems:
         return None, problems + found.sorted()
+    zero = np.flatnonzero(amount_cents == 0)
+    if len(zero):
+        many = len(zero) > 1
+        notes.append(f"{source}: {len(zero)} {'deals have' if many else 'deal has'} the amount 0 "
+                     f"({lines_text(lines[zero].tolist())}): {'they change' if many else 'it changes'} no credit and "
+                     f"no ARR; check {'the amounts' if many else 'the amount'}")
 
     credit_deal = np.concatenate([plain, split.rows]).astype(np.int32)
     order = np.argsort(credit_deal, kind="stable")
@@ -154,6 +169,7 @@ def read_deals(content: bytes, source: str, roster: Roster | None, paying: PaidQ
         off_roster_deal=off_deal.astype(np.int64)[off_order],
         off_roster_rep=off_rep[off_order],
         off_roster_in_split=off_in_split[off_order],
+        notes=tuple(notes),
     ), problems
 
 
@@ -308,6 +324,13 @@ def _parse_split(text: str, known: Callable[[str, int], int] | None
         shown = f"{cents_to_decimal(total):f}".rstrip("0").rstrip(".")
         reasons.append(f"{text!r} adds up to {shown}%, not 100%")
     return parsed, off_roster, reasons
+
+
+def lines_text(lines: list[int], shown: int = 5) -> str:
+    """`line 4`, `lines 4, 9` or `lines 4, 9, 12, 15, 20 and 3 more`."""
+    listed = ", ".join(str(line) for line in lines[:shown])
+    more = f" and {len(lines) - shown} more" if len(lines) > shown else ""
+    return f"line{'s' if len(lines) > 1 else ''} {listed}{more}"
 
 
 def not_on_roster(names: list[str]) -> str:

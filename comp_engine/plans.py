@@ -172,7 +172,8 @@ def parse_plans(sources: list[tuple[str, bytes]]) -> tuple[dict[str, Plan], set[
 def read_plan(content: bytes, source: str) -> tuple[Plan | None, str | None, list[Problem]]:
     """Parse and check one plan file; returns (plan or None, its key, problems)."""
     try:
-        table = tomllib.loads(content.decode("utf-8"), parse_float=Decimal)
+        text = content.decode("utf-8")
+        table = tomllib.loads(text, parse_float=Decimal)
     except UnicodeDecodeError:
         return None, None, [Problem(source, None, None, "is not UTF-8 text")]
     except tomllib.TOMLDecodeError as error:
@@ -180,7 +181,7 @@ def read_plan(content: bytes, source: str) -> tuple[Plan | None, str | None, lis
         return None, None, [Problem(source, int(line.group(1)) if line else None, None, f"is not valid TOML: {error}")]
     from comp_engine.plan_checks import PlanChecker  # the rules need the dataclasses above
 
-    checker = PlanChecker(source)
+    checker = PlanChecker(source, text)
     plan = checker.plan(table)
     key = table.get("key") if isinstance(table.get("key"), str) and table.get("key") else None
     return (plan if not checker.problems else None), key, checker.problems

@@ -103,7 +103,8 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
         roster, found = read_roster(inputs.roster[1], inputs.roster[0], plan_keys)
         problems += found
     if inputs.quotas[1] is not None:
-        quotas, found = read_quotas(inputs.quotas[1], inputs.quotas[0], roster)
+        components = {component.key for plan in plans.values() for component in plan.quota_components}
+        quotas, found = read_quotas(inputs.quotas[1], inputs.quotas[0], roster, components if not plan_problems else None)
         problems += found
     if inputs.deals[1] is not None:
         deals, found = read_deals(inputs.deals[1], inputs.deals[0], roster, PaidQuarter(period))
@@ -156,8 +157,9 @@ class _Computation:
         statements = tuple(self._statement(position, rep, clawbacks.get(position, []))
                            for position, rep in enumerate(self.roster.reps))
         note = off_roster_note(self.deals, self.period)
+        notes = self.deals.notes + self.roster.notes + self.quotas.notes + ((note,) if note else ())
         return PayoutResult(str(self.period), self.period.start, self.period.end, fingerprint, files, statements,
-                            notes=(note,) if note else ())
+                            notes=notes)
 
     # -- statements ---------------------------------------------------------------------
     def _statement(self, position: int, rep: Rep, clawbacks: list[ClawbackLine]) -> RepStatement:
