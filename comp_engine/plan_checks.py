@@ -15,7 +15,7 @@ from typing import Any
 
 from comp_engine.deal_types import DEAL_TYPES
 from comp_engine.errors import Problem
-from comp_engine.plans import (BOOKS, CLAWBACK_MODES, METRICS, NO_CLAWBACK, RESERVED_COMPONENT_KEYS, TIERS, Band,
+from comp_engine.plan_model import (BOOKS, CLAWBACK_MODES, METRICS, NO_CLAWBACK, RESERVED_COMPONENT_KEYS, TIERS, Band,
                                ClawbackPolicy, Component, FlatRateComponent, MetricComponent, Modifier, Plan,
                                QuotaComponent)
 

@@ -2,18 +2,24 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from werkzeug.routing import IntegerConverter
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app from the environment (see `okr_app.config.Config`), then `test_config` on top."""
+    # Imported here, not at the top: `okr_app.commands` and `okr_app.clock` live in this package, and
+    # `cadence --help` or `cadence payout run` must not load Flask to reach them.
+    from flask import Flask
+
     from okr_app import auth, edge, security, web_errors
     from okr_app.config import Config
     from okr_app.extensions import csrf, db, limiter, login_manager, migrate
+    from okr_app.url_ids import DatabaseId
 
     config = Config((test_config or {}).get("INSTANCE_PATH"))
     app = Flask(__name__, instance_path=config.INSTANCE_PATH, instance_relative_config=True,
@@ -41,16 +47,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     edge.init_app(app)
     _register_blueprints(app)
     return app
-
-
-class DatabaseId(IntegerConverter):
-    """`<int:id>` in every route: only ids a database column can hold (1 to 2**31 − 1) match;
-    anything larger answers 404 instead of overflowing PostgreSQL's INTEGER into a 500."""
-
-    def __init__(self, url_map, *args, **kwargs) -> None:
-        kwargs.setdefault("min", 1)
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(url_map, *args, **kwargs)
 
 
 def tune_sqlite(engine) -> None:

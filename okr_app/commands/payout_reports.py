@@ -22,8 +22,8 @@ import click
 from comp_engine import PayoutInputError, Problem, run_payout
 from comp_engine.periods import Period
 from okr_app.clock import today
-from okr_app.commands.payout import INPUT_ERROR_EXIT, _period, payout
-from okr_app.commands.payout_runs import as_option
+from okr_app.commands.options import as_option, refuse_inputs
+from okr_app.commands.payout_run import period_option
 from reports.folder import FileNameClash, StagedFolder, statement_file_names, summary_file_name
 from reports.statement import statement_pdf
 from reports.statement_model import statements_to_dicts
@@ -35,8 +35,8 @@ PARALLEL_FROM = 64
 MAX_WORKERS = 8
 
 
-@payout.command("statements")
-@click.option("--period", metavar="YYYY-Qn", callback=_period,
+@click.command("statements")
+@click.option("--period", metavar="YYYY-Qn", callback=period_option,
               help="The calendar quarter, e.g. 2026-Q2 (with the input files).")
 @click.option("--deals", type=click.Path(path_type=Path), help="Closed deals CSV (as for `payout run`).")
 @click.option("--roster", type=click.Path(path_type=Path), help="Roster CSV (as for `payout run`).")
@@ -70,7 +70,7 @@ def statements(period: Period | None, deals: Path | None, roster: Path | None, q
     """
     files = {"--deals": deals, "--roster": roster, "--quotas": quotas, "--plans": plans_dir}
     if out.exists() and not out.is_dir():
-        _refuse([Problem(str(out), None, None, "exists and is not a folder")])
+        refuse_inputs([Problem(str(out), None, None, "exists and is not a folder")])
     if run_id is not None:
         if period is not None or any(value is not None for value in files.values()):
             raise click.UsageError("give either --run RUN_ID or --period with the input files, not both")
@@ -91,7 +91,7 @@ def _from_files(period: Period, deals: Path, roster: Path, quotas: Path, plans_d
     try:
         result = run_payout(period, deals, roster, quotas, plans_dir)
     except PayoutInputError as refused:
-        _refuse(list(refused.problems))
+        refuse_inputs(list(refused.problems))
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     inputs = tuple((item.role, item.path, item.sha256) for item in result.inputs)
@@ -114,7 +114,7 @@ def _write(period: str, details: list[dict[str, Any]], inputs: tuple[tuple[str, 
     try:
         names = statement_file_names(period, [detail["rep_id"] for detail in details])
     except FileNameClash as clash:
-        _refuse([Problem("roster", None, "rep_id", str(clash))])
+        refuse_inputs([Problem("roster", None, "rep_id", str(clash))])
     generated = today()
     try:
         with StagedFolder(out) as folder:
@@ -142,16 +142,3 @@ def _rendered(details: list[dict[str, Any]], today: date, page_size: str
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         yield from zip(details, pool.map(render, details, chunksize=8))
-
-
-def _refuse(problems: list[Problem]) -> None:
-    """Print every problem on stderr and exit with status 2 (nothing was written)."""
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    count = len(problems)
-    click.echo(f"Nothing was written: {count} problem{'s' if count != 1 else ''} in the inputs.", err=True)
-    raise SystemExit(INPUT_ERROR_EXIT)
-
-
-COMMANDS: list[click.Command] = []
-"""Nothing of its own at the top level: `statements` joins the `payout` group above."""

@@ -55,6 +55,3 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
             "--threads", str(threads), "--access-logfile", "-", "okr_app.wsgi:app"]
     click.echo(f"Cadence is serving on http://{host}:{port}  (Ctrl+C stops it)")
     os.execv(sys.executable, args)
-
-
-COMMANDS: list[click.Command] = [init, serve]
