@@ -47,54 +47,83 @@ def run_payout(period: str | Period, deals_path: str | Path, roster_path: str | 
 
 @dataclass(frozen=True)
 class Inputs:
-    """The raw bytes of a run's inputs, as read once from disk."""
+    """A run's inputs: the roster, quotas and plans as bytes (small files, read once), and the
+    deals file as a path, read later in blocks while it is parsed and fingerprinted."""
 
-    deals: tuple[str, bytes | None]
+    deals: tuple[str, Path | None]
     roster: tuple[str, bytes | None]
     quotas: tuple[str, bytes | None]
     plans: tuple[tuple[str, bytes], ...]
     problems: tuple[Problem, ...]
 
-    def files(self) -> list[tuple[str, str, bytes]]:
-        """(role, path, bytes) in fingerprint order: deals, roster, quotas, plans by name."""
-        listed = [(role, path, content) for role, (path, content) in
-                  (("deals", self.deals), ("roster", self.roster), ("quotas", self.quotas)) if content is not None]
-        return listed + [("plan", path, content) for path, content in self.plans]
-
 
 def _read_inputs(deals_path: str | Path, roster_path: str | Path, quotas_path: str | Path,
                  plans_dir: str | Path) -> Inputs:
-    """Read every input's bytes once; a missing or unreadable file is a Problem."""
+    """Read every small input's bytes once and check that the deals file can be opened;
+    a missing or unreadable file is a Problem."""
     problems: list[Problem] = []
+
+    def refused(path: str | Path, error: OSError) -> None:
+        if isinstance(error, FileNotFoundError):
+            problems.append(Problem(str(path), None, None, "file not found"))
+        elif isinstance(error, IsADirectoryError):
+            problems.append(Problem(str(path), None, None, "is a folder, not a CSV file"))
+        else:
+            problems.append(Problem(str(path), None, None, f"cannot be read: {error.strerror}"))
 
     def read(path: str | Path) -> tuple[str, bytes | None]:
         try:
             return str(path), Path(path).read_bytes()
-        except FileNotFoundError:
-            problems.append(Problem(str(path), None, None, "file not found"))
-        except IsADirectoryError:
-            problems.append(Problem(str(path), None, None, "is a folder, not a CSV file"))
         except OSError as error:
-            problems.append(Problem(str(path), None, None, f"cannot be read: {error.strerror}"))
+            refused(path, error)
         return str(path), None
 
-    deals, roster, quotas = read(deals_path), read(roster_path), read(quotas_path)
+    def openable(path: str | Path) -> tuple[str, Path | None]:
+        try:
+            with open(path, "rb") as handle:
+                handle.read(1)
+            return str(path), Path(path)
+        except OSError as error:
+            refused(path, error)
+        return str(path), None
+
+    deals, roster, quotas = openable(deals_path), read(roster_path), read(quotas_path)
     plans, plan_problems = plan_sources(plans_dir)
     return Inputs(deals, roster, quotas, tuple(plans), tuple(problems + plan_problems))
 
 
+def _fingerprint_label(role: str, path: str, size: int) -> bytes:
+    label = role if role != "plan" else f"plan:{Path(path).name}"
+    return f"{label}\0{size}\0".encode()
+
+
 def fingerprint_of(files: list[tuple[str, str, bytes]]) -> str:
-    """sha256 over every input's role, file name and bytes, length-prefixed, in order."""
+    """sha256 over every input's role, file name and bytes, length-prefixed, in order:
+    deals, roster, quotas, then plans by file name."""
     digest = hashlib.sha256()
     for role, path, content in files:
-        label = role if role != "plan" else f"plan:{Path(path).name}"
-        digest.update(f"{label}\0{len(content)}\0".encode())
+        digest.update(_fingerprint_label(role, path, len(content)))
         digest.update(content)
     return digest.hexdigest()
 
 
+class _Counted:
+    """Counts the bytes fed to it beside the digests (a file must not change while it is read)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+
+    def update(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+
+
 def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
-    """Validate the inputs and compute every statement (see `run_payout`)."""
+    """Validate the inputs and compute every statement (see `run_payout`).
+
+    The deals file is read in blocks, each block hashed into the run's fingerprint as it
+    is parsed: the fingerprint is of exactly the bytes paid on, and the file is never
+    held whole in memory.
+    """
     problems = list(inputs.problems)
     plans, plan_keys, plan_problems = parse_plans(list(inputs.plans))
     problems += plan_problems
@@ -106,17 +135,29 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
         components = {component.key for plan in plans.values() for component in plan.quota_components}
         quotas, found = read_quotas(inputs.quotas[1], inputs.quotas[0], roster, components if not plan_problems else None)
         problems += found
-    if inputs.deals[1] is not None:
-        deals, found = read_deals(inputs.deals[1], inputs.deals[0], roster, PaidQuarter(period))
+    fingerprint, deals_sha256, counted = hashlib.sha256(), hashlib.sha256(), _Counted()
+    deals_path = inputs.deals[1]
+    if deals_path is not None:
+        size = deals_path.stat().st_size
+        fingerprint.update(_fingerprint_label("deals", str(deals_path), size))
+        deals, found = read_deals(lambda: open(deals_path, "rb"), inputs.deals[0], roster, PaidQuarter(period),
+                                  digests=[fingerprint, deals_sha256, counted])
+        if deals is not None and counted.size != size:
+            deals, found = None, [Problem(inputs.deals[0], None, None,
+                                          "changed while it was being read; run again once it is saved")]
         problems += found
     if problems:
         raise (PlanInvalid if problems == plan_problems else PayoutInputError)(problems)
     assert roster is not None and quotas is not None and deals is not None
-    files = inputs.files()
+    rest = [(role, path, content) for role, (path, content) in (("roster", inputs.roster), ("quotas", inputs.quotas))
+            if content is not None] + [("plan", path, content) for path, content in inputs.plans]
+    for role, path, content in rest:
+        fingerprint.update(_fingerprint_label(role, path, len(content)))
+        fingerprint.update(content)
+    files = (InputFile("deals", inputs.deals[0], deals_sha256.hexdigest()),
+             *(InputFile(role, path, hashlib.sha256(content).hexdigest()) for role, path, content in rest))
     return _Computation(period, plans, roster, quotas, deals, inputs.deals[0], inputs.quotas[0]).result(
-        fingerprint_of(files),
-        tuple(InputFile(role, path, hashlib.sha256(content).hexdigest()) for role, path, content in files),
-    )
+        fingerprint.hexdigest(), files)
 
 
 class _Computation:

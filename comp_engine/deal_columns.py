@@ -1,0 +1,253 @@
+"""Reading deals.csv into Arrow text columns, once, front to back.
+
+The deals file is the one input that grows with the company (ten million rows is
+600 MB), so it is never held whole in memory and never becomes a Python object per
+cell. It is read in blocks by Arrow's multi-threaded CSV reader, straight into
+columns: ids and dates as dictionaries (each distinct text stored once, a small
+integer per row), deal ids and amounts as plain Arrow strings. Every byte read is also
+fed to the run's fingerprint, so the fingerprint is of exactly the bytes parsed.
+
+Arrow cannot say on which line a row was, so the fast reading is used only when each
+row is one line: no blank line between rows, no line break inside a quoted field, no
+line with too many or too few fields. Any other file is read again by the exact text
+reader (`comp_engine.csv_input.read_table`, the same one as rosters and quotas), which
+counts every line; both give the same columns, so the rules that follow are the same.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as arrow_csv
+
+from comp_engine.arrow_texts import lengths
+from comp_engine.csv_input import check_header, read_table
+from comp_engine.errors import Problem
+
+DEALS_COLUMNS = ("deal_id", "account_id", "rep_id", "type", "amount", "close_date")
+DEALS_OPTIONAL = ("split",)
+PLAIN_TEXT = ("deal_id", "amount")
+"""Columns whose texts are mostly distinct; the others are read as dictionaries."""
+
+_BLOCK = 1 << 20
+_ARROW_BLOCK = 8 << 20
+_BOM = b"\xef\xbb\xbf"
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+
+
+@dataclass
+class DealColumns:
+    """Every column of the deals file Cadence reads (an absent optional one as empty texts),
+    the line of each row (the header is line 1), and what reading found."""
+
+    columns: dict[str, pa.Array]
+    lines: np.ndarray
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+class _Reading:
+    """A binary stream read once: every byte hashed, and what decides whether rows are lines."""
+
+    def __init__(self, raw: BinaryIO, digests: list) -> None:  # noqa: ANN401
+        self.raw = raw
+        self.digests = digests
+        self.offset = 0
+        self.newlines = 0
+        self.trailing_newlines = 0
+        self.first_empty: int | None = None
+        self.last_content = 0
+        self._tail = b""
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.raw.read(size)
+        if not chunk:
+            return b""
+        for digest in self.digests:
+            digest.update(chunk)
+        self.newlines += chunk.count(b"\n")
+        if self.first_empty is None:
+            self._find_empty_line(chunk)
+        content = len(chunk.rstrip(b"\r\n"))
+        if content:
+            self.last_content = self.offset + content
+            self.trailing_newlines = chunk.count(b"\n", content)
+        else:
+            self.trailing_newlines += chunk.count(b"\n")
+        self._tail = chunk[-2:]
+        self.offset += len(chunk)
+        return chunk
+
+    def _find_empty_line(self, chunk: bytes) -> None:
+        window = self._tail + chunk[:2]
+        found = [self.offset - len(self._tail) + window.find(pattern) for pattern in (b"\n\n", b"\n\r\n")
+                 if pattern in window]
+        found += [self.offset + chunk.find(pattern) for pattern in (b"\n\n", b"\n\r\n") if pattern in chunk]
+        if found:
+            self.first_empty = min(found) + 1
+
+    def drain(self) -> None:
+        while self.read(_BLOCK):
+            pass
+
+    @property
+    def blank_line_between_rows(self) -> bool:
+        return self.first_empty is not None and self.first_empty < self.last_content
+
+    @property
+    def rows_if_one_per_line(self) -> int:
+        """How many rows follow the header when each row is one line: the line breaks before the last text."""
+        return self.newlines - self.trailing_newlines
+
+
+class _AfterHeader:
+    """The stream Arrow reads: what followed the header in the first block, then the rest."""
+
+    def __init__(self, rest: bytes, reading: _Reading) -> None:
+        self.rest = rest
+        self.reading = reading
+        self.closed = False
+
+    def read(self, size: int = -1) -> bytes:
+        if self.rest:
+            chunk, self.rest = (self.rest, b"") if size < 0 or size >= len(self.rest) else \
+                (self.rest[:size], self.rest[size:])
+            return chunk
+        return self.reading.read(size if size and size > 0 else _BLOCK)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def read_deal_columns(open_file: Callable[[], BinaryIO], source: str, digests: list | None = None
+                      ) -> tuple[DealColumns | None, list[Problem]]:
+    """Read the deals file's columns, or return why it cannot be read (see the module rules).
+
+    `open_file` opens the file from its start (it is called a second time only for the
+    exact text reader); every byte of the first reading goes to each of `digests`.
+    """
+    first = hashlib.sha256()
+    with open_file() as raw:
+        reading = _Reading(raw, [first, *(digests or [])])
+        block = reading.read(_BLOCK)
+        while b"\n" not in block:
+            more = reading.read(_BLOCK)
+            if not more:
+                break
+            block += more
+        end = block.find(b"\n")
+        header_bytes = block if end < 0 else block[:end + 1]
+        fast = _fast_columns(header_bytes, block[len(header_bytes):], reading, source)
+        reading.drain()
+    if fast is not None:
+        return fast, list(fast.problems)
+    with open_file() as raw:
+        content = raw.read()
+    if hashlib.sha256(content).digest() != first.digest():
+        return None, [Problem(source, None, None, "changed while it was being read; run again once it is saved")]
+    return _exact_columns(content, source)
+
+
+def _fast_columns(header_bytes: bytes, rest: bytes, reading: _Reading, source: str) -> DealColumns | None:
+    """The columns by Arrow's reader, or None when the exact text reader must read the file."""
+    if b'"' in header_bytes or b"\r" in header_bytes.rstrip(b"\r\n"):
+        return None
+    try:
+        text = header_bytes.removeprefix(_BOM).decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        return None
+    if not text.strip():
+        return None
+    names = next(csv.reader([text]))
+    header = check_header(names, source, DEALS_COLUMNS, DEALS_OPTIONAL)
+    if header.problems:
+        return DealColumns({}, np.empty(0, dtype=np.int64), header.notes, header.problems)
+    positions = header.positions
+    fields = [f"f{index}" for index in range(header.width)]
+    types = {f"f{position}": pa.string() if name in PLAIN_TEXT else _DICTIONARY for name, position in positions.items()}
+    try:
+        table = arrow_csv.read_csv(
+            pa.PythonFile(_AfterHeader(rest, reading), mode="r"),
+            read_options=arrow_csv.ReadOptions(column_names=fields, block_size=_ARROW_BLOCK),
+            convert_options=arrow_csv.ConvertOptions(include_columns=list(types), column_types=types,
+                                                     strings_can_be_null=False, quoted_strings_can_be_null=False),
+        ) if rest or reading.offset > len(header_bytes) else None
+    except (pa.ArrowInvalid, UnicodeDecodeError):  # a row with too many or too few fields, text that is not UTF-8
+        return None
+    reading.drain()
+    rows = table.num_rows if table is not None else 0
+    if reading.blank_line_between_rows or rows != reading.rows_if_one_per_line:
+        return None
+    columns: dict[str, pa.Array] = {}
+    for name in DEALS_COLUMNS + DEALS_OPTIONAL:
+        if name not in positions:
+            columns[name] = pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, dtype=np.int32)), pa.array([""]))
+        elif table is None:
+            columns[name] = pa.array([], type=types[f"f{positions[name]}"])
+        else:
+            columns[name] = _one_chunk(table.column(f"f{positions[name]}"))
+    lines = np.arange(2, rows + 2, dtype=np.int64)
+    if rows and _has_blank_rows(columns, rows):
+        if len(positions) != header.width:
+            return None  # a row blank in these columns may hold text in the others: read it exactly
+        keep = ~_blank_rows(columns, rows)
+        columns = {name: column.filter(pa.array(keep)) for name, column in columns.items()}
+        lines = lines[keep]
+    return DealColumns(columns, lines, list(header.notes))
+
+
+def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
+    if pa.types.is_dictionary(column.type):
+        column = column.unify_dictionaries()
+    return column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+
+
+def _empty_texts(column: pa.Array) -> np.ndarray:
+    """Which rows of a column are the empty text."""
+    if pa.types.is_dictionary(column.type):
+        empty = lengths(column.dictionary) == 0
+        return empty[column.indices.to_numpy()] if len(empty) else np.zeros(len(column), dtype=bool)
+    return lengths(column) == 0
+
+
+def _blank_rows(columns: dict[str, pa.Array], rows: int) -> np.ndarray:
+    blank = np.ones(rows, dtype=bool)
+    for column in columns.values():
+        blank &= _empty_texts(column)
+    return blank
+
+
+def _has_blank_rows(columns: dict[str, pa.Array], rows: int) -> bool:
+    return bool(_empty_texts(columns["deal_id"]).any()) and bool(_blank_rows(columns, rows).any())
+
+
+def _exact_columns(content: bytes, source: str) -> tuple[DealColumns | None, list[Problem]]:
+    """The columns by the exact text reader, which counts every line (see the module rules)."""
+    table, problems = read_table(content, source, DEALS_COLUMNS, DEALS_OPTIONAL)
+    if table is None:
+        return None, problems
+    columns = {}
+    for name in DEALS_COLUMNS + DEALS_OPTIONAL:
+        texts = pa.array(table.column(name), type=pa.string())
+        columns[name] = texts if name in PLAIN_TEXT else texts.dictionary_encode()
+    return DealColumns(columns, np.array(table.lines, dtype=np.int64), list(table.notes), problems), problems
+
+
+def open_bytes(content: bytes) -> Callable[[], BinaryIO]:
+    """An `open_file` for bytes already in memory (an upload)."""
+    return lambda: io.BytesIO(content)
