@@ -17,6 +17,29 @@ MAX_INTEGER_DIGITS = 12
 _CENTS_FACTOR = np.array([100, 10, 1], dtype=np.int64)
 
 
+def numbers(array: pa.Array) -> np.ndarray:
+    """An Arrow array of integers or booleans without nulls, as numpy, read from its buffer.
+
+    (Arrow's `to_numpy`, `pa.array` and `pa.scalar` load pandas when it is installed:
+    half a second of start-up that a payout run does not need.)"""
+    if pa.types.is_boolean(array.type):
+        bits = np.frombuffer(array.buffers()[1], dtype=np.uint8)
+        return np.unpackbits(bits, bitorder="little")[array.offset:array.offset + len(array)].astype(bool)
+    dtype = np.dtype(f"{'int' if pa.types.is_signed_integer(array.type) else 'uint'}{array.type.bit_width}")
+    return np.frombuffer(array.buffers()[1], dtype=dtype)[array.offset:array.offset + len(array)]
+
+
+def arrow_ints(values: np.ndarray) -> pa.Array:
+    """A numpy int64 array as an Arrow array (sharing its memory)."""
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+
+
+def arrow_mask(values: np.ndarray) -> pa.Array:
+    """A numpy boolean array as an Arrow boolean array."""
+    return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(np.packbits(values, bitorder="little"))])
+
+
 def lengths(texts: pa.Array) -> np.ndarray:
     """The length in bytes of each text of an Arrow string array, read from its offsets."""
     offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset:texts.offset + len(texts) + 1]
@@ -27,8 +50,8 @@ def trimmed_codes(column: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """A dictionary column of ids as (code per row, distinct trimmed ids): 'ae02 ' and 'ae02' get one code."""
     trimmed = pc.utf8_trim(column.dictionary, characters=ID_SPACE)
     encoded = pc.dictionary_encode(trimmed)
-    remap = encoded.indices.to_numpy()
-    codes = column.indices.to_numpy()
+    remap = numbers(encoded.indices)
+    codes = numbers(column.indices)
     return (remap[codes] if len(remap) else codes).astype(np.int32), encoded.dictionary
 
 
@@ -45,12 +68,22 @@ def cents_of_texts(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     0, 1 or 2 decimals, so no value ever passes through a float.
     """
     size = lengths(texts)
-    dot = pc.find_substring(texts, ".").to_numpy(zero_copy_only=False)
+    dot = numbers(pc.find_substring(texts, "."))
     digits = pc.replace_substring(texts, ".", "", max_replacements=1)
-    all_digits = pc.ascii_is_decimal(digits).to_numpy(zero_copy_only=False)
+    all_digits = numbers(pc.ascii_is_decimal(digits))
     whole = np.where(dot < 0, size, dot)
     decimals = np.where(dot < 0, 0, size - dot - 1)
     ok = (all_digits & (whole >= 1) & (whole <= MAX_INTEGER_DIGITS)
           & ((dot < 0) | ((decimals >= 1) & (decimals <= 2))))
-    value = pc.cast(pc.if_else(pa.array(ok), digits, "0"), pa.int64()).to_numpy()
+    value = np.zeros(len(texts), dtype=np.int64)
+    value[ok] = numbers(pc.cast(digits.filter(arrow_mask(ok)), pa.int64()))
     return np.where(ok, value * _CENTS_FACTOR[np.clip(decimals, 0, 2)], 0), ok
+
+
+def same_texts(count: int, text: str = "") -> pa.Array:
+    """A dictionary column holding one text on every row (a column the file does not have)."""
+    encoded = text.encode()
+    offsets = np.array([0, len(encoded)], dtype=np.int32)
+    dictionary = pa.Array.from_buffers(pa.string(), 1, [None, pa.py_buffer(offsets), pa.py_buffer(encoded)])
+    indices = pa.Array.from_buffers(pa.int32(), count, [None, pa.py_buffer(np.zeros(count, dtype=np.int32))])
+    return pa.DictionaryArray.from_arrays(indices, dictionary)

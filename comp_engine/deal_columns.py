@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
-from collections.abc import Callable
+import threading
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as arrow_csv
 
-from comp_engine.arrow_texts import lengths
+from comp_engine.arrow_texts import arrow_mask, lengths, numbers, same_texts
 from comp_engine.csv_input import check_header, read_table
 from comp_engine.errors import Problem
 
@@ -36,7 +35,7 @@ PLAIN_TEXT = ("deal_id", "amount")
 """Columns whose texts are mostly distinct; the others are read as dictionaries."""
 
 _BLOCK = 1 << 20
-_ARROW_BLOCK = 8 << 20
+_ARROW_BLOCK = 4 << 20
 _BOM = b"\xef\xbb\xbf"
 _DICTIONARY = pa.dictionary(pa.int32(), pa.string())
 
@@ -55,12 +54,13 @@ class DealColumns:
         return len(self.lines)
 
 
-class _Reading:
-    """A binary stream read once: every byte hashed, and what decides whether rows are lines."""
+class _Scan:
+    """The file's bytes, read once in blocks beside Arrow's reading: every byte hashed, and
+    what decides whether its rows are its lines (line breaks, blank lines)."""
 
-    def __init__(self, raw: BinaryIO, digests: list) -> None:  # noqa: ANN401
-        self.raw = raw
+    def __init__(self, digests: list) -> None:  # noqa: ANN401
         self.digests = digests
+        self.sha256 = hashlib.sha256()
         self.offset = 0
         self.newlines = 0
         self.trailing_newlines = 0
@@ -68,11 +68,8 @@ class _Reading:
         self.last_content = 0
         self._tail = b""
 
-    def read(self, size: int = -1) -> bytes:
-        chunk = self.raw.read(size)
-        if not chunk:
-            return b""
-        for digest in self.digests:
+    def feed(self, chunk: bytes) -> None:
+        for digest in (self.sha256, *self.digests):
             digest.update(chunk)
         self.newlines += chunk.count(b"\n")
         if self.first_empty is None:
@@ -85,7 +82,11 @@ class _Reading:
             self.trailing_newlines += chunk.count(b"\n")
         self._tail = chunk[-2:]
         self.offset += len(chunk)
-        return chunk
+
+    def read_file(self, path: Path) -> None:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(_BLOCK):
+                self.feed(chunk)
 
     def _find_empty_line(self, chunk: bytes) -> None:
         window = self._tail + chunk[:2]
@@ -94,10 +95,6 @@ class _Reading:
         found += [self.offset + chunk.find(pattern) for pattern in (b"\n\n", b"\n\r\n") if pattern in chunk]
         if found:
             self.first_empty = min(found) + 1
-
-    def drain(self) -> None:
-        while self.read(_BLOCK):
-            pass
 
     @property
     def blank_line_between_rows(self) -> bool:
@@ -109,61 +106,42 @@ class _Reading:
         return self.newlines - self.trailing_newlines
 
 
-class _AfterHeader:
-    """The stream Arrow reads: what followed the header in the first block, then the rest."""
-
-    def __init__(self, rest: bytes, reading: _Reading) -> None:
-        self.rest = rest
-        self.reading = reading
-        self.closed = False
-
-    def read(self, size: int = -1) -> bytes:
-        if self.rest:
-            chunk, self.rest = (self.rest, b"") if size < 0 or size >= len(self.rest) else \
-                (self.rest[:size], self.rest[size:])
-            return chunk
-        return self.reading.read(size if size and size > 0 else _BLOCK)
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return False
-
-    def close(self) -> None:
-        self.closed = True
-
-
-def read_deal_columns(open_file: Callable[[], BinaryIO], source: str, digests: list | None = None
+def read_deal_columns(content: Path | bytes, source: str, digests: list | None = None
                       ) -> tuple[DealColumns | None, list[Problem]]:
     """Read the deals file's columns, or return why it cannot be read (see the module rules).
 
-    `open_file` opens the file from its start (it is called a second time only for the
-    exact text reader); every byte of the first reading goes to each of `digests`.
+    `content` is the file's path, or its bytes (an upload). A file is read by Arrow from
+    disk while a second thread reads it in blocks for each of `digests`; its size and
+    modification time must not change meanwhile, so the digests are of the bytes parsed.
     """
-    first = hashlib.sha256()
-    with open_file() as raw:
-        reading = _Reading(raw, [first, *(digests or [])])
-        block = reading.read(_BLOCK)
-        while b"\n" not in block:
-            more = reading.read(_BLOCK)
-            if not more:
-                break
-            block += more
-        end = block.find(b"\n")
-        header_bytes = block if end < 0 else block[:end + 1]
-        fast = _fast_columns(header_bytes, block[len(header_bytes):], reading, source)
-        reading.drain()
+    scan = _Scan(list(digests or []))
+    if isinstance(content, bytes):
+        scan.feed(content)
+        first_line = content[:content.find(b"\n") + 1] if b"\n" in content else content
+        fast = _fast_columns(first_line, pa.BufferReader(content), scan, source)
+    else:
+        before = content.stat()
+        with open(content, "rb") as handle:
+            first_line = handle.readline(_BLOCK)
+        hashing = threading.Thread(target=scan.read_file, args=(content,))
+        hashing.start()
+        try:
+            fast = _fast_columns(first_line, str(content), scan, source, waiting=hashing)
+        finally:
+            hashing.join()
+        after = content.stat()
+        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or scan.offset != after.st_size:
+            return None, [Problem(source, None, None, "changed while it was being read; run again once it is saved")]
     if fast is not None:
         return fast, list(fast.problems)
-    with open_file() as raw:
-        content = raw.read()
-    if hashlib.sha256(content).digest() != first.digest():
+    exact = content if isinstance(content, bytes) else content.read_bytes()
+    if hashlib.sha256(exact).digest() != scan.sha256.digest():
         return None, [Problem(source, None, None, "changed while it was being read; run again once it is saved")]
-    return _exact_columns(content, source)
+    return _exact_columns(exact, source)
 
 
-def _fast_columns(header_bytes: bytes, rest: bytes, reading: _Reading, source: str) -> DealColumns | None:
+def _fast_columns(header_bytes: bytes, data: object, scan: _Scan, source: str,
+                  waiting: threading.Thread | None = None) -> DealColumns | None:
     """The columns by Arrow's reader, or None when the exact text reader must read the file."""
     if b'"' in header_bytes or b"\r" in header_bytes.rstrip(b"\r\n"):
         return None
@@ -182,23 +160,26 @@ def _fast_columns(header_bytes: bytes, rest: bytes, reading: _Reading, source: s
     types = {f"f{position}": pa.string() if name in PLAIN_TEXT else _DICTIONARY for name, position in positions.items()}
     try:
         table = arrow_csv.read_csv(
-            pa.PythonFile(_AfterHeader(rest, reading), mode="r"),
-            read_options=arrow_csv.ReadOptions(column_names=fields, block_size=_ARROW_BLOCK),
+            data,
+            read_options=arrow_csv.ReadOptions(column_names=fields, skip_rows=1, block_size=_ARROW_BLOCK),
             convert_options=arrow_csv.ConvertOptions(include_columns=list(types), column_types=types,
                                                      strings_can_be_null=False, quoted_strings_can_be_null=False),
-        ) if rest or reading.offset > len(header_bytes) else None
-    except (pa.ArrowInvalid, UnicodeDecodeError):  # a row with too many or too few fields, text that is not UTF-8
-        return None
-    reading.drain()
+        )
+    except pa.ArrowInvalid as error:  # a row with too many or too few fields, text that is not UTF-8, no rows
+        if "Empty CSV file" not in str(error):
+            return None
+        table = None
+    if waiting is not None:
+        waiting.join()
     rows = table.num_rows if table is not None else 0
-    if reading.blank_line_between_rows or rows != reading.rows_if_one_per_line:
+    if scan.blank_line_between_rows or rows != scan.rows_if_one_per_line:
         return None
     columns: dict[str, pa.Array] = {}
     for name in DEALS_COLUMNS + DEALS_OPTIONAL:
         if name not in positions:
-            columns[name] = pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, dtype=np.int32)), pa.array([""]))
+            columns[name] = same_texts(rows)
         elif table is None:
-            columns[name] = pa.array([], type=types[f"f{positions[name]}"])
+            columns[name] = same_texts(0) if name not in PLAIN_TEXT else same_texts(0).dictionary.slice(0, 0)
         else:
             columns[name] = _one_chunk(table.column(f"f{positions[name]}"))
     lines = np.arange(2, rows + 2, dtype=np.int64)
@@ -206,7 +187,7 @@ def _fast_columns(header_bytes: bytes, rest: bytes, reading: _Reading, source: s
         if len(positions) != header.width:
             return None  # a row blank in these columns may hold text in the others: read it exactly
         keep = ~_blank_rows(columns, rows)
-        columns = {name: column.filter(pa.array(keep)) for name, column in columns.items()}
+        columns = {name: column.filter(arrow_mask(keep)) for name, column in columns.items()}
         lines = lines[keep]
     return DealColumns(columns, lines, list(header.notes))
 
@@ -221,7 +202,7 @@ def _empty_texts(column: pa.Array) -> np.ndarray:
     """Which rows of a column are the empty text."""
     if pa.types.is_dictionary(column.type):
         empty = lengths(column.dictionary) == 0
-        return empty[column.indices.to_numpy()] if len(empty) else np.zeros(len(column), dtype=bool)
+        return empty[numbers(column.indices)] if len(empty) else np.zeros(len(column), dtype=bool)
     return lengths(column) == 0
 
 
@@ -246,8 +227,3 @@ def _exact_columns(content: bytes, source: str) -> tuple[DealColumns | None, lis
         texts = pa.array(table.column(name), type=pa.string())
         columns[name] = texts if name in PLAIN_TEXT else texts.dictionary_encode()
     return DealColumns(columns, np.array(table.lines, dtype=np.int64), list(table.notes), problems), problems
-
-
-def open_bytes(content: bytes) -> Callable[[], BinaryIO]:
-    """An `open_file` for bytes already in memory (an upload)."""
-    return lambda: io.BytesIO(content)

@@ -16,15 +16,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, BinaryIO
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from comp_engine.arrow_texts import cents_of_texts, lengths, trimmed_codes, trimmed_texts
+from comp_engine.arrow_texts import arrow_mask, cents_of_texts, lengths, numbers, trimmed_codes, trimmed_texts
 from comp_engine.csv_input import ID_SPACE, trim_id
-from comp_engine.deal_columns import DEALS_COLUMNS, DEALS_OPTIONAL, open_bytes, read_deal_columns
+from comp_engine.deal_columns import DEALS_COLUMNS, DEALS_OPTIONAL, read_deal_columns
 from comp_engine.deal_types import DEAL_TYPES
 from comp_engine.errors import Problem
 from comp_engine.money import AmountInvalid, cents_to_decimal, to_cents, why_not_an_amount
@@ -80,20 +81,19 @@ class DealTable:
         return len(self.deal_id)
 
 
-def read_deals(content: bytes | Callable[[], BinaryIO], source: str, roster: Roster | None,
+def read_deals(content: bytes | Path, source: str, roster: Roster | None,
                paying: PaidQuarter | None = None, digests: list | None = None) -> tuple[DealTable | None, list[Problem]]:
     """Read deals.csv into a DealTable, or return every problem found in it.
 
-    `content` is the file's bytes or a function opening it (read once, in blocks; every
-    byte also goes to each of `digests`). A deal is credited to its `rep_id`, or, when
+    `content` is the file's bytes or its path (read in blocks, never whole; every byte
+    also goes to each of `digests`). A deal is credited to its `rep_id`, or, when
     `split` is filled in, to the reps it names (`rep_a:60;rep_b:40`, percents adding up
     to 100, up to two decimals). With `paying` (the quarter being paid), a deal closed
     inside that quarter must credit only reps on the roster and other deals' credits to
     reps not on it are set aside; without it, every rep credited must be on the roster.
     Without a roster, reps are not checked. A file with a header and no deal is refused.
     """
-    opener = open_bytes(content) if isinstance(content, bytes) else content
-    columns, problems = read_deal_columns(opener, source, digests)
+    columns, problems = read_deal_columns(content, source, digests)
     if columns is None or not columns.columns:
         return None, problems
     if not len(columns) and not problems:
@@ -111,7 +111,7 @@ def read_deals(content: bytes | Callable[[], BinaryIO], source: str, roster: Ros
     type_texts = type_column.dictionary.to_pylist()
     type_of_text = np.array([DEAL_TYPES.index(text) if text in DEAL_TYPES else -1 for text in type_texts] or [-1],
                             dtype=np.int64)
-    type_index = type_column.indices.to_numpy()
+    type_index = numbers(type_column.indices)
     type_code = type_of_text[type_index]
     found.add(np.flatnonzero(type_code < 0), "type",
               lambda row: (f"{type_texts[type_index[row]]!r} is not a deal type; use {', '.join(DEAL_TYPES)}"
@@ -122,7 +122,7 @@ def read_deals(content: bytes | Callable[[], BinaryIO], source: str, roster: Ros
               lambda row: why_not_an_amount(amount_column[row].as_py()) or "is not an amount")
     date_column = columns.columns["close_date"]
     date_texts = date_column.dictionary.to_pylist()
-    date_index = date_column.indices.to_numpy()
+    date_index = numbers(date_column.indices)
     day_of_text = _days_from_texts(np.array(date_texts, dtype=object)) if date_texts else np.full(1, -1)
     day = day_of_text[date_index]
     found.add(np.flatnonzero(day < 0), "close_date",
@@ -135,7 +135,7 @@ def read_deals(content: bytes | Callable[[], BinaryIO], source: str, roster: Ros
     rep_of_text = (np.array([roster_position.get(text, -1) for text in rep_texts.tolist()], dtype=np.int64)
                    if roster_position is not None else np.zeros(len(rep_texts), dtype=np.int64))
     split_column = columns.columns["split"]
-    split_index = split_column.indices.to_numpy()
+    split_index = numbers(split_column.indices)
     split_texts = split_column.dictionary
     has_split = (lengths(split_texts) > 0)[split_index] if len(split_texts) else np.zeros(len(lines), dtype=bool)
     plain = np.flatnonzero(~has_split)
@@ -217,7 +217,7 @@ def _check_deal_ids(deal_id: pa.Array, found: _RowProblems) -> None:
     if len(deal_id) > 1 and lengths(deal_id).min() > 0 and pc.all(pc.less(deal_id[:-1], deal_id[1:])).as_py():
         return
     encoded = pc.dictionary_encode(deal_id)
-    codes, uniques = encoded.indices.to_numpy(), encoded.dictionary
+    codes, uniques = numbers(encoded.indices), encoded.dictionary
     empty = np.flatnonzero(lengths(uniques) == 0)
     if len(empty):
         found.add(np.flatnonzero(codes == empty[0]), "deal_id", "is empty")
@@ -302,36 +302,40 @@ def _parse_split_texts(texts: pa.Array, known: dict[str, int] | None) -> _SplitT
     once, percents above 0 with up to two decimals, adding up to exactly 100 (the same
     rules as `_parse_split`, which words the reasons of the texts refused here)."""
     parts = pc.split_pattern(texts, ";")
-    text_of = pc.list_parent_indices(parts).to_numpy()
+    text_of = numbers(pc.list_parent_indices(parts))
     part = pc.list_flatten(parts)
     named = lengths(pc.utf8_trim(part, characters=ID_SPACE)) > 0
-    part, text_of = part.filter(pa.array(named)), text_of[named]
+    part, text_of = part.filter(arrow_mask(named)), text_of[named]
     matched = pc.extract_regex(part, _SPLIT_PART_COLUMNS)
-    is_part = matched.is_valid().to_numpy(zero_copy_only=False)
-    name = pc.if_else(matched.is_valid(), pc.struct_field(matched, "name"), "")
-    percent = pc.if_else(matched.is_valid(), pc.struct_field(matched, "percent"), "")
+    is_part = numbers(matched.is_valid())
+    count = len(texts)
+    bad = np.zeros(count, dtype=bool)
+    bad[text_of[~is_part]] = True
+    matched, text_of = matched.filter(arrow_mask(is_part)), text_of[is_part]
+    name, percent = pc.struct_field(matched, "name"), pc.struct_field(matched, "percent")
     share, share_ok = cents_of_texts(percent)
     share_ok &= (share > 0) & (share <= SHARE_SCALE)
-    name_code = pc.dictionary_encode(name).indices.to_numpy().astype(np.int64)
+    names = pc.dictionary_encode(name)
+    name_code = numbers(names.indices).astype(np.int64)
     key = text_of.astype(np.int64) * (int(name_code.max(initial=0)) + 1) + name_code
     _, first_of_key = np.unique(key, return_index=True)
     first = np.zeros(len(key), dtype=bool)
     first[first_of_key] = True
-    count = len(texts)
-    bad = np.zeros(count, dtype=bool)
-    np.logical_or.at(bad, text_of, ~is_part | ~share_ok | (is_part & ~first))
+    np.logical_or.at(bad, text_of, ~share_ok | ~first)
     total = np.zeros(count, dtype=np.int64)
-    np.add.at(total, text_of[is_part], share[is_part])
+    np.add.at(total, text_of, share)
     bad |= total != SHARE_SCALE
-    names = name.to_pylist()
-    rep = (np.array([known.get(text, -1) for text in names], dtype=np.int64) if known is not None
-           else np.zeros(len(names), dtype=np.int64))
-    credit = np.flatnonzero(is_part & first & (rep >= 0))
-    off = np.flatnonzero(is_part & first & (rep < 0))
+    distinct = names.dictionary.to_pylist()
+    rep_of_name = (np.array([known.get(text, -1) for text in distinct] or [-1], dtype=np.int64) if known is not None
+                   else np.zeros(max(len(distinct), 1), dtype=np.int64))
+    rep = rep_of_name[name_code]
+    credit = np.flatnonzero(first & (rep >= 0))
+    off = np.flatnonzero(first & (rep < 0))
     credit_count = np.bincount(text_of[credit], minlength=count)
     off_count = np.bincount(text_of[off], minlength=count)
     return _SplitTexts(bad, np.cumsum(credit_count) - credit_count, credit_count, rep[credit], share[credit],
-                       np.cumsum(off_count) - off_count, off_count, np.array(names, dtype=object)[off])
+                       np.cumsum(off_count) - off_count, off_count,
+                       np.array(distinct or [""], dtype=object)[name_code[off]])
 
 
 def _expand(rows: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

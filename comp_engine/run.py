@@ -140,7 +140,7 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
     if deals_path is not None:
         size = deals_path.stat().st_size
         fingerprint.update(_fingerprint_label("deals", str(deals_path), size))
-        deals, found = read_deals(lambda: open(deals_path, "rb"), inputs.deals[0], roster, PaidQuarter(period),
+        deals, found = read_deals(deals_path, inputs.deals[0], roster, PaidQuarter(period),
                                   digests=[fingerprint, deals_sha256, counted])
         if deals is not None and counted.size != size:
             deals, found = None, [Problem(inputs.deals[0], None, None,

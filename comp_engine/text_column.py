@@ -12,6 +12,8 @@ from collections.abc import Iterator
 import numpy as np
 import pyarrow as pa
 
+from comp_engine.arrow_texts import arrow_ints
+
 
 class TextColumn:
     """Texts by position: `column[7]` is a str, `column[positions]` a TextColumn."""
@@ -42,7 +44,7 @@ class TextColumn:
         indices = np.asarray(position)
         if indices.dtype == bool:
             indices = np.flatnonzero(indices)
-        return TextColumn(self._array.take(pa.array(indices.astype(np.int64, copy=False))))
+        return TextColumn(self._array.take(arrow_ints(indices)))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.tolist())
