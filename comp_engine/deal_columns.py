@@ -187,9 +187,22 @@ def _fast_columns(header_bytes: bytes, data: object, scan: _Scan, source: str,
         if len(positions) != header.width:
             return None  # a row blank in these columns may hold text in the others: read it exactly
         keep = ~_blank_rows(columns, rows)
-        columns = {name: column.filter(arrow_mask(keep)) for name, column in columns.items()}
+        columns = {name: _compact(column.filter(arrow_mask(keep))) for name, column in columns.items()}
         lines = lines[keep]
     return DealColumns(columns, lines, list(header.notes))
+
+
+def _compact(column: pa.Array) -> pa.Array:
+    """A dictionary column without the texts no row uses any more (after blank rows are dropped),
+    in the same order, so that codes are the same as if those rows had never been there."""
+    if not pa.types.is_dictionary(column.type):
+        return column
+    codes = numbers(column.indices)
+    used = np.zeros(len(column.dictionary), dtype=bool)
+    used[codes] = True
+    renumbered = (np.cumsum(used) - 1).astype(np.int32)[codes]
+    indices = pa.Array.from_buffers(pa.int32(), len(renumbered), [None, pa.py_buffer(renumbered)])
+    return pa.DictionaryArray.from_arrays(indices, column.dictionary.filter(arrow_mask(used)))
 
 
 def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
