@@ -3,14 +3,17 @@
 A `churn` of an account inside the period whose `new` deal closed fewer than
 `window_days` days before the churn date takes back, from each rep credited on that
 new deal, what the deal earned: for every component that credited the new deal in
-the new deal's own quarter, that component's unrounded payout in that quarter x the
-rep's credit from the deal / the rep's total credit in the component (never more than
-the component paid). `full` takes all of it; `linear` takes it x (window_days - days)
-/ window_days. The line is negative. The plan applied is the rep's plan in the roster.
+the new deal's own quarter, the *rounded line paid* for that component in that quarter
+x min(1, the rep's credit from the deal / the rep's total credit in the component), and
+0 when that line or that total is not above 0; so a clawback never takes back more than
+the component paid. `full` takes all of it; `linear` takes it x (window_days - days) /
+window_days. The line is negative and rounded once, half-up. The plan applied is the
+rep's plan in the roster.
 
-Which new deal: the account's latest `new` deal on or before the churn (by date, then
-row). Only the first churn after that new deal claws it back, so a deal is never
-taken back twice.
+Which new deal: the account's latest `new` deal on or before the churn date; a `new`
+deal on the same date as the churn counts as before it, whatever the file order (then
+the later row). Only the first churn after that new deal claws it back, so a deal is
+never taken back twice.
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ import numpy as np
 from comp_engine.curves import TIMES
 from comp_engine.deal_types import CHURN, NEW
 from comp_engine.deal_table import DealTable
-from comp_engine.money import display_amount, round_half_up
+from comp_engine.money import MINUS, exact_amount, round_half_up, signed_amount
 from comp_engine.periods import Period, day_number, from_day_number, period_containing
 from comp_engine.plans import ClawbackPolicy
 from comp_engine.result import ClawbackLine, ClawbackPart
@@ -48,7 +51,8 @@ def early_churns(deals: DealTable, period: Period, longest_window_days: int) -> 
         return []
     accounts = np.unique(deals.account[churned])
     rows = np.flatnonzero(np.isin(deals.type, (NEW, CHURN)) & (deals.day <= last) & np.isin(deals.account, accounts))
-    rows = rows[np.lexsort((rows, deals.day[rows], deals.account[rows]))]
+    # Same day: the new deal counts as before the churn, whatever the file order.
+    rows = rows[np.lexsort((rows, deals.type[rows] == CHURN, deals.day[rows], deals.account[rows]))]
     found: list[EarlyChurn] = []
     account_before = -1
     new_row = new_day = -1
@@ -77,33 +81,65 @@ def clawback_fraction(policy: ClawbackPolicy, days: int) -> Fraction:
 
 
 def clawback_line(deals: DealTable, churn: EarlyChurn, policy: ClawbackPolicy, parts: tuple[ClawbackPart, ...]) -> ClawbackLine:
-    """The negative line taking back `fraction` x what the new deal earned."""
+    """The negative line taking back `fraction` x what the new deal earned, rounded once.
+
+    The rule names the line each component paid in the deal's own quarter and ends with
+    the formula of printed numbers: `−(180 − 90) / 180 × 16,000.00 × min(1, 60,000.00 /
+    100,000.00) = −4,800.00`."""
     fraction = clawback_fraction(policy, churn.days)
     earned = sum((part.earned for part in parts), Fraction(0))
     unrounded = -fraction * earned
+    amount = round_half_up(unrounded)
     new_date = from_day_number(int(deals.day[churn.new_row]))
     churn_date = from_day_number(int(deals.day[churn.churn_row]))
     original = period_containing(new_date)
-    listed = " + ".join(f"{part.component} {display_amount(part.earned)}" for part in parts) or "nothing"
-    earned_text = f"{display_amount(earned)} earned in {original} ({listed})"
+    deal_id = str(deals.deal_id[churn.new_row])
+    account_id = str(deals.account_ids[deals.account[churn.new_row]])
+    words = [f"account {account_id} churned on {churn_date.isoformat()}, {churn.days} days after deal {deal_id} "
+             f"closed on {new_date.isoformat()} (window {policy.window_days} days, {policy.mode})"]
+    words += [part_words(part, str(original)) for part in parts] or [f"no component credited new deals in {original}"]
+    words.append("full: all of it is taken back" if policy.mode == "full" else
+                 f"linear: ({policy.window_days} − {churn.days}) / {policy.window_days} of it is taken back")
+    terms = [part_formula(part) for part in parts] or ["0.00"]
+    taken = terms[0] if len(terms) == 1 else f"({' + '.join(terms)})"
     if policy.mode == "full":
-        taken = f"full clawback of {earned_text}"
+        formula = f"{MINUS}{taken}"
     else:
-        taken = f"linear clawback: ({policy.window_days} - {churn.days}) / {policy.window_days} {TIMES} {earned_text}"
-    rule = f"account churned {churn.days} days after the deal closed (window {policy.window_days} days); {taken}"
+        formula = f"{MINUS}({policy.window_days} − {churn.days}) / {policy.window_days} {TIMES} {taken}"
     return ClawbackLine(
-        deal_id=str(deals.deal_id[churn.new_row]),
-        account_id=str(deals.account_ids[deals.account[churn.new_row]]),
+        deal_id=deal_id, account_id=account_id,
         new_close_date=new_date, original_period=str(original),
         churn_deal_id=str(deals.deal_id[churn.churn_row]), churn_date=churn_date,
         days=churn.days, window_days=policy.window_days, mode=policy.mode, fraction=fraction,
-        parts=parts, unrounded=unrounded, amount=round_half_up(unrounded), rule=rule,
+        parts=parts, unrounded=unrounded, amount=amount,
+        rule=f"{'; '.join(words)}: {formula} = {signed_amount(amount)}",
     )
 
 
-def earned_share(component_payout: Fraction, deal_units: int, total_units: int) -> Fraction:
-    """What one deal earned of a component's payout: payout x deal credit / total
-    credit, at most the whole payout, nothing when the total credit is not positive."""
-    if total_units <= 0 or component_payout <= 0:
+def part_words(part: ClawbackPart, original: str) -> str:
+    """What one component paid in the deal's quarter, as its statement printed it."""
+    paid = (f"in {original} the {part.component} line paid {exact_amount(part.component_payout)} on "
+            f"{exact_amount(part.total_credited)} credited, {exact_amount(part.deal_credited)} of it from this deal")
+    if part.component_payout <= 0:
+        return paid + ", so nothing to take back"
+    if part.total_credited <= 0:
+        return paid + "; the credit in total is not above 0, so nothing to take back"
+    if part.deal_credited > part.total_credited:
+        return paid + "; the deal is more than the credit in total, so at most the whole line"
+    return paid
+
+
+def part_formula(part: ClawbackPart) -> str:
+    """`16,000.00 × min(1, 60,000.00 / 100,000.00)`, or `0.00` when nothing is taken."""
+    if part.component_payout <= 0 or part.total_credited <= 0:
+        return "0.00"
+    return (f"{exact_amount(part.component_payout)} {TIMES} min(1, {exact_amount(part.deal_credited)} / "
+            f"{exact_amount(part.total_credited)})")
+
+
+def earned_share(line_paid: Fraction, deal_units: int, total_units: int) -> Fraction:
+    """What one deal earned of a component's rounded line: line x min(1, deal credit /
+    total credit); nothing when the line or the total credit is not above 0."""
+    if total_units <= 0 or line_paid <= 0:
         return Fraction(0)
-    return component_payout * min(Fraction(1), Fraction(deal_units, total_units))
+    return line_paid * min(Fraction(1), Fraction(deal_units, total_units))

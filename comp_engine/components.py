@@ -2,15 +2,20 @@
 
 These functions apply the plan rules of `comp_engine.curves` to the numbers the rest
 of the engine found (credit, quota, metric) and return the statement lines with the
-exact payout, the rounded amount and the rule in words.
+exact payout, the rounded amount and the rule. Every rule ends with its formula of
+printed numbers and the amount paid (`...: 4,000.00 × (1.0 × 45,000.00 / 50,000.00)
+= 3,600.00`): evaluating the formula exactly and rounding it once, half-up, gives the
+line, so a finance person can re-add every line by hand.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Context, Decimal
 from fractions import Fraction
 
-from comp_engine.curves import TIMES, curve_payout, flat_rate_payout, highest_band_reached
-from comp_engine.money import cents_to_decimal, decimal_fraction, display_amount, display_ratio, round_half_up
+from comp_engine.curves import TIMES, Attainment, curve_payout, flat_rate_payout, highest_band_reached
+from comp_engine.money import (cents_to_decimal, decimal_fraction, display_ratio, exact_amount, exact_ratio,
+                               round_half_up, signed_amount)
 from comp_engine.plans import FlatRateComponent, MetricComponent, Modifier, QuotaComponent
 from comp_engine.result import CREDIT_SCALE, ComponentLine, DealCredits, MetricValue, ModifierLine, units_to_decimal
 
@@ -22,66 +27,91 @@ def component_target(target_incentive: Decimal, weight: Decimal) -> Decimal:
     return _EXACT.multiply(target_incentive, weight)
 
 
+def with_formula(words: str, formula: str, amount: Decimal) -> str:
+    """The rule as printed: words, then `: formula = amount`."""
+    return f"{words}: {formula} = {signed_amount(amount)}"
+
+
 def quota_line(component: QuotaComponent, target_incentive: Decimal, credited_units: int, quota_cents: int,
                deals: DealCredits) -> ComponentLine:
     """A quota component: attainment = credited / quota, paid through the curve."""
-    credited = Fraction(credited_units, CREDIT_SCALE)
-    attainment = credited / Fraction(quota_cents, 100)
+    credited, quota = units_to_decimal(credited_units), cents_to_decimal(quota_cents)
+    attainment = Attainment.of_quota(credited, quota)
     target = component_target(target_incentive, component.weight)
-    paid = curve_payout(attainment, decimal_fraction(target), component.curve, component.tiers, component.threshold, component.cap)
-    rule = (f"attainment {display_amount(credited)} / {display_amount(Fraction(quota_cents, 100))} = "
-            f"{display_ratio(attainment)}; {paid.rule}")
+    paid = curve_payout(attainment, target, component.curve, component.tiers, component.threshold, component.cap)
+    amount = round_half_up(paid.amount)
+    words = f"attainment {attainment.text} = {display_ratio(attainment.value)}; {paid.rule}"
     return ComponentLine(
         component=component.key, kind="quota", credit_types=component.credit,
-        credited=units_to_decimal(credited_units), quota=cents_to_decimal(quota_cents), attainment=attainment,
+        credited=credited, quota=quota, attainment=attainment.value,
         target=target, rate=None, tiers=component.tiers, metric=None,
-        unrounded=paid.amount, amount=round_half_up(paid.amount), rule=rule, deals=deals,
+        unrounded=paid.amount, amount=amount, rule=with_formula(words, paid.formula, amount), deals=deals,
     )
+
+
+def metric_attainment(metric: MetricValue, target: Decimal) -> Attainment:
+    """metric / target written from the metric's printed sums (`52,000.00 / 50,000.00 / 0.95`)."""
+    assert metric.value is not None
+    text = f"{exact_amount(metric.numerator)} / {exact_amount(metric.denominator)}"
+    if target != 1:
+        text += f" / {exact_ratio(target)}"
+    return Attainment(metric.value / decimal_fraction(target), text)
 
 
 def metric_line(component: MetricComponent, target_incentive: Decimal, metric: MetricValue) -> ComponentLine:
     """A metric component: attainment = metric / target, or 1.0 when undefined."""
     target = component_target(target_incentive, component.weight)
     if metric.value is None:
-        attainment = Fraction(1)
-        why = f"{metric.metric} is undefined ({metric.undefined_reason}): paid at attainment 1.0"
+        attainment = Attainment(Fraction(1), "1.0")
+        why = f"{metric.metric} is undefined ({metric.undefined_reason}), so it is paid at attainment 1.0"
     else:
-        attainment = metric.value / decimal_fraction(component.target)
+        attainment = metric_attainment(metric, component.target)
         why = (f"{metric.metric} of the {metric.book} book {metric.window_start.isoformat()} to "
-               f"{metric.window_end.isoformat()} = {display_ratio(metric.value)}; attainment "
-               f"{display_ratio(metric.value)} / {component.target} = {display_ratio(attainment)}")
-    paid = curve_payout(attainment, decimal_fraction(target), component.curve, component.tiers, component.threshold, component.cap)
+               f"{metric.window_end.isoformat()} = {exact_amount(metric.numerator)} / "
+               f"{exact_amount(metric.denominator)} = {display_ratio(metric.value)}; attainment = the metric / "
+               f"{component.target} = {display_ratio(attainment.value)}")
+    paid = curve_payout(attainment, target, component.curve, component.tiers, component.threshold, component.cap)
+    amount = round_half_up(paid.amount)
     return ComponentLine(
         component=component.key, kind="metric", credit_types=(), credited=None, quota=None,
-        attainment=attainment, target=target, rate=None, tiers=component.tiers, metric=metric,
-        unrounded=paid.amount, amount=round_half_up(paid.amount), rule=f"{why}; {paid.rule}", deals=DealCredits(),
+        attainment=attainment.value, target=target, rate=None, tiers=component.tiers, metric=metric,
+        unrounded=paid.amount, amount=amount, rule=with_formula(f"{why}; {paid.rule}", paid.formula, amount),
+        deals=DealCredits(),
     )
 
 
 def flat_rate_line(component: FlatRateComponent, credited_units: int, deals: DealCredits) -> ComponentLine:
     """A flat-rate component: rate x credited, never below 0; no quota."""
+    credited = units_to_decimal(credited_units)
     paid = flat_rate_payout(component.rate, Fraction(credited_units, CREDIT_SCALE))
+    amount = round_half_up(paid.amount)
     return ComponentLine(
         component=component.key, kind="flat_rate", credit_types=component.credit,
-        credited=units_to_decimal(credited_units), quota=None, attainment=None, target=None,
+        credited=credited, quota=None, attainment=None, target=None,
         rate=component.rate, tiers=None, metric=None,
-        unrounded=paid.amount, amount=round_half_up(paid.amount), rule=paid.rule, deals=deals,
+        unrounded=paid.amount, amount=amount, rule=with_formula(paid.rule, paid.formula, amount), deals=deals,
     )
 
 
-def modifier_line(modifier: Modifier, metric: MetricValue, base: Fraction) -> ModifierLine:
-    """(multiplier - 1) x the sum of the rep's unrounded component payouts, where the
-    multiplier is that of the band with the largest start at or below the metric;
-    1.0 when the metric is undefined."""
+def modifier_line(modifier: Modifier, metric: MetricValue, component_amounts: Sequence[Decimal]) -> ModifierLine:
+    """(multiplier - 1) x the sum of the rep's *rounded* component lines, the sum as
+    printed, where the multiplier is that of the band with the largest start at or
+    below the metric; 1.0 when the metric is undefined. Rounded once, half-up."""
+    base = sum((Fraction(amount) for amount in component_amounts), Fraction(0))
     if metric.value is None:
         band_start, multiplier = None, Decimal("1.0")
-        rule = f"{metric.metric} is undefined ({metric.undefined_reason}): multiplier 1.0, no change"
+        words = f"{metric.metric} is undefined ({metric.undefined_reason}), so the multiplier is 1.0, no change"
     else:
         band = highest_band_reached(modifier.bands, metric.value)
         band_start, multiplier = band.start, band.multiplier
-        rule = (f"{metric.metric} of the {metric.book} book {metric.window_start.isoformat()} to "
-                f"{metric.window_end.isoformat()} = {display_ratio(metric.value)}, band from {band.start}: "
-                f"({multiplier} - 1) {TIMES} {display_amount(base)}")
+        words = (f"{metric.metric} of the {metric.book} book {metric.window_start.isoformat()} to "
+                 f"{metric.window_end.isoformat()} = {exact_amount(metric.numerator)} / "
+                 f"{exact_amount(metric.denominator)} = {display_ratio(metric.value)}, in the band from "
+                 f"{band.start}; (multiplier − 1) {TIMES} the sum of the component lines")
     unrounded = (decimal_fraction(multiplier) - 1) * base
+    amount = round_half_up(unrounded)
+    printed = " + ".join(exact_amount(value) for value in component_amounts) or "0.00"
+    summed = f"({printed})" if len(component_amounts) > 1 else printed
+    formula = f"({exact_ratio(multiplier)} − 1) {TIMES} {summed}"
     return ModifierLine(metric=metric, band_start=band_start, multiplier=multiplier, base=base,
-                        unrounded=unrounded, amount=round_half_up(unrounded), rule=rule)
+                        unrounded=unrounded, amount=amount, rule=with_formula(words, formula, amount))

@@ -9,66 +9,120 @@ For a quota or metric component with target T (target incentive x weight):
 - the payout is capped at cap x T (no cap if the plan sets none).
 A flat-rate component pays rate x credited, never below 0.
 
-Each function returns the exact payout and the rule applied, in words, as it is
-printed on the statement, e.g. "marginal: 16,000 x (1.0x1.0 + 2.0x0.3)".
+Each function returns the exact payout, the rule in words and the formula with its
+exact inputs, as printed on the statement, so that a finance person can re-add it by
+hand: `16,000.00 × (1.0 × 1.0 + 2.0 × (130,000.00 − 100,000.00) / 100,000.00)`.
+The attainment is written as its inputs (an `Attainment`), never as a rounded ratio.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 from fractions import Fraction
 
-from comp_engine.money import decimal_fraction, display_amount, display_ratio
+from comp_engine.money import decimal_fraction, display_ratio, exact_amount, exact_ratio, round_half_up
 from comp_engine.plans import Band
 
 TIMES = "×"
+_EXACT = Context(prec=100)
+
+
+@dataclass(frozen=True)
+class Attainment:
+    """An attainment and how it is written from its inputs.
+
+    `text` is the attainment as a formula of printed numbers (`130,000.00 / 100,000.00`);
+    `above(start)` the part of it above a band's start (`(130,000.00 − 100,000.00) /
+    100,000.00` for a quota: credited minus start x quota, over the quota).
+    """
+
+    value: Fraction
+    text: str
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+    @classmethod
+    def of_quota(cls, credited: Decimal, quota: Decimal) -> Attainment:
+        return cls(Fraction(credited) / Fraction(quota), f"{exact_amount(credited)} / {exact_amount(quota)}",
+                   credited, quota)
+
+    @classmethod
+    def of_ratio(cls, value: Fraction) -> Attainment:
+        """An attainment with no printed inputs (tests, and a metric paid on target)."""
+        return cls(value, display_ratio(value))
+
+    def above(self, start: Decimal) -> str:
+        if start == 0:
+            return self.text
+        if self.numerator is not None and self.denominator is not None:
+            return (f"({exact_amount(self.numerator)} − {exact_amount(_EXACT.multiply(start, self.denominator))})"
+                    f" / {exact_amount(self.denominator)}")
+        return f"({self.text} − {exact_ratio(start)})"
 
 
 @dataclass(frozen=True)
 class CurvePayout:
-    """An exact payout and the rule that produced it, in words."""
+    """An exact payout, the rule that produced it in words, and its formula of printed
+    numbers (evaluating the formula exactly gives `amount`)."""
 
     amount: Fraction
     rule: str
+    formula: str
 
 
-def curve_payout(attainment: Fraction, target: Fraction, curve: tuple[Band, ...], tiers: str,
+def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, curve: tuple[Band, ...], tiers: str,
                  threshold: Decimal | None = None, cap: Decimal | None = None) -> CurvePayout:
     """Pay a quota or metric component from its attainment (see the module rules)."""
-    shown = display_ratio(attainment)
-    if attainment <= 0:
-        return CurvePayout(Fraction(0), f"attainment {shown} is not above 0: pays nothing")
-    if threshold is not None and attainment < decimal_fraction(threshold):
-        return CurvePayout(Fraction(0), f"attainment {shown} is below the threshold {threshold}: pays nothing")
+    reached = attainment if isinstance(attainment, Attainment) else Attainment.of_ratio(attainment)
+    value = reached.value
+    target_fraction = decimal_fraction(target) if isinstance(target, Decimal) else target
+    target_text = exact_amount(target_fraction)
+    shown = display_ratio(value)
+    if value <= 0:
+        return CurvePayout(Fraction(0), f"attainment {shown} is not above 0, so it pays nothing", f"0 {TIMES} {target_text}")
+    if threshold is not None and value < decimal_fraction(threshold):
+        return CurvePayout(Fraction(0), f"attainment {shown} is below the threshold {threshold}, so it pays nothing",
+                           f"0 {TIMES} {target_text}")
     if tiers == "retroactive":
-        band = highest_band_reached(curve, attainment)
-        amount = target * attainment * decimal_fraction(band.multiplier)
-        rule = f"retroactive: {display_amount(target)} {TIMES} {shown} {TIMES} {band.multiplier}"
+        band = highest_band_reached(curve, value)
+        amount = target_fraction * value * decimal_fraction(band.multiplier)
+        rule = f"retroactive, the whole attainment at the multiplier of the band from {band.start} reached"
+        formula = f"{target_text} {TIMES} {reached.text} {TIMES} {exact_ratio(band.multiplier)}"
     else:
         terms = []
         amount = Fraction(0)
-        for part, band in marginal_parts(curve, attainment):
+        for part, band, end in _marginal_bands(curve, value):
             amount += decimal_fraction(band.multiplier) * part
-            terms.append(f"{band.multiplier}{TIMES}{display_ratio(part)}")
-        amount *= target
-        rule = f"marginal: {display_amount(target)} {TIMES} ({' + '.join(terms)})"
-    if cap is not None and amount > target * decimal_fraction(cap):
-        amount = target * decimal_fraction(cap)
-        rule += f", capped at {cap} {TIMES} {display_amount(target)} = {display_amount(amount)}"
-    return CurvePayout(amount, rule)
+            whole_band = end is not None and value >= decimal_fraction(end)
+            part_text = exact_ratio(_EXACT.subtract(end, band.start)) if whole_band else reached.above(band.start)
+            terms.append(f"{exact_ratio(band.multiplier)} {TIMES} {part_text}")
+        amount *= target_fraction
+        rule = "marginal, each band of attainment at its own multiplier"
+        formula = f"{target_text} {TIMES} ({' + '.join(terms)})"
+    if cap is not None and amount > target_fraction * decimal_fraction(cap):
+        capped = target_fraction * decimal_fraction(cap)
+        rule += (f"; {formula} = {exact_amount(round_half_up(amount))} is above the cap of {cap} {TIMES} T, "
+                 "so it pays the cap")
+        return CurvePayout(capped, rule, f"{exact_ratio(cap)} {TIMES} {target_text}")
+    return CurvePayout(amount, rule, formula)
 
 
-def marginal_parts(curve: tuple[Band, ...], attainment: Fraction) -> list[tuple[Fraction, Band]]:
-    """The part of attainment inside each band it reaches, with the band."""
+def _marginal_bands(curve: tuple[Band, ...], attainment: Fraction) -> list[tuple[Fraction, Band, Decimal | None]]:
+    """The part of attainment inside each band it reaches, the band, and the next band's start."""
     parts = []
     for position, band in enumerate(curve):
         start = decimal_fraction(band.start)
         if attainment <= start:
             break
-        end = decimal_fraction(curve[position + 1].start) if position + 1 < len(curve) else None
-        top = attainment if end is None else min(attainment, end)
-        parts.append((top - start, band))
+        end = curve[position + 1].start if position + 1 < len(curve) else None
+        top = attainment if end is None else min(attainment, decimal_fraction(end))
+        parts.append((top - start, band, end))
     return parts
+
+
+def marginal_parts(curve: tuple[Band, ...], attainment: Fraction) -> list[tuple[Fraction, Band]]:
+    """The part of attainment inside each band it reaches, with the band."""
+    return [(part, band) for part, band, _ in _marginal_bands(curve, attainment)]
 
 
 def highest_band_reached(bands: tuple[Band, ...], value: Fraction) -> Band:
@@ -80,10 +134,11 @@ def highest_band_reached(bands: tuple[Band, ...], value: Fraction) -> Band:
     return reached
 
 
-def flat_rate_payout(rate: Decimal, credited: Fraction) -> CurvePayout:
+def flat_rate_payout(rate: Decimal, credited: Fraction | Decimal) -> CurvePayout:
     """rate x credited, never below 0."""
+    credited = Fraction(credited)
     amount = decimal_fraction(rate) * credited
-    rule = f"flat rate: {rate} {TIMES} {display_amount(credited)}"
+    formula = f"{exact_ratio(rate)} {TIMES} {exact_amount(credited)}"
     if amount < 0:
-        return CurvePayout(Fraction(0), rule + " is below 0: pays nothing")
-    return CurvePayout(amount, rule)
+        return CurvePayout(Fraction(0), f"flat rate: {formula} is below 0, so it pays nothing", f"0 {TIMES} {exact_ratio(rate)}")
+    return CurvePayout(amount, "flat rate on the credited amount", formula)

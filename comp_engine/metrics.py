@@ -19,16 +19,21 @@ sums are exact int64 in units of cents x share.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
 import numpy as np
+import pyarrow.compute as pc
 
-from comp_engine.deal_types import ARR_SIGN, NEW, RENEWAL
+from comp_engine.arrow_texts import numbers
 from comp_engine.deal_table import SHARE_SCALE, DealTable
+from comp_engine.deal_types import ARR_SIGN, NEW, RENEWAL
+from comp_engine.money import cents_to_decimal
 from comp_engine.periods import day_number, months_before
-from comp_engine.result import CREDIT_SCALE, MetricValue, units_to_decimal
+from comp_engine.text_column import TextColumn
+from comp_engine.result import CREDIT_SCALE, CohortAccount, MetricValue, units_to_decimal
 
 BOOK_TYPES = {"originated": (NEW,), "renewed": (NEW, RENEWAL)}
 _ARR_SIGN = np.array(ARR_SIGN, dtype=np.int64)
@@ -47,6 +52,11 @@ class BookWindow:
     arr_end: np.ndarray  # sum share x ARR(E)
     arr_kept: np.ndarray  # sum share x min(ARR(E), ARR(S))
     logos_kept: np.ndarray  # sum share over cohort accounts with ARR(E) > 0
+    cohort_rows: CohortRows
+
+    def cohort(self, rep: int) -> tuple[CohortAccount, ...]:
+        """The rep's cohort accounts, by account id, with share and ARR at S and E."""
+        return self.cohort_rows.of_rep(rep)
 
     def metric(self, rep: int, metric: str) -> MetricValue:
         """The metric of one rep's book, or an undefined value explaining why."""
@@ -64,8 +74,31 @@ class BookWindow:
         return MetricValue(
             metric, self.book, self.window_start, self.window_end, int(self.accounts[rep]),
             units_to_decimal(numerator, scale), units_to_decimal(denominator, scale),
-            Fraction(numerator, denominator), None,
+            Fraction(numerator, denominator), None, self.cohort(rep),
         )
+
+
+class CohortRows:
+    """Every rep's cohort accounts, sorted by rep then account id; built once per window."""
+
+    def __init__(self, rep: np.ndarray, account: np.ndarray, account_rank: np.ndarray, account_ids: TextColumn,
+                 share: np.ndarray, arr_start: np.ndarray, arr_end: np.ndarray, rep_count: int) -> None:
+        order = np.lexsort((account_rank[account], rep)) if len(rep) else np.empty(0, dtype=np.int64)
+        self._rep = rep[order]
+        self._account_ids = account_ids[account[order]]
+        self._share = share[order]
+        self._arr_start = arr_start[order]
+        self._arr_end = arr_end[order]
+        self._bounds = np.searchsorted(self._rep, np.arange(rep_count + 1)).tolist()
+
+    def of_rep(self, rep: int) -> tuple[CohortAccount, ...]:
+        start, stop = self._bounds[rep], self._bounds[rep + 1]
+        return tuple(
+            CohortAccount(str(account), units_to_decimal(share, SHARE_SCALE), cents_to_decimal(start_cents),
+                          cents_to_decimal(end_cents))
+            for account, share, start_cents, end_cents in zip(
+                self._account_ids[start:stop].tolist(), self._share[start:stop].tolist(),
+                self._arr_start[start:stop].tolist(), self._arr_end[start:stop].tolist()))
 
 
 class BookMetrics:
@@ -78,6 +111,14 @@ class BookMetrics:
         self._books: dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._windows: dict[tuple[str, date, int], BookWindow] = {}
         self._arr_delta = deals.amount_cents * _ARR_SIGN[deals.type.astype(np.int64)]
+
+    @functools.cached_property
+    def account_rank(self) -> np.ndarray:
+        """Each account's place when account ids are sorted as text (a cohort lists its accounts so)."""
+        order = numbers(pc.sort_indices(self.deals.account_ids.arrow)).astype(np.int64)
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        return rank
 
     def window(self, book: str, end: date, months: int) -> BookWindow:
         key = (book, end, months)
@@ -129,6 +170,8 @@ class BookMetrics:
             return total
 
         return BookWindow(
+            cohort_rows=CohortRows(rep, account[cohort], self.account_rank, self.deals.account_ids, share, arr_start,
+                                   arr_end, self.rep_count),
             book=book, window_start=start, window_end=end,
             accounts=per_rep(np.ones(len(rep), dtype=np.int64)),
             share=per_rep(share),

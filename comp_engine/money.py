@@ -162,3 +162,36 @@ def display_ratio(value: Exact, places: int = 4) -> str:
     1/3 -> '0.3333'."""
     text = _fixed_point(rounded_units(value, places), places).rstrip("0")
     return text + "0" if text.endswith(".") else text
+
+
+MINUS = "−"
+
+
+def exact_amount(value: Exact) -> str:
+    """An exact amount for a printed formula: grouped, at least two decimals, every
+    decimal it has beyond two (a split credit has up to six), never rounded; negative
+    with a minus sign. 16000 -> '16,000.00'; Decimal('4114.811811') -> '4,114.811811'.
+    A value that no decimal holds exactly is refused (formulas print only exact inputs)."""
+    fraction = exact(value)
+    places = 2
+    while (fraction * 10**places).denominator != 1:
+        places += 1
+        if places > 12:
+            raise ValueError(f"{value!r} has no exact decimal form")
+    units = fraction.numerator * (10**places // fraction.denominator)
+    text = _fixed_point(abs(units), places, grouped=True)
+    whole, _, part = text.partition(".")
+    part = part[:2] + part[2:].rstrip("0")
+    return f"{MINUS if units < 0 else ''}{whole}.{part}"
+
+
+def exact_ratio(value: Decimal) -> str:
+    """A plan number as written (Decimal('1.0') -> '1.0'), minus sign for negatives."""
+    text = format(value, "f")
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def signed_amount(value: Decimal) -> str:
+    """A line's rounded amount at the end of its formula: '25,600.00', '−4,800.00'."""
+    text = _fixed_point(abs(rounded_units(value)), 2, grouped=True)
+    return (MINUS + text) if rounded_units(value) < 0 else text

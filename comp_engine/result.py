@@ -142,6 +142,17 @@ class DealCredits(Sequence[DealCredit]):
 
 
 @dataclass(frozen=True)
+class CohortAccount:
+    """One account of a rep's cohort: the rep's share of it and its ARR on the window's
+    first and last day (the account's, not weighted by the share)."""
+
+    account_id: str
+    share: Decimal
+    arr_start: Decimal
+    arr_end: Decimal
+
+
+@dataclass(frozen=True)
 class MetricValue:
     """A retention metric of a rep's book over the window [window_start, window_end].
 
@@ -149,7 +160,10 @@ class MetricValue:
     accounts with ARR on window_start above 0. `numerator` / `denominator` = `value`:
     share-weighted ARR (end, or min(end, start) for gross retention) over ARR at start,
     or, for logo retention, the share of cohort accounts still paying over the cohort.
-    `value` is None when the cohort is empty, and `undefined_reason` says so.
+    `value` is None when the cohort is empty, and `undefined_reason` says so. `cohort`
+    lists every account of the cohort (by account id), so that the metric can be re-added
+    by hand: numerator = sum share x ARR at the end (or min of end and start, or share
+    when still paying), denominator = sum share x ARR at the start (or share).
     """
 
     metric: str
@@ -161,6 +175,7 @@ class MetricValue:
     denominator: Decimal
     value: Fraction | None
     undefined_reason: str | None
+    cohort: tuple[CohortAccount, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,7 +208,7 @@ class ComponentLine:
 
 @dataclass(frozen=True)
 class ModifierLine:
-    """A modifier: (multiplier - 1) x the sum of the rep's unrounded component payouts.
+    """A modifier: (multiplier - 1) x the sum of the rep's rounded component lines (`base`).
 
     `band_start` is the start of the band the metric fell in (None when the metric is
     undefined and the multiplier is 1.0).
@@ -215,8 +230,9 @@ class ModifierLine:
 @dataclass(frozen=True)
 class ClawbackPart:
     """What one component paid for the clawed-back deal in the deal's own quarter:
-    the component's unrounded payout x (this deal's credit / the rep's total credit in
-    the component), at most the whole payout."""
+    `component_payout` is the rounded line that component paid in that quarter, and
+    `earned` = that line x min(1, this deal's credit / the rep's total credit in the
+    component), 0 when the line or the total is not above 0."""
 
     component: str
     component_payout: Fraction

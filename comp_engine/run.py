@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from comp_engine.arr_checks import negative_arr_problems
 from comp_engine.clawbacks import EarlyChurn, clawback_fraction, clawback_line, early_churns, earned_share
 from comp_engine.components import flat_rate_line, metric_line, modifier_line, quota_line
 from comp_engine.crediting import DealsBehind, QuarterCredit, quarter_credit
@@ -146,6 +147,8 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
             deals, found = None, [Problem(inputs.deals[0], None, None,
                                           "changed while it was being read; run again once it is saved")]
         problems += found
+        if deals is not None:
+            problems += negative_arr_problems(deals, inputs.deals[0])
     if problems:
         raise (PlanInvalid if problems == plan_problems else PayoutInputError)(problems)
     assert roster is not None and quotas is not None and deals is not None
@@ -207,10 +210,10 @@ class _Computation:
         plan = self.plan_of(rep)
         target_incentive = self.target_incentive(rep)
         components = tuple(self._component(position, rep, component, target_incentive) for component in plan.components)
-        base = sum((line.unrounded for line in components), Fraction(0))
+        printed = [line.amount for line in components]
         modifiers = tuple(
             modifier_line(modifier, self.metrics.window(modifier.book, self.period.end, modifier.window_months)
-                          .metric(position, modifier.metric), base)
+                          .metric(position, modifier.metric), printed)
             for modifier in plan.modifiers
         )
         clawbacks.sort(key=lambda line: (line.churn_date, line.deal_id))
@@ -278,8 +281,8 @@ class _Computation:
         return self._quarters[period]
 
     def _clawback(self, rep_index: int, churn: EarlyChurn, share_units: int) -> ClawbackLine:
-        """Recompute, with the same component rules, what each component that credits
-        new deals paid the rep in the new deal's own quarter, and the deal's share of it."""
+        """Recompute, with the same component rules, the rounded line each component that
+        credits new deals paid the rep in the new deal's own quarter, and the deal's share of it."""
         rep = self.roster.reps[rep_index]
         deals = self.deals
         original = period_containing(from_day_number(int(deals.day[churn.new_row])))
@@ -294,9 +297,10 @@ class _Computation:
                 paid = quota_line(component, target_incentive, total_units, quota, DealCredits())  # type: ignore[arg-type]
             else:
                 paid = flat_rate_line(component, total_units, DealCredits())
+            line_paid = Fraction(paid.amount)
             parts.append(ClawbackPart(
-                component=component.key, component_payout=paid.unrounded, deal_credited=units_to_decimal(deal_units),
+                component=component.key, component_payout=line_paid, deal_credited=units_to_decimal(deal_units),
                 total_credited=units_to_decimal(total_units),
-                earned=earned_share(paid.unrounded, deal_units, total_units),
+                earned=earned_share(line_paid, deal_units, total_units),
             ))
         return clawback_line(deals, churn, self.plan_of(rep).clawback, tuple(parts))

@@ -12,11 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app from the environment (see `okr_app.config.Config`), then `test_config` on top."""
-    # Imported here, not at the top: `okr_app.commands` and `okr_app.clock` live in this package, and
-    # `cadence --help` or `cadence payout run` must not load Flask to reach them.
+    # Imported here rather than at the top: `import okr_app.<anything>` (the CLI's file-mode payout commands, the
+    # clock) must not load Flask, its extensions, SQLAlchemy and every blueprint; building the app does.
     from flask import Flask
 
-    from okr_app import auth, edge, security, web_errors
+    from okr_app import edge, security, web_errors
+    from okr_app.audit import append_only
+    from okr_app.auth import session
     from okr_app.config import Config
     from okr_app.extensions import csrf, db, limiter, login_manager, migrate
     from okr_app.url_ids import DatabaseId
@@ -42,7 +44,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     security.init_app(app)
     app.url_map.converters["int"] = DatabaseId
-    auth.init_app(app)
+    session.init_app(app)
+    append_only.install()
     web_errors.init_app(app)
     edge.init_app(app)
     _register_blueprints(app)
@@ -67,12 +70,18 @@ def tune_sqlite(engine) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    """Import each feature's view modules (they attach their views to the package's `bp`), then register it."""
     import importlib
 
-    for name in BLUEPRINTS:
-        module = importlib.import_module(f"okr_app.{name}")
-        app.register_blueprint(module.bp)
+    for name, modules in BLUEPRINTS.items():
+        for module in modules:
+            importlib.import_module(f"okr_app.{name}.{module}")
+        app.register_blueprint(importlib.import_module(f"okr_app.{name}").bp)
 
 
-# Feature packages, each exposing `bp` from its __init__.py.
-BLUEPRINTS = ["auth", "dashboard", "cycles", "okrs", "checkins", "people", "api", "payouts", "audit"]
+# Feature packages: each defines `bp` in its __init__.py; these modules hold its views and hooks.
+BLUEPRINTS = {
+    "auth": ("routes",), "dashboard": ("routes",), "cycles": ("routes",), "okrs": ("routes",),
+    "checkins": ("routes",), "people": ("routes",), "api": ("auth", "errors", "openapi", "routes"),
+    "payouts": ("routes",), "audit": ("routes",),
+}

@@ -43,13 +43,3 @@ class SafeWriter:
         for row in rows:
             self.writerow(row)
 
-
-class SafeDictWriter(csv.DictWriter):
-    """`csv.DictWriter` whose values are escaped (the header is ours, so it is left alone)."""
-
-    def writerow(self, rowdict):
-        return super().writerow({key: escape_cell(value) for key, value in rowdict.items()})
-
-    def writerows(self, rowdicts):
-        for rowdict in rowdicts:
-            self.writerow(rowdict)

@@ -39,6 +39,10 @@ def attempt(action: Callable[[], T], show: bool = True) -> tuple[T | None, Caden
         return action(), None
     except CadenceError as exc:
         refuse()
+        if getattr(exc, "audit", None):
+            from okr_app.audit.services import record_refusal  # the audit package imports the edge
+
+            record_refusal(exc)
         if show:
             flash(exc.message, "error")
         return None, exc

@@ -47,3 +47,15 @@ class NotFound(CadenceError):
 
 class Conflict(CadenceError):
     status = 409
+
+
+class SeparationOfDuties(NotAllowed):
+    """Finance may not approve a run that pays themselves, or whose inputs they changed.
+
+    The refusal itself is kept in the audit trail: `audit` is (actor id, actor email,
+    action, object type, object id, details), which the edge (`okr_app.edge`, the CLI's
+    `cli_errors`) records in a transaction of its own after rolling the request back."""
+
+    def __init__(self, message: str, audit: tuple[int | None, str, str, str, str, dict]) -> None:
+        super().__init__(message)
+        self.audit = audit

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from okr_app.models import Objective, Person, WeeklyReport
+from okr_app.models import Cycle, Objective, Person, WeeklyReport
+from okr_app.org import subordinate_ids
 
 
 @dataclass(eq=False)
@@ -34,7 +35,6 @@ class Actor:
         """Ids of everyone reporting to this person, directly or indirectly."""
         if self._below is not None:
             return frozenset(self._below)
-        from okr_app.org import subordinate_ids
         return frozenset(subordinate_ids(self.person.id))
 
     @property
@@ -76,8 +76,20 @@ def can_own_objective(actor: Actor, owner_type: str, owner_person_id: int | None
 
 
 def can_edit_objective(actor: Actor, objective: Objective) -> bool:
+    """The permission alone, whatever the cycle's state: ask `may_edit_objective` before a change."""
     return can_view_objective(actor, objective) and can_own_objective(
         actor, objective.owner_type, objective.owner_person_id)
+
+
+def cycle_is_open(cycle: Cycle) -> bool:
+    """A closed cycle is locked: its OKRs, values and grades no longer change, and it has no pace."""
+    return cycle.state != "closed"
+
+
+def may_edit_objective(actor: Actor, objective: Objective) -> bool:
+    """Whether the actor may change this objective and its key results now (edit, add, check in, grade):
+    the permission and an open cycle together. Pages, templates and services all ask this one question."""
+    return cycle_is_open(objective.cycle) and can_edit_objective(actor, objective)
 
 
 def can_manage_cycles(actor: Actor) -> bool:
@@ -90,10 +102,6 @@ def can_manage_cycles(actor: Actor) -> bool:
 def can_read_weekly(actor: Actor, person_id: int) -> bool:
     """Your own reports, those of everyone below you, and (leaders) everyone's."""
     return actor.is_self_or_above(person_id) or actor.is_leader
-
-
-def can_write_weekly(actor: Actor, person_id: int) -> bool:
-    return person_id == actor.id
 
 
 def can_reply_to(actor: Actor, report: WeeklyReport) -> bool:
@@ -132,6 +140,20 @@ def can_run_payouts(actor: Actor) -> bool:
 def can_approve_payout(actor: Actor, run_created_by_id: int | None) -> bool:
     """Separation of duties: finance approves, but never a run they started themselves."""
     return actor.is_finance and run_created_by_id != actor.id
+
+
+def approval_conflict(actor: Actor, ran_it: bool, paid_by_it: bool, changed_its_inputs: bool) -> str | None:
+    """Separation of duties, beyond "finance only": why this finance person may not approve
+    this run, or None. A run is approved by someone who did not run it, is not paid by it
+    (their e-mail is not on its roster) and did not change its inputs after it was computed;
+    another finance person may."""
+    if ran_it:
+        return "ran_it"
+    if paid_by_it:
+        return "paid_by_it"
+    if changed_its_inputs:
+        return "changed_its_inputs"
+    return None
 
 
 def can_view_runs(actor: Actor) -> bool:

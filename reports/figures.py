@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from comp_engine.money import display_ratio, round_half_up
+from comp_engine.money import display_ratio, exact_amount, round_half_up
 
 DASH = "–"
 METRIC_NAMES = {
@@ -35,6 +35,13 @@ def money(value: str | Decimal | Fraction | None) -> str:
     rounded = round_half_up(exact(value))
     text = f"{abs(rounded):,.2f}"
     return f"({text})" if rounded < 0 else text
+
+
+def money_exact(value: str | Decimal | Fraction) -> str:
+    """An exact amount with every decimal it has (at least two): a share-weighted ARR
+    such as 0.3333 x 10,000.00 = 3,333.00, or 4,114.811811; negative in parentheses."""
+    text = exact_amount(exact(value))
+    return f"({text[1:]})" if text.startswith("−") else text
 
 
 def is_negative(value: str | Decimal | Fraction | None) -> bool:

@@ -21,7 +21,8 @@ from reports.styles import (ACCENT, AMOUNT, AMOUNT_NEGATIVE, BAND, BOLD, CELL, H
                             render, text)
 
 DEAL_HEADER = ["Deal", "Account", "Type", "Close date", "Amount", "Share", "Credited"]
-PART_HEADER = ["Component", "Component payout", "Deal credited", "Total credited", "Earned by the deal"]
+PART_HEADER = ["Component", "Line paid in {period}", "Deal credited", "Total credited", "Earned by the deal"]
+COHORT_HEADER = ["Account", "Share", "ARR at start", "ARR at end", "Share × start", "Share × end"]
 
 
 def statement_pdf(detail: dict[str, Any], generated: date, pagesize: str = "a4") -> bytes:
@@ -45,10 +46,11 @@ def statement_flowables(view: StatementView, pagesize: str = "a4") -> list[Flowa
     ]
     for heading, intro, sections in (
             ("Components", None, view.components),
-            ("Modifiers", "A modifier multiplies the sum of the component payouts by the multiplier of the band "
-                          "the metric falls in; the line is (multiplier − 1) × that sum.", view.modifiers),
+            ("Modifiers", "A modifier multiplies the sum of the component lines printed above by the multiplier "
+                          "of the band the metric falls in; the line is (multiplier − 1) × that sum.", view.modifiers),
             ("Clawbacks", "A customer that churns soon after its new deal closed takes back part of what that "
-                          "deal earned, in the quarter of the churn.", view.clawbacks),
+                          "deal earned, in the quarter of the churn: the deal's share of the line each component "
+                          "paid in the deal's own quarter, as printed on that quarter's statement.", view.clawbacks),
             ("Adjustments", "An approved quarter never changes; when its inputs are corrected later, the "
                             "difference is paid (or taken back) here, line by line.", view.adjustments)):
         if not sections:
@@ -59,6 +61,12 @@ def statement_flowables(view: StatementView, pagesize: str = "a4") -> list[Flowa
         for section in sections:
             story += _section(section, width)
     story += [Spacer(1, 4 * mm), _total_box(view, width)]
+    if view.appendix:
+        story.append(Paragraph("Appendix: the cohorts of the book metrics", HEADING))
+        story.append(text("Every account of each long cohort, with the rep's share and the account's ARR on the "
+                          "window's first and last day; the totals are the metric's numerator and denominator.", INTRO))
+        for section in view.appendix:
+            story += [Paragraph(f"{section.title} — {section.subtitle}", SECTION), _cohort(section, width)]
     return story
 
 
@@ -103,7 +111,11 @@ def _section(section: Section, width: float) -> list[Flowable]:
                             text(f"Rule: {section.rule}", RULE_TEXT)]
     if section.note:
         head.append(text(section.note, SMALL))
+    if section.cohort_in_appendix:
+        head.append(text(f"The {len(section.cohort)} accounts of the cohort are listed in the appendix.", SMALL))
     flowables: list[Flowable] = [KeepTogether(head)]
+    if section.cohort and not section.cohort_in_appendix:
+        flowables.append(_cohort(section, width))
     if section.deals:
         flowables.append(_deals(section, width))
     if section.parts:
@@ -122,9 +134,19 @@ def _deals(section: Section, width: float) -> Table:
     return grid(rows, widths, numeric_from=4, total_row=True, negative_rows=negatives)
 
 
+def _cohort(section: Section, width: float) -> Table:
+    widths = [width * share for share in (0.22, 0.1, 0.17, 0.17, 0.17, 0.17)]
+    rows: list[list[Any]] = [COHORT_HEADER]
+    rows += [[cell(row.account_id, widths[0]), row.share, row.arr_start, row.arr_end, row.weighted_start,
+              row.weighted_end] for row in section.cohort]
+    rows.append([f"{len(section.cohort)} account{'s' if len(section.cohort) != 1 else ''}", "", "", "Sum",
+                 *section.cohort_total])
+    return grid(rows, widths, numeric_from=1, total_row=True)
+
+
 def _parts(section: Section, width: float) -> Table:
     widths = [width * share for share in (0.24, 0.19, 0.19, 0.19, 0.19)]
-    rows: list[list[Any]] = [PART_HEADER]
+    rows: list[list[Any]] = [[title.format(period=section.parts_period) for title in PART_HEADER]]
     rows += [[cell(part.component, widths[0]), part.component_payout, part.deal_credited, part.total_credited,
               part.earned] for part in section.parts]
     return grid(rows, widths, numeric_from=1)

@@ -18,8 +18,8 @@ from typing import Any
 
 from comp_engine.ingest import SHARE_SCALE
 from comp_engine.money import CENTS_PER_UNIT
-from comp_engine.result import (ClawbackLine, ClawbackPart, ComponentLine, DealCredit, MetricValue, ModifierLine,
-                                PayoutResult, RepStatement)
+from comp_engine.result import (ClawbackLine, ClawbackPart, CohortAccount, ComponentLine, DealCredit, MetricValue,
+                                ModifierLine, PayoutResult, RepStatement)
 
 FORMAT = 1
 """Bumped when a field changes meaning, so stored statements can be told apart."""
@@ -139,6 +139,8 @@ def _metric(metric: MetricValue | None) -> dict[str, Any] | None:
         "window_end": _date(metric.window_end), "cohort_accounts": metric.cohort_accounts,
         "numerator": _decimal(metric.numerator), "denominator": _decimal(metric.denominator),
         "value": _fraction(metric.value), "undefined_reason": metric.undefined_reason,
+        "cohort": [[account.account_id, _decimal(account.share), _decimal(account.arr_start),
+                    _decimal(account.arr_end)] for account in metric.cohort],
     }
 
 
@@ -150,6 +152,8 @@ def _metric_back(metric: dict[str, Any] | None) -> MetricValue | None:
         window_end=date.fromisoformat(metric["window_end"]), cohort_accounts=int(metric["cohort_accounts"]),
         numerator=Decimal(metric["numerator"]), denominator=Decimal(metric["denominator"]),
         value=_optional(metric["value"], Fraction), undefined_reason=metric["undefined_reason"],
+        cohort=tuple(CohortAccount(account_id, Decimal(share), Decimal(start), Decimal(end))
+                     for account_id, share, start, end in metric.get("cohort", [])),
     )
 
 

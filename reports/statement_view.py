@@ -16,8 +16,8 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from reports.figures import (DASH, KIND_NAMES, exact, is_negative, metric_name, money, percent, ratio, share,
-                             short_fingerprint)
+from reports.figures import (DASH, KIND_NAMES, exact, is_negative, metric_name, money, money_exact, percent, ratio,
+                             share, short_fingerprint)
 
 Facts = list[tuple[str, str]]
 
@@ -49,6 +49,22 @@ class DealRow:
 
 
 @dataclass(frozen=True)
+class CohortRow:
+    """One account of a book metric's cohort: share, ARR at the window's start and end."""
+
+    account_id: str
+    share: str
+    arr_start: str
+    arr_end: str
+    weighted_start: str
+    weighted_end: str
+
+
+COHORT_INLINE = 12
+"""A cohort longer than this is printed in an appendix, the section saying where."""
+
+
+@dataclass(frozen=True)
 class PartRow:
     component: str
     component_payout: str
@@ -71,6 +87,10 @@ class Section:
     deals_total: str = ""
     parts: list[PartRow] = field(default_factory=list)
     note: str = ""
+    cohort: list[CohortRow] = field(default_factory=list)
+    cohort_total: tuple[str, str] = ("", "")
+    cohort_in_appendix: bool = False
+    parts_period: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +107,7 @@ class StatementView:
     adjustments: list[Section]
     total: str
     total_negative: bool
+    appendix: list[Section] = field(default_factory=list)
 
 
 def statement_view(detail: dict[str, Any], generated: date) -> StatementView:
@@ -95,6 +116,10 @@ def statement_view(detail: dict[str, Any], generated: date) -> StatementView:
     modifiers = [_modifier(line) for line in detail["modifiers"]]
     clawbacks = [_clawback(line) for line in detail["clawbacks"]]
     adjustments = [_adjustment(line) for line in detail.get("adjustments", [])]
+    printed_components = [money(line["amount"]) for line in detail["components"]]
+    modifiers = [_with_printed_base(section, printed_components, line["base"])
+                 for section, line in zip(modifiers, detail["modifiers"])]
+    appendix = [section for section in components + modifiers if section.cohort_in_appendix]
     printed = [exact(line["amount"]) for line in _lines(detail)]
     if sum(printed, Fraction(0)) != exact(detail["total"]):
         raise StatementInconsistent(
@@ -104,8 +129,16 @@ def statement_view(detail: dict[str, Any], generated: date) -> StatementView:
         rep_id=detail["rep_id"], name=detail["name"], period=detail.get("period") or DASH,
         currency=detail["currency"], header=_header(detail, generated), summary=_summary(detail),
         components=components, modifiers=modifiers, clawbacks=clawbacks, adjustments=adjustments,
-        total=money(detail["total"]), total_negative=is_negative(detail["total"]),
+        total=money(detail["total"]), total_negative=is_negative(detail["total"]), appendix=appendix,
     )
+
+
+def _with_printed_base(section: Section, printed: list[str], base: str) -> Section:
+    """The modifier's "Applied to": the component lines as printed and their sum."""
+    facts = [(label, value) for label, value in section.facts if label != "Applied to"]
+    summed = " + ".join(printed) + f" = {money(base)}" if len(printed) > 1 else money(base)
+    facts.append(("Applied to", f"{summed} (the sum of the component lines above)"))
+    return Section(**{**section.__dict__, "facts": facts})
 
 
 def _lines(detail: dict[str, Any]) -> list[dict[str, Any]]:
@@ -167,6 +200,7 @@ def _component(line: dict[str, Any]) -> Section:
                   ("Tiers", line["tiers"] or DASH)]
     deals = [_deal(deal) for deal in line["deals"]]
     return Section(
+        **_cohort(line["metric"]),
         title=line["component"], subtitle=KIND_NAMES.get(line["kind"], line["kind"]), facts=facts,
         rule=line["rule"], amount=money(line["amount"]), negative=is_negative(line["amount"]),
         deals=deals, deals_total=money(line["credited"]) if deals else "",
@@ -207,6 +241,7 @@ def _modifier(line: dict[str, Any]) -> Section:
     facts += [("Multiplier", ratio(line["multiplier"])),
               ("Applied to", f"{money(line['base'])} (the sum of the component payouts)")]
     return Section(
+        **_cohort(metric),
         title=f"Modifier: {metric_name(metric['metric'])}", subtitle=f"{metric['book']} book", facts=facts,
         rule=line["rule"], amount=money(line["amount"]), negative=is_negative(line["amount"]),
     )
@@ -226,7 +261,32 @@ def _clawback(line: dict[str, Any]) -> Section:
     return Section(
         title=f"Clawback: deal {line['deal_id']}", subtitle=f"{line['mode']} clawback", facts=facts,
         rule=line["rule"], amount=money(line["amount"]), negative=is_negative(line["amount"]), parts=parts,
+        parts_period=line["original_period"],
     )
+
+
+def _cohort(metric: dict[str, Any] | None) -> dict[str, Any]:
+    """The cohort rows of a book metric, and whether they go to the appendix."""
+    if metric is None or not metric.get("cohort"):
+        return {}
+    rows, start_total, end_total = [], Fraction(0), Fraction(0)
+    kept = metric["metric"]
+    for account_id, share_text, start, end in metric["cohort"]:
+        weight = exact(share_text)
+        if kept == "logo_retention":
+            weighted_start, weighted_end = weight, weight if exact(end) > 0 else Fraction(0)
+        elif kept == "gross_revenue_retention":
+            weighted_start, weighted_end = weight * exact(start), weight * min(exact(start), exact(end))
+        else:
+            weighted_start, weighted_end = weight * exact(start), weight * exact(end)
+        start_total += weighted_start
+        end_total += weighted_end
+        shown = ratio if kept == "logo_retention" else money_exact
+        rows.append(CohortRow(account_id, share(share_text), money(start), money(end), shown(weighted_start),
+                              shown(weighted_end)))
+    shown = ratio if kept == "logo_retention" else money_exact
+    return {"cohort": rows, "cohort_total": (shown(start_total), shown(end_total)),
+            "cohort_in_appendix": len(rows) > COHORT_INLINE}
 
 
 def _adjustment(line: dict[str, Any]) -> Section:

@@ -12,7 +12,9 @@ import time_machine
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from okr_app.extensions import db  # noqa: E402
 from tests.builders import Builders  # noqa: E402
+from tests.builders.apps import copy_of, make_app, sqlite_schema  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -56,30 +58,17 @@ def clock():
     pinned.stop()
 
 
-def make_app(tmp_path: Path, database_url: str | None = None, **overrides):
-    from okr_app import create_app
-
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key-not-for-production",
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{tmp_path / 'test.db'}",
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-    }
-    config.update(overrides)
-    return create_app(config)
+@pytest.fixture(scope="session")
+def schema_template(tmp_path_factory) -> Path:
+    """The empty schema, built once per session; each test's database starts as a copy of it."""
+    return sqlite_schema(tmp_path_factory.mktemp("schema"))
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
+def app(tmp_path, monkeypatch, schema_template):
     monkeypatch.delenv("CADENCE_DATABASE_URL", raising=False)
     monkeypatch.setenv("CADENCE_INSTANCE_PATH", str(tmp_path / "instance"))
-    from okr_app.extensions import db
-
-    app = make_app(tmp_path)
-    with app.app_context():
-        db.create_all()
+    app = make_app(tmp_path, database_url=copy_of(schema_template, tmp_path))
     yield app
     with app.app_context():
         db.session.remove()

@@ -5,5 +5,3 @@ from okr_app.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, never cookies: nothing for a cross-site request to ride on
-
-from okr_app.api import auth, errors, openapi, routes  # noqa: E402,F401

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from okr_app.domain import limits
 from okr_app.api.fields import Day, Flag, Id, Number, QueryId, Text, UtcTimestamp, WholeNumber
 from okr_app.models import CONFIDENCES, CYCLE_STATES, KR_KINDS, OWNER_TYPES, ROLES
 
@@ -35,7 +36,7 @@ class CreatedSchema(Schema):
 # --- requests ----------------------------------------------------------------------------------
 
 class CycleRequest(Schema):
-    name = Text(required=True, validate=validate.Length(min=1, max=120))
+    name = Text(required=True, validate=validate.Length(min=1, max=limits.CYCLE_NAME.max))
     start = Day(required=True, metadata=_doc("The first day: a Monday."))
     weeks = WholeNumber(required=True, metadata=_doc("The cycle's length: one of the configured lengths "
                                                      "(6 or 12 by default)."))
@@ -43,11 +44,11 @@ class CycleRequest(Schema):
 
 class ObjectiveRequest(Schema):
     cycle_id = Id(required=True)
-    title = Text(required=True, validate=validate.Length(min=1, max=200))
-    description = Text(load_default="", validate=validate.Length(max=10_000))
-    owner_email = Text(validate=validate.Length(min=1, max=254),
+    title = Text(required=True, validate=validate.Length(min=1, max=limits.OBJECTIVE_TITLE.max))
+    description = Text(load_default="", validate=validate.Length(max=limits.OBJECTIVE_DESCRIPTION.max))
+    owner_email = Text(validate=validate.Length(min=1, max=limits.EMAIL.max),
                        metadata=_doc("A personal objective: its owner's email."))
-    team = Text(validate=validate.Length(min=1, max=120), metadata=_doc("A team objective: the team's name."))
+    team = Text(validate=validate.Length(min=1, max=limits.TEAM_NAME.max), metadata=_doc("A team objective: the team's name."))
     company = Flag(metadata=_doc("true for a company objective."))
     aligned_to = Id(allow_none=True, load_default=None,
                     metadata=_doc("The id of the key result (same cycle) this objective contributes to."))
@@ -64,12 +65,12 @@ class ObjectiveRequest(Schema):
 
 
 class KeyResultRequest(Schema):
-    title = Text(required=True, validate=validate.Length(min=1, max=200))
+    title = Text(required=True, validate=validate.Length(min=1, max=limits.KR_TITLE.max))
     kind = Text(required=True, validate=validate.OneOf(KR_KINDS))
     start = Number(allow_none=True, load_default=None,
                    metadata=_doc("Required for increase, decrease, stay_above and stay_below; ignored otherwise."))
     target = Number(allow_none=True, load_default=None, metadata=_doc("Required with start."))
-    unit = Text(load_default="", validate=validate.Length(max=30))
+    unit = Text(load_default="", validate=validate.Length(max=limits.KR_UNIT.max))
     due = Day(allow_none=True, load_default=None, metadata=_doc("Inside the cycle; default: the cycle's end."))
     weight = Number(allow_none=True, load_default=None, metadata=_doc("Above 0 and at most 100; default 1."))
     leads_to_action = Flag(load_default=True, metadata=_doc("Does it lead to action that grows revenue?"))
@@ -81,17 +82,18 @@ class CheckInRequest(Schema):
     value = Number(required=True, metadata=_doc("The new value; a milestone takes 1 (done) or 0."))
     confidence = Text(allow_none=True, load_default=None, validate=validate.OneOf(CONFIDENCES),
                       metadata=_doc("Default: the key result's current confidence."))
-    note = Text(load_default="", validate=validate.Length(max=5000))
+    note = Text(load_default="", validate=validate.Length(max=limits.CHECK_IN_NOTE.max))
 
 
 class WeeklyRequest(Schema):
     week = Text(validate=validate.Regexp(r"^\d{4}-W\d{2}$", error="Not an ISO week like 2026-W21."),
                 metadata=_doc("The ISO week, e.g. 2026-W21; only the current week is accepted. Default: "
                               "the current week."))
-    progress = Text(load_default="", validate=validate.Length(max=10_000))
-    plans = Text(load_default="", validate=validate.Length(max=10_000))
-    problems = Text(load_default="", validate=validate.Length(max=10_000))
-    satisfaction = WholeNumber(required=True, validate=validate.Range(min=1, max=5))
+    progress = Text(load_default="", validate=validate.Length(max=limits.WEEKLY_TEXT.max))
+    plans = Text(load_default="", validate=validate.Length(max=limits.WEEKLY_TEXT.max))
+    problems = Text(load_default="", validate=validate.Length(max=limits.WEEKLY_TEXT.max))
+    satisfaction = WholeNumber(required=True, validate=validate.Range(min=limits.SATISFACTION_MIN,
+                                                                      max=limits.SATISFACTION_MAX))
 
 
 class TreeQuery(Schema):
@@ -187,7 +189,7 @@ class ObjectiveSchema(ObjectiveNodeSchema):
 class KeyResultSchema(KeyResultNodeSchema):
     objective_id = fields.Integer(required=True)
     cycle_id = fields.Integer(required=True)
-    grade = _nullable(fields.Float, validate=validate.Range(min=0, max=1))
+    grade = _nullable(fields.Float, validate=validate.Range(min=limits.GRADE_MIN, max=limits.GRADE_MAX))
     explanation = fields.String(required=True, metadata=_doc("How the progress was computed, numbers filled in."))
     history = fields.List(fields.Nested(CheckInSchema), required=True, metadata=_doc("Every check-in, oldest first."))
 
@@ -214,7 +216,8 @@ class WeeklyReportSchema(Schema):
     progress = fields.String(required=True)
     plans = fields.String(required=True)
     problems = fields.String(required=True)
-    satisfaction = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    satisfaction = fields.Integer(required=True, validate=validate.Range(min=limits.SATISFACTION_MIN,
+                                                                          max=limits.SATISFACTION_MAX))
     updated_at = UtcTimestamp(required=True)
 
 

@@ -111,7 +111,3 @@ def check_bearer(header: str | None) -> BearerCheck:
         token.last_used_at = now
     return BearerCheck(Actor(token.person))
 
-
-def actor_from_bearer(header: str | None) -> Actor | None:
-    """The token owner as an Actor, or None for a missing, unknown, expired or revoked token."""
-    return check_bearer(header).actor

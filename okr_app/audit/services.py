@@ -31,6 +31,18 @@ def record(actor: Person | None, action: str, object_type: str, object_id: Any =
     return event
 
 
+def record_refusal(refusal: Any) -> None:
+    """After a rollback, keep a refusal the rules want audited (`okr_app.errors.SeparationOfDuties`):
+    its own event, committed alone."""
+    audit = getattr(refusal, "audit", None)
+    if not audit:
+        return
+    actor_id, actor_email, action, object_type, object_id, details = audit
+    db.session.add(AuditEvent(actor_id=actor_id, actor_email=actor_email, action=action, object_type=object_type,
+                              object_id=str(object_id), before="", after=_dump(details)))
+    db.session.commit()
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

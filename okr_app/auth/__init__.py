@@ -2,6 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
-
-from okr_app.auth.session import current_actor, init_app, login_required_actor  # noqa: E402,F401
-from okr_app.auth import routes  # noqa: E402,F401

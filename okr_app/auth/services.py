@@ -8,6 +8,7 @@ from okr_app.auth.passwords import hash_password, needs_rehash, verify_password
 from okr_app.errors import InvalidInput
 from okr_app.extensions import db
 from okr_app.models import Person
+from okr_app.people.services import check_password
 
 
 def authenticate(email: str, password: str) -> Person | None:
@@ -29,8 +30,6 @@ def authenticate(email: str, password: str) -> Person | None:
 def change_own_password(person: Person, current: str, new: str) -> Person:
     """Needs the current password (a borrowed, unlocked laptop is not enough); every other session
     of this person ends."""
-    from okr_app.people.services import check_password
-
     if not verify_password(person.password_hash, current):
         raise InvalidInput("Your current password is not right.")
     person.password_hash = hash_password(check_password(new, "new_password"))

@@ -10,7 +10,8 @@ from wtforms import (Field, HiddenField, RadioField, SelectChoice, SelectField, 
                      TextAreaField)
 from wtforms.validators import Length
 
-from okr_app.checkins.services import MAX_TEXT, KrUpdate
+from okr_app.checkins.services import KrUpdate
+from okr_app.domain import limits
 from okr_app.checkins.weekly_page import KrRow, WeeklyPage
 from okr_app.models import CONFIDENCES
 
@@ -31,11 +32,12 @@ class KrFields:
 class WeeklyReportForm(FlaskForm):
     week = HiddenField()
     progress = TextAreaField("Progress", description="What you got done this week, against last week's plans.",
-                             validators=[Length(max=MAX_TEXT)], render_kw={"rows": 4})
-    plans = TextAreaField("Plans", description="What you will do next week.", validators=[Length(max=MAX_TEXT)],
-                         render_kw={"rows": 4})
+                             validators=[Length(max=limits.WEEKLY_TEXT.max)], render_kw={"rows": 4})
+    plans = TextAreaField("Plans", description="What you will do next week.",
+                          validators=[Length(max=limits.WEEKLY_TEXT.max)],
+                          render_kw={"rows": 4})
     problems = TextAreaField("Problems", description="What is in your way; your manager can reply.",
-                             validators=[Length(max=MAX_TEXT)], render_kw={"rows": 3})
+                             validators=[Length(max=limits.WEEKLY_TEXT.max)], render_kw={"rows": 3})
     satisfaction = RadioField("How satisfied are you with this week?", choices=SATISFACTION_CHOICES,
                               validate_choice=False)
     submit = SubmitField("Save check-in")
@@ -71,7 +73,8 @@ def check_in_form(page: WeeklyPage) -> WeeklyReportForm:
         setattr(CheckInForm, f"kr_{row.id}_value", value)
         setattr(CheckInForm, f"kr_{row.id}_confidence",
                 SelectField("Confidence", choices=CONFIDENCE_CHOICES, validate_choice=False))
-        setattr(CheckInForm, f"kr_{row.id}_note", StringField("Note", validators=[Length(max=5000)],
+        setattr(CheckInForm, f"kr_{row.id}_note", StringField("Note",
+                                                              validators=[Length(max=limits.CHECK_IN_NOTE.max)],
                                                               render_kw={"placeholder": "What moved it?"}))
         defaults.update({f"kr_{row.id}_value": row.prefill, f"kr_{row.id}_confidence": row.confidence,
                          f"kr_{row.id}_note": ""})

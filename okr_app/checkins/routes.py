@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from okr_app.auth import current_actor, login_required_actor
+from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.checkins import bp
 from okr_app.checkins.forms import check_in_form
 from okr_app.checkins.services import reply_to_report, report_for, submit_weekly_check_in

@@ -20,10 +20,11 @@ from okr_app.okrs.progress import measure_of
 from okr_app.okrs.services import check_in, visible_key_result
 from okr_app.policy import Actor, can_read_weekly, can_reply_to
 from okr_app.clock import today
+from okr_app.domain import limits
 from okr_app.domain.weeks import iso_week_of, parse_iso_week
 
-MAX_TEXT = 10_000
-SATISFACTION_RULE = "Satisfaction is a whole number from 1 (a rough week) to 5 (a great week)."
+SATISFACTION_RULE = (f"Satisfaction is a whole number from {limits.SATISFACTION_MIN} (a rough week) "
+                     f"to {limits.SATISFACTION_MAX} (a great week).")
 
 
 class KrUpdateRejected(InvalidInput):
@@ -69,22 +70,21 @@ def _check_week_is_open(week: str, on: date) -> str:
 
 
 def clean_report(progress: str, plans: str, problems: str, satisfaction) -> ReportText:
-    """Satisfaction 1–5 (whole); each text at most MAX_TEXT characters, surrounding blanks dropped."""
+    """Satisfaction 1–5 (whole); each text within `limits.WEEKLY_TEXT`, surrounding blanks dropped."""
     if isinstance(satisfaction, bool) or (isinstance(satisfaction, float) and not satisfaction.is_integer()):
         raise InvalidInput(SATISFACTION_RULE)
     try:
         satisfaction = int(satisfaction.strip()) if isinstance(satisfaction, str) else int(satisfaction)
     except (TypeError, ValueError, OverflowError):
         raise InvalidInput(SATISFACTION_RULE) from None
-    if not 1 <= satisfaction <= 5:
+    if not limits.SATISFACTION_MIN <= satisfaction <= limits.SATISFACTION_MAX:
         raise InvalidInput(SATISFACTION_RULE)
     texts = {"progress": progress or "", "plans": plans or "", "problems": problems or ""}
     for name, text in texts.items():
         if not isinstance(text, str):
             raise InvalidInput(f"{name.capitalize()} is text.")
-        if len(text) > MAX_TEXT:
-            raise InvalidInput(f"{name.capitalize()} is at most {MAX_TEXT:,} characters.")
-    return ReportText(*(t.strip() for t in texts.values()), satisfaction=satisfaction)
+        texts[name] = limits.clean_text(limits.TextLimit(name.capitalize(), limits.WEEKLY_TEXT.max), text)
+    return ReportText(*texts.values(), satisfaction=satisfaction)
 
 
 def save_weekly_report(actor: Actor, week: str, progress: str, plans: str, problems: str, satisfaction: int,
@@ -192,11 +192,9 @@ def reply_to_report(actor: Actor, report: WeeklyReport, body: str) -> ReportRepl
     """A manager answers a member's Problems."""
     if not can_reply_to(actor, report):
         raise NotAllowed("Only the people above the author reply to a weekly report.")
-    body = (body or "").strip()
-    if not body:
+    if not (body or "").strip():
         raise InvalidInput("A reply needs some text.")
-    if len(body) > MAX_TEXT:
-        raise InvalidInput(f"A reply is at most {MAX_TEXT:,} characters.")
+    body = limits.clean_text(limits.REPLY, body)
     reply = ReportReply(report_id=report.id, author_id=actor.id, body=body)
     db.session.add(reply)
     db.session.flush()

@@ -14,7 +14,7 @@ from okr_app.extensions import db
 from okr_app.models import WeeklyReport
 from okr_app.okrs.display import format_value
 from okr_app.okrs.progress import measure_of
-from okr_app.policy import Actor
+from okr_app.policy import Actor, cycle_is_open
 from okr_app.domain.weeks import iso_week_of
 
 
@@ -78,7 +78,7 @@ def weekly_page(actor: Actor, on: date) -> WeeklyPage:
     week, last_week = iso_week_of(on), iso_week_of(on - timedelta(days=7))
     cycle = current_cycle()
     rows: list[KrRow] = []
-    if cycle is not None and cycle.state != "closed":
+    if cycle is not None and cycle_is_open(cycle):
         for kr in my_key_results(actor, cycle.id):
             measure = measure_of(kr)
             rows.append(KrRow(id=kr.id, title=kr.title, objective_id=kr.objective_id,
@@ -91,5 +91,5 @@ def weekly_page(actor: Actor, on: date) -> WeeklyPage:
     draft = Draft(this.progress, this.plans, this.problems, this.satisfaction) if this else None
     previous = reports.get(last_week)
     return WeeklyPage(week=week, last_week=last_week, cycle_name=cycle.name if cycle else None,
-                      cycle_closed=bool(cycle and cycle.state == "closed"), rows=rows, draft=draft,
+                      cycle_closed=cycle is not None and not cycle_is_open(cycle), rows=rows, draft=draft,
                       last_plans=previous.plans if previous else None)

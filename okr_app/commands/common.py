@@ -41,6 +41,10 @@ def cli_errors() -> Iterator[None]:
         yield
     except CadenceError as exc:
         _rollback()
+        if getattr(exc, "audit", None):
+            from okr_app.audit.services import record_refusal
+
+            record_refusal(exc)
         raise UsageFailure(exc.message) from None
 
 

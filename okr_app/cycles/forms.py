@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from okr_app.domain import limits
 from okr_app.clock import today
 
 
@@ -18,7 +19,7 @@ def next_monday(day: date) -> date:
 
 
 class CycleForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired("A cycle needs a name."), Length(max=120)],
+    name = StringField("Name", validators=[DataRequired("A cycle needs a name."), Length(max=limits.CYCLE_NAME.max)],
                        description="e.g. 2026 Q3")
     start = DateField("Starts on (a Monday)", validators=[DataRequired("Give the Monday the cycle starts on.")])
     weeks = SelectField("Length", coerce=int, validate_choice=False,

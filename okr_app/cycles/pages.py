@@ -11,7 +11,7 @@ from okr_app.models import Cycle
 from okr_app.okrs.display import KIND_LABELS, format_grade, format_pct
 from okr_app.okrs.pages import ObjectiveLink, all_cycles, objective_link
 from okr_app.okrs.progress import ProgressBook
-from okr_app.policy import Actor, can_edit_objective, can_manage_cycles, can_view_objective
+from okr_app.policy import Actor, can_manage_cycles, can_view_objective, cycle_is_open, may_edit_objective
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class ClosePreview:
 
 def when_label(cycle: Cycle, on: date) -> str:
     """'week 4 of 12', 'starts in 5 days', 'ended 2026-03-29'."""
-    if cycle.state == "closed":
+    if not cycle_is_open(cycle):
         return f"closed {cycle.closed_at:%Y-%m-%d}" if cycle.closed_at else "closed"
     if on < cycle.start:
         days = (cycle.start - on).days
@@ -134,7 +134,7 @@ def comparison_summary(rows: list[ComparisonRow], closed: bool) -> str:
 def cycle_page(actor: Actor, cycle: Cycle, on: date) -> CyclePage:
     book = ProgressBook.for_cycle(cycle.id)
     manage = can_manage_cycles(actor)
-    closed = cycle.state == "closed"
+    closed = not cycle_is_open(cycle)
     if cycle.weeks < 12:
         note = "A 6-week cycle has no mid-cycle snapshot."
     elif cycle.snapshot_taken_at is not None:
@@ -160,12 +160,12 @@ def grade_rows(actor: Actor, cycle: Cycle) -> list[GradeRow]:
     the whole cycle; everyone else the key results they may grade (their own and their reports')."""
     book = ProgressBook.for_cycle(cycle.id)
     manage = can_manage_cycles(actor)
-    open_ = cycle.state != "closed"
+    open_ = cycle_is_open(cycle)
     rows = []
     for objective in book.objectives.values():
         if not can_view_objective(actor, objective):
             continue
-        editable = open_ and can_edit_objective(actor, objective)
+        editable = may_edit_objective(actor, objective)
         if not (manage or editable or not open_):
             continue
         for kr in book.krs_of.get(objective.id, []):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from okr_app.auth import current_actor, login_required_actor
+from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.cycles import bp
 from okr_app.cycles.forms import ConfirmForm, CycleForm, GradesForm, submitted_grades
 from okr_app.cycles.pages import close_preview, cycle_page, cycle_rows, grade_rows
@@ -14,7 +14,7 @@ from okr_app.extensions import db
 from okr_app.models import Cycle
 from okr_app.okrs.display import format_grade
 from okr_app.edge import attempt, form_status
-from okr_app.policy import can_manage_cycles
+from okr_app.policy import can_manage_cycles, cycle_is_open
 from okr_app.clock import today
 
 
@@ -105,8 +105,8 @@ def grades(cycle_id: int):
             status = 422
         rows = grade_rows(actor, cycle)
     inputs = {r.kr_id: request.form.get(f"grade-{r.kr_id}", format_grade(r.grade)) for r in rows}
-    return render_template("cycles/grades.html", cycle=cycle, rows=rows, form=form, errors=errors,
-                           inputs=inputs), status
+    return render_template("cycles/grades.html", cycle=cycle, cycle_open=cycle_is_open(cycle), rows=rows,
+                           form=form, errors=errors, inputs=inputs), status
 
 
 @bp.route("/<int:cycle_id>/close", methods=["GET", "POST"])
@@ -125,4 +125,5 @@ def close(cycle_id: int):
             return redirect(url_for("cycles.cycle", cycle_id=cycle_id))
         status = error.status
     rows = grade_rows(actor, cycle)
-    return render_template("cycles/close.html", cycle=cycle, preview=close_preview(rows), form=form), status
+    return render_template("cycles/close.html", cycle=cycle, cycle_open=cycle_is_open(cycle),
+                           preview=close_preview(rows), form=form), status

@@ -12,10 +12,13 @@ from flask import current_app
 
 from okr_app.audit.services import record
 from okr_app.domain.progress import default_grade
+from okr_app.domain import limits
 from okr_app.errors import CycleClosed, InvalidInput, NotAllowed, NotFound
 from okr_app.extensions import db
 from okr_app.models import Cycle, KeyResult, Objective, Snapshot
-from okr_app.policy import Actor, can_edit_objective, can_manage_cycles, can_view_objective
+from okr_app.okrs.progress import ProgressBook
+from okr_app.policy import (Actor, can_edit_objective, can_manage_cycles, can_view_objective, cycle_is_open,
+                            may_edit_objective)
 from okr_app.clock import utcnow
 
 
@@ -40,11 +43,11 @@ def validate_cycle_shape(start: date, weeks: int) -> None:
 def create_cycle(actor: Actor, name: str, start: date, weeks: int) -> Cycle:
     if not can_manage_cycles(actor):
         raise NotAllowed("Only leaders and admins create cycles.")
-    name = (name or "").strip()
-    if not name:
+    if not (name or "").strip():
         raise InvalidInput("A cycle needs a name.")
+    name = limits.clean_text(limits.CYCLE_NAME, name)
     validate_cycle_shape(start, weeks)
-    cycle = Cycle(name=name[:120], start=start, weeks=weeks, state="planning")
+    cycle = Cycle(name=name, start=start, weeks=weeks, state="planning")
     db.session.add(cycle)
     db.session.flush()
     record(actor.person, "cycle.create", "cycle", cycle.id,
@@ -63,17 +66,24 @@ def activate_cycle(actor: Actor, cycle: Cycle) -> Cycle:
 
 
 def ensure_open(cycle: Cycle) -> None:
-    """A closed cycle is locked."""
-    if cycle.state == "closed":
+    """Refuse a change to a closed cycle (`cycle_is_open`)."""
+    if not cycle_is_open(cycle):
         raise CycleClosed(f"The cycle {cycle.name} is closed; its OKRs are locked.")
+
+
+def ensure_may_edit(actor: Actor, objective: Objective, refusal: str) -> None:
+    """Raise why `may_edit_objective` says no: NotAllowed(refusal) without the permission, else CycleClosed."""
+    if may_edit_objective(actor, objective):
+        return
+    if not can_edit_objective(actor, objective):
+        raise NotAllowed(refusal)
+    ensure_open(objective.cycle)
 
 
 def take_snapshot(actor: Actor | None, cycle: Cycle) -> int:
     """Freeze every key result's progress and confidence (the mid-cycle review of a 12-week cycle).
 
     Taken once; returns the number of key results frozen."""
-    from okr_app.okrs.progress import ProgressBook
-
     if actor is not None and not can_manage_cycles(actor):
         raise NotAllowed("Only leaders and admins take cycle snapshots.")
     if cycle.weeks < 12:
@@ -98,12 +108,7 @@ def snapshot_due(cycle: Cycle, today: date) -> bool:
 
 def set_grade(actor: Actor, key_result: KeyResult, grade: float) -> None:
     """Override a key result's grade (0.0–1.0) before its cycle closes."""
-    from okr_app.policy import can_edit_objective
-
-    objective = key_result.objective
-    ensure_open(objective.cycle)
-    if not can_edit_objective(actor, objective):
-        raise NotAllowed("You cannot grade this key result.")
+    ensure_may_edit(actor, key_result.objective, "You cannot grade this key result.")
     if not 0.0 <= grade <= 1.0:
         raise InvalidInput("A grade is between 0.0 and 1.0.")
     before = key_result.grade
@@ -115,8 +120,6 @@ def close_cycle(actor: Actor, cycle: Cycle) -> int:
     """Grade every key result not graded by hand (its progress rounded to 0.1) and lock the cycle.
 
     Returns the number of key results graded."""
-    from okr_app.okrs.progress import ProgressBook
-
     if not can_manage_cycles(actor):
         raise NotAllowed("Only leaders and admins close cycles.")
     ensure_open(cycle)
@@ -144,10 +147,6 @@ def current_cycle() -> Cycle | None:
     return None
 
 
-def cycle_objective_count(cycle: Cycle) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Objective.id)).where(Objective.cycle_id == cycle.id)) or 0
-
-
 def take_mid_cycle_snapshot(actor: Actor, cycle: Cycle, on: date) -> int:
     """The mid-cycle review of a 12-week cycle: taken once, while it is active, after week 6 ends."""
     if not can_manage_cycles(actor):
@@ -167,9 +166,7 @@ def take_mid_cycle_snapshot(actor: Actor, cycle: Cycle, on: date) -> int:
 
 def reset_grade(actor: Actor, key_result: KeyResult) -> None:
     """Drop a hand-set grade: at close the key result is graded its progress rounded to 0.1 again."""
-    ensure_open(key_result.objective.cycle)
-    if not can_edit_objective(actor, key_result.objective):
-        raise NotAllowed("You cannot grade this key result.")
+    ensure_may_edit(actor, key_result.objective, "You cannot grade this key result.")
     if key_result.grade is not None:
         record(actor.person, "kr.grade", "key_result", key_result.id, before=key_result.grade, after=None)
         key_result.grade = None
@@ -191,8 +188,6 @@ class SnapshotComparison:
 def snapshot_comparison(actor: Actor, cycle: Cycle) -> list[SnapshotComparison]:
     """Every key result the reader may see, with its frozen mid-cycle progress and confidence beside
     its progress and confidence now, and its grade (3 queries whatever the cycle's size)."""
-    from okr_app.okrs.progress import ProgressBook
-
     book = ProgressBook.for_cycle(cycle.id)
     frozen = {s.key_result_id: s for s in db.session.scalars(sa.select(Snapshot).where(Snapshot.cycle_id == cycle.id))}
     rows = []
@@ -212,8 +207,6 @@ def apply_grades(actor: Actor, cycle: Cycle, grades: dict[int, float | None]) ->
     """Save a grading sheet: a grade equal to the key result's default (its progress rounded to 0.1)
     stays a default, so it follows the progress until close; any other grade is set by hand; None
     goes back to the default. Returns the number of key results whose grade changed."""
-    from okr_app.okrs.progress import ProgressBook
-
     ensure_open(cycle)
     book = ProgressBook.for_cycle(cycle.id)
     changed = 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
-from okr_app.auth import current_actor, login_required_actor
+from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.dashboard import bp
 from okr_app.dashboard.services import STATUS_LABELS, home as home_view, tree_page
 

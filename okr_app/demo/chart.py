@@ -1,6 +1,7 @@
 """The demo company's org chart, as plain data (no database): who reports to whom, in which team.
 
-Shape: a CEO; a VP per function, a finance person and an admin (the leadership team) reporting to
+Shape: a CEO; a VP per function, two finance people (one runs payouts, the other approves them) and
+an admin (the leadership team) reporting to
 the CEO; under each VP a tree of managers and employees with about `SPAN` reports per manager
 (deeper trees for big orgs); and a small cross-functional pod led by a manager under the VP of Sales.
 """
@@ -20,10 +21,11 @@ LEADERSHIP = "Leadership"
 CEO_NAME = "Maya Okafor"
 VP_NAMES = {"marketing": "Daniel Brooks", "sales": "Lucía Navarro", "success": "Kenji Watanabe"}
 FINANCE_NAME = "Ravi Menon"
+CONTROLLER_NAME = "Lena Fischer"  # the second finance person: approves the runs Ravi runs (separation of duties)
 ADMIN_NAME = "Jo Park"
 DEMO_MANAGER_NAME = "Sam Rivera"  # the first sales manager: the demo's manager login
 DEMO_EMPLOYEE_NAME = "Alex Chen"  # Sam's first report: the demo's employee login
-FIXED_NAMES = frozenset([CEO_NAME, *VP_NAMES.values(), FINANCE_NAME, ADMIN_NAME, DEMO_MANAGER_NAME,
+FIXED_NAMES = frozenset([CEO_NAME, *VP_NAMES.values(), FINANCE_NAME, CONTROLLER_NAME, ADMIN_NAME, DEMO_MANAGER_NAME,
                          DEMO_EMPLOYEE_NAME])
 
 
@@ -134,6 +136,7 @@ def plan_org(people: int, rng: random.Random) -> list[Seat]:
     for function in FUNCTIONS:
         chart.seats[vps[function.key]].leads = function.team_name
     chart.add("finance", LEADERSHIP, "finance", ceo, name=FINANCE_NAME, theme=FINANCE)
+    chart.add("finance", LEADERSHIP, "finance", ceo, name=CONTROLLER_NAME, theme=FINANCE)
     chart.add("admin", LEADERSHIP, "admin", ceo, name=ADMIN_NAME, theme=ADMIN)
     pod_size = 5 if people >= 40 else 3
     sizes = function_sizes(people - len(chart.seats) - pod_size)

@@ -17,11 +17,13 @@ import sqlalchemy as sa
 from flask import current_app
 
 from okr_app.audit.services import record
+from okr_app.auth.passwords import hash_password
 from okr_app.cycles.services import take_snapshot
 from okr_app.demo import bulk, catalogue
 from okr_app.demo.activity import (CYCLE_WEEKS, SNAPSHOT_WEEK, WEEKS_BEFORE, PlannedKr, WeeklyActivity, at,
                                    cycle_start)
-from okr_app.demo.chart import DEMO_EMPLOYEE_NAME, DEMO_MANAGER_NAME, LEADERSHIP, MIN_PEOPLE, Seat, plan_org
+from okr_app.demo.chart import (CONTROLLER_NAME, DEMO_EMPLOYEE_NAME, DEMO_MANAGER_NAME, FINANCE_NAME, LEADERSHIP,
+                              MIN_PEOPLE, Seat, plan_org)
 from okr_app.demo.names import ACCOUNTS
 from okr_app.errors import InvalidInput
 from okr_app.extensions import db
@@ -30,7 +32,7 @@ from okr_app.clock import utcnow
 
 DEMO_PASSWORD = "demo-password"
 PRIVATE_COUNT = 2
-LOGIN_ROLES = ("leader", "manager", "employee", "finance", "admin")
+LOGIN_ROLES = ("leader", "manager", "employee", "finance", "controller", "admin")
 
 
 @dataclass
@@ -59,7 +61,6 @@ def seed_organisation(people: int = 60, seed: int = 1, *, now: datetime | None =
         raise InvalidInput(f"The demo's company objective has {company_krs} key results, more than "
                            "CADENCE_MAX_KEY_RESULTS allows.")
     if password_hash is None:
-        from okr_app.auth.passwords import hash_password
         password_hash = hash_password(DEMO_PASSWORD)
     return _Loader(random.Random(seed), now or utcnow(), password_hash).load(people, seed)
 
@@ -244,11 +245,12 @@ class _Loader:
 
     def _logins(self) -> list[tuple[str, str, str]]:
         """One person per role to sign in as: the CEO, Sam (a sales manager), Alex (on Sam's team),
-        finance and the admin."""
+        finance (Ravi, who runs payouts), the controller (Lena, the second finance person, who approves
+        them) and the admin."""
         seats = self.seats
         wanted = {"leader": seats[0], "manager": _named(seats, DEMO_MANAGER_NAME),
                   "employee": _named(seats, DEMO_EMPLOYEE_NAME),
-                  "finance": next(s for s in seats if s.role == "finance"),
+                  "finance": _named(seats, FINANCE_NAME), "controller": _named(seats, CONTROLLER_NAME),
                   "admin": next(s for s in seats if s.role == "admin")}
         return [(role, wanted[role].name, wanted[role].email) for role in LOGIN_ROLES]
 

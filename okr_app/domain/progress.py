@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Sequence
 
-QUANTITATIVE = ("increase", "decrease", "stay_above", "stay_below")
+QUANTITATIVE = ("increase", "decrease", "stay_above", "stay_below")  # the kinds that need a start and a target
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from wtforms import (BooleanField, DateField, FloatField, RadioField, SelectChoi
                      SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from okr_app.domain import limits
 from okr_app.models import CONFIDENCES, KR_KINDS
 from okr_app.okrs.choices import Option, optional_id
 from okr_app.okrs.display import CONFIDENCE_LABELS, KIND_HELP, KIND_LABELS
@@ -33,9 +34,11 @@ def _answer(message: str):
 
 
 class ObjectiveEditForm(FlaskForm):
-    title = StringField("Objective", validators=[DataRequired("An objective needs a title."), Length(max=200)],
+    title = StringField("Objective", validators=[DataRequired("An objective needs a title."),
+                                             Length(max=limits.OBJECTIVE_TITLE.max)],
                         description="Qualitative and ambitious: where should we be when the cycle ends?")
-    description = TextAreaField("Why it matters", validators=[Optional(), Length(max=5000)])
+    description = TextAreaField("Why it matters",
+                                validators=[Optional(), Length(max=limits.OBJECTIVE_DESCRIPTION.max)])
     aligned_kr = SelectField("Aligns to key result", coerce=optional_id, validate_choice=False,
                              invalid_value_message="Choose a key result from the list.",
                              description="The key result of a higher objective this one moves.")
@@ -48,11 +51,13 @@ class ObjectiveForm(ObjectiveEditForm):
 
 
 class KeyResultEditForm(FlaskForm):
-    title = StringField("Key result", validators=[DataRequired("A key result needs a title."), Length(max=200)],
+    title = StringField("Key result", validators=[DataRequired("A key result needs a title."),
+                                              Length(max=limits.KR_TITLE.max)],
                         description="Measurable and time-bound: what number proves the objective is met?")
     start = FloatField("Start value", validators=[Optional()], description=START_TARGET_NOTE)
     target = FloatField("Target value", validators=[Optional()], description=START_TARGET_NOTE)
-    unit = StringField("Unit", validators=[Optional(), Length(max=30)], description="e.g. $, %, customers")
+    unit = StringField("Unit", validators=[Optional(), Length(max=limits.KR_UNIT.max)],
+                       description="e.g. $, %, customers")
     due = DateField("Due", validators=[Optional()], description="Inside the cycle; empty means the cycle's last day.")
     weight = FloatField("Weight", default=1.0, validators=[Optional()],
                         description="How much this key result counts in the objective's progress (default 1).")
@@ -76,7 +81,7 @@ class KeyResultForm(KeyResultEditForm):
 class CheckInForm(FlaskForm):
     value = FloatField("New value", validators=[InputRequired("Enter the new value (a number).")])
     confidence = SelectField("Confidence", choices=confidence_choices())
-    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=limits.CHECK_IN_NOTE.max)])
     submit = SubmitField("Check in")
 
 

@@ -1,7 +1,7 @@
 """Pace: is a key result ahead of or behind the straight line from 0 at its cycle's start to 1 at
 its due date (the cycle's last day unless the key result says otherwise)?
 
-My OKRs, the objective page and the key-result page all read pace here, so they always agree.
+My OKRs, the objective and key-result pages, the cascade (web and API) and home all read pace here, so they agree.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import date
 
 from okr_app.domain.progress import expected_progress, pace_of
 from okr_app.models import Cycle, KeyResult
+from okr_app.policy import cycle_is_open
 from okr_app.okrs.display import approximately, format_pct, format_value
 
 
@@ -46,10 +47,16 @@ def expected_label(kr: KeyResult, expected: float, due: date) -> str:
     return f"{format_pct(expected)} rolled up"
 
 
+def pace_in_cycle(progress: float, cycle: Cycle, due: date, on: date) -> str | None:
+    """'ahead' or 'behind' on a day; None once the cycle is closed (its grades speak then). Every page, the tree,
+    the API and the counts ask this, so a closed cycle says "behind" nowhere."""
+    return pace_of(progress, cycle.start, due, on) if cycle_is_open(cycle) else None
+
+
 def pace_reading(kr: KeyResult, progress: float, cycle: Cycle, on: date) -> PaceReading:
     """Pace of one key result on a day, given its progress (from `ProgressBook`)."""
     due = due_date_of(kr, cycle)
     expected = expected_progress(cycle.start, due, on)
-    pace = None if cycle.state == "closed" else pace_of(progress, cycle.start, due, on)
+    pace = pace_in_cycle(progress, cycle, due, on)
     return PaceReading(pace=pace, expected_progress=expected, expected_label=expected_label(kr, expected, due),
                        due=due)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from okr_app.domain.progress import current_of
@@ -17,7 +16,9 @@ from okr_app.models import CheckIn, Cycle, KeyResult, Objective, Snapshot
 from okr_app.okrs.display import CONFIDENCE_LABELS, KIND_LABELS, format_grade, format_pct, format_value
 from okr_app.okrs.pace import pace_reading
 from okr_app.okrs.progress import ProgressBook, measure_of
-from okr_app.policy import Actor, can_edit_objective, can_own_objective, can_view_objective
+from okr_app.okrs.services import (has_room_for_key_result, has_room_for_personal_objective, key_result_limit,
+                                   personal_objective_limit)
+from okr_app.policy import Actor, can_own_objective, can_view_objective, cycle_is_open, may_edit_objective
 
 
 @dataclass(frozen=True)
@@ -189,15 +190,15 @@ def _parent_step(actor: Actor, book: ProgressBook, objective: Objective) -> Casc
 
 def objective_card(actor: Actor, book: ProgressBook, objective: Objective, on: date) -> ObjectiveCard:
     cycle = objective.cycle
-    limit = current_app.config["MAX_KEY_RESULTS"]
+    limit = key_result_limit()
     krs = book.krs_of.get(objective.id, [])
-    editable = cycle.state != "closed" and can_edit_objective(actor, objective)
+    editable = may_edit_objective(actor, objective)
     return ObjectiveCard(
         id=objective.id, title=objective.title, description=objective.description,
         owner_label=objective.owner_label, owner_type=objective.owner_type, private=objective.private,
         progress=book.objective_progress(objective.id), explanation=book.explain_objective(objective.id),
         key_results=[kr_row(book, kr, cycle, on) for kr in krs], can_edit=editable,
-        can_add_key_result=editable and len(krs) < limit, key_result_limit=limit,
+        can_add_key_result=editable and has_room_for_key_result(len(krs)), key_result_limit=limit,
         aligned_to=_parent_step(actor, book, objective))
 
 
@@ -209,15 +210,15 @@ def all_cycles() -> list[Cycle]:
 
 def my_okrs_page(actor: Actor, cycle: Cycle | None, on: date) -> MyOkrsPage:
     """The signed-in person's own objectives in a cycle, and what they may add."""
-    page = MyOkrsPage(cycle=cycle, cycles=all_cycles(), objective_limit=current_app.config["MAX_PERSONAL_OBJECTIVES"],
+    page = MyOkrsPage(cycle=cycle, cycles=all_cycles(), objective_limit=personal_objective_limit(),
                       can_set_for_others=bool(actor.below) or can_own_objective(actor, "team"))
     if cycle is None:
         return page
     book = ProgressBook.for_cycle(cycle.id)
     mine = [o for o in book.objectives.values() if o.owner_type == "person" and o.owner_person_id == actor.id]
     page.cards = [objective_card(actor, book, o, on) for o in mine]
-    page.cycle_open = cycle.state != "closed"
-    page.can_add_objective = page.cycle_open and len(mine) < page.objective_limit
+    page.cycle_open = cycle_is_open(cycle)
+    page.can_add_objective = page.cycle_open and has_room_for_personal_objective(len(mine))
     return page
 
 
@@ -238,7 +239,7 @@ def objective_page(actor: Actor, objective: Objective, on: date) -> ObjectivePag
         if children:
             groups.append(AlignedGroup(key_result=row, objectives=children))
     return ObjectivePage(card=card, cycle=objective.cycle, cascade=list(reversed(cascade)), aligned_below=groups,
-                         cycle_open=objective.cycle.state != "closed")
+                         cycle_open=cycle_is_open(objective.cycle))
 
 
 def _check_in_hint(kr: KeyResult) -> str:
@@ -266,8 +267,7 @@ def key_result_page(actor: Actor, kr: KeyResult, on: date) -> KeyResultPage:
     if snapshot is not None:
         snapshot_note = (f"{CONFIDENCE_LABELS.get(snapshot.confidence, snapshot.confidence)}, "
                          f"frozen {snapshot.taken_at:%Y-%m-%d}")
-    cycle_open = cycle.state != "closed"
-    can_edit = cycle_open and can_edit_objective(actor, objective)
+    cycle_open, can_edit = cycle_is_open(cycle), may_edit_objective(actor, objective)
     return KeyResultPage(
         row=kr_row(book, kr, cycle, on), objective=objective_link(book, objective), cycle=cycle, unit=kr.unit,
         history=history,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from okr_app.auth import current_actor, login_required_actor
+from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.cycles.services import current_cycle, ensure_open
 from okr_app.errors import NotFound
 from okr_app.extensions import db
@@ -94,7 +94,6 @@ def objective(objective_id: int):
 def edit_objective(objective_id: int):
     actor = current_actor()
     objective = editable_objective(actor, objective_id)
-    ensure_open(objective.cycle)
     initial = None if request.method == "POST" else {
         "title": objective.title, "description": objective.description,
         "aligned_kr": objective.aligned_kr_id, "private": objective.private}
@@ -119,7 +118,6 @@ def edit_objective(objective_id: int):
 def delete_objective_view(objective_id: int):
     actor = current_actor()
     objective = editable_objective(actor, objective_id)
-    ensure_open(objective.cycle)
     form = ConfirmForm()
     cycle_id = objective.cycle_id
     if form.validate_on_submit():
@@ -146,7 +144,6 @@ def _kr_form_page(form, objective, kr, status: int):
 def new_key_result(objective_id: int):
     actor = current_actor()
     objective = editable_objective(actor, objective_id)
-    ensure_open(objective.cycle)
     form = KeyResultForm()
     if form.validate_on_submit():
         kr, error = attempt(lambda: add_key_result(
@@ -191,7 +188,6 @@ def check_in_view(kr_id: int):
 def edit_key_result(kr_id: int):
     actor = current_actor()
     kr = _editable_key_result(kr_id)
-    ensure_open(kr.objective.cycle)
     initial = None if request.method == "POST" else {
         "title": kr.title, "start": kr.start_value, "target": kr.target_value, "unit": kr.unit, "due": kr.due,
         "weight": kr.weight, **{name: "yes" if getattr(kr, name) else "no" for name in VANITY_QUESTIONS}}
@@ -212,7 +208,6 @@ def edit_key_result(kr_id: int):
 def delete_key_result_view(kr_id: int):
     actor = current_actor()
     kr = _editable_key_result(kr_id)
-    ensure_open(kr.objective.cycle)
     objective_id = kr.objective_id
     form = ConfirmForm()
     back = url_for("okrs.key_result", kr_id=kr_id)

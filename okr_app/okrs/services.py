@@ -12,14 +12,15 @@ import sqlalchemy as sa
 from flask import current_app
 
 from okr_app.audit.services import record
-from okr_app.cycles.services import ensure_open
+from okr_app.domain import limits
+from okr_app.domain.progress import QUANTITATIVE
+from okr_app.cycles.services import ensure_may_edit, ensure_open
 from okr_app.errors import InvalidInput, LimitExceeded, NotAllowed, NotFound
 from okr_app.extensions import db
 from okr_app.models import CONFIDENCES, KR_KINDS, CheckIn, Cycle, KeyResult, Objective, Person, Snapshot, Team
-from okr_app.policy import Actor, can_edit_objective, can_own_objective, can_view_objective
+from okr_app.policy import Actor, can_own_objective, can_view_objective
 from okr_app.clock import utcnow
 
-NEEDS_START_TARGET = ("increase", "decrease", "stay_above", "stay_below")
 
 
 # --- lookups that respect visibility --------------------------------------------------------
@@ -40,10 +41,50 @@ def visible_key_result(actor: Actor, kr_id: int) -> KeyResult:
 
 
 def editable_objective(actor: Actor, objective_id: int) -> Objective:
+    """The objective when `may_edit_objective` allows changing it now; NotAllowed or CycleClosed says why not."""
     objective = visible_objective(actor, objective_id)
-    if not can_edit_objective(actor, objective):
-        raise NotAllowed("You cannot change this objective.")
+    ensure_may_edit(actor, objective, "You cannot change this objective.")
     return objective
+
+
+# --- the two limits (configuration: CADENCE_MAX_PERSONAL_OBJECTIVES, CADENCE_MAX_KEY_RESULTS) ----------
+
+def personal_objective_limit() -> int:
+    return current_app.config["MAX_PERSONAL_OBJECTIVES"]
+
+
+def key_result_limit() -> int:
+    return current_app.config["MAX_KEY_RESULTS"]
+
+
+def has_room_for_personal_objective(existing: int) -> bool:
+    """One objective per person per cycle by default: room while `existing` is under the limit."""
+    return existing < personal_objective_limit()
+
+
+def has_room_for_key_result(existing: int) -> bool:
+    """Five key results per objective by default: room while `existing` is under the limit."""
+    return existing < key_result_limit()
+
+
+def ensure_room_for_personal_objective(cycle: Cycle, person: Person) -> None:
+    """LimitExceeded when the person already has the allowed number of objectives in the cycle."""
+    existing = db.session.scalar(sa.select(sa.func.count(Objective.id)).where(
+        Objective.cycle_id == cycle.id, Objective.owner_type == "person",
+        Objective.owner_person_id == person.id)) or 0
+    if not has_room_for_personal_objective(existing):
+        raise LimitExceeded(f"{person.name} already has {existing} objective(s) in {cycle.name}; "
+                            f"the limit is {personal_objective_limit()} per person per cycle.")
+
+
+def ensure_room_for_key_result(objective: Objective) -> int:
+    """The objective's number of key results; LimitExceeded when it already has the allowed number."""
+    existing = db.session.scalar(sa.select(sa.func.count(KeyResult.id)).where(
+        KeyResult.objective_id == objective.id)) or 0
+    if not has_room_for_key_result(existing):
+        raise LimitExceeded(f"This objective already has {existing} key results; the limit is "
+                            f"{key_result_limit()}. Fewer, sharper key results work better.")
+    return existing
 
 
 # --- objectives --------------------------------------------------------------------------
@@ -55,18 +96,15 @@ def _finite(value: float | None, name: str) -> float | None:
         value = float(value)
     except (TypeError, ValueError):
         raise InvalidInput(f"{name} must be a number.") from None
-    if not math.isfinite(value) or abs(value) > 1e15:
-        raise InvalidInput(f"{name} must be a finite number.")
+    if not math.isfinite(value) or abs(value) > limits.VALUE_MAX_ABS:
+        raise InvalidInput(f"{name} must be a finite number of at most {limits.VALUE_MAX_ABS:,.0f} either way.")
     return value
 
 
-def _clean_title(title: str | None, what: str) -> str:
-    title = (title or "").strip()
-    if not title:
+def _clean_title(title: str | None, limit: limits.TextLimit, what: str) -> str:
+    if not (title or "").strip():
         raise InvalidInput(f"{what} needs a title.")
-    if len(title) > 200:
-        raise InvalidInput(f"{what} title is at most 200 characters.")
-    return title
+    return limits.clean_text(limit, title)
 
 
 def _check_alignment(actor: Actor, cycle: Cycle, aligned_kr_id: int | None, objective: Objective | None) -> None:
@@ -91,7 +129,8 @@ def create_objective(actor: Actor, cycle: Cycle, title: str, owner_type: str, *,
                      owner_person: Person | None = None, team: Team | None = None,
                      aligned_kr_id: int | None = None, private: bool = False, description: str = "") -> Objective:
     ensure_open(cycle)
-    title = _clean_title(title, "An objective")
+    title = _clean_title(title, limits.OBJECTIVE_TITLE, "An objective")
+    description = limits.clean_text(limits.OBJECTIVE_DESCRIPTION, description)
     if owner_type == "person":
         if owner_person is None:
             raise InvalidInput("A personal objective needs an owner.")
@@ -107,18 +146,12 @@ def create_objective(actor: Actor, cycle: Cycle, title: str, owner_type: str, *,
     if not can_own_objective(actor, owner_type, owner_person.id if owner_person else None):
         raise NotAllowed("You cannot set objectives for that owner.")
     if owner_type == "person":
-        limit = current_app.config["MAX_PERSONAL_OBJECTIVES"]
-        existing = db.session.scalar(sa.select(sa.func.count(Objective.id)).where(
-            Objective.cycle_id == cycle.id, Objective.owner_type == "person",
-            Objective.owner_person_id == owner_person.id)) or 0
-        if existing >= limit:
-            raise LimitExceeded(f"{owner_person.name} already has {existing} objective(s) in {cycle.name}; "
-                                f"the limit is {limit} per person per cycle.")
+        ensure_room_for_personal_objective(cycle, owner_person)
     _check_alignment(actor, cycle, aligned_kr_id, None)
     objective = Objective(cycle_id=cycle.id, title=title, owner_type=owner_type,
                           owner_person_id=owner_person.id if owner_person else None,
                           team_id=team.id if team else None, aligned_kr_id=aligned_kr_id,
-                          private=bool(private), description=(description or "").strip(),
+                          private=bool(private), description=description,
                           created_by_id=actor.id)
     db.session.add(objective)
     db.session.flush()
@@ -130,14 +163,12 @@ def create_objective(actor: Actor, cycle: Cycle, title: str, owner_type: str, *,
 def update_objective(actor: Actor, objective: Objective, *, title: str | None = None,
                      description: str | None = None, aligned_kr_id: int | None | type(...) = ...,
                      private: bool | None = None) -> Objective:
-    ensure_open(objective.cycle)
-    if not can_edit_objective(actor, objective):
-        raise NotAllowed("You cannot change this objective.")
+    ensure_may_edit(actor, objective, "You cannot change this objective.")
     before = {"title": objective.title, "aligned_to": objective.aligned_kr_id, "private": objective.private}
     if title is not None:
-        objective.title = _clean_title(title, "An objective")
+        objective.title = _clean_title(title, limits.OBJECTIVE_TITLE, "An objective")
     if description is not None:
-        objective.description = description.strip()
+        objective.description = limits.clean_text(limits.OBJECTIVE_DESCRIPTION, description)
     if aligned_kr_id is not ...:
         _check_alignment(actor, objective.cycle, aligned_kr_id, objective)
         if aligned_kr_id != objective.aligned_kr_id:
@@ -154,9 +185,7 @@ def update_objective(actor: Actor, objective: Objective, *, title: str | None = 
 
 
 def delete_objective(actor: Actor, objective: Objective) -> None:
-    ensure_open(objective.cycle)
-    if not can_edit_objective(actor, objective):
-        raise NotAllowed("You cannot delete this objective.")
+    ensure_may_edit(actor, objective, "You cannot delete this objective.")
     kr_ids = [kr.id for kr in objective.key_results]
     if kr_ids:
         db.session.execute(sa.update(Objective).where(Objective.aligned_kr_id.in_(kr_ids)).values(aligned_kr_id=None))
@@ -178,7 +207,7 @@ def _validate_kr_fields(kind: str, start: float | None, target: float | None, du
     if kind not in KR_KINDS:
         raise InvalidInput(f"A key result's kind is one of {', '.join(KR_KINDS)}; not {kind!r}.")
     start, target = _finite(start, "Start"), _finite(target, "Target")
-    if kind in NEEDS_START_TARGET:
+    if kind in QUANTITATIVE:
         if start is None or target is None:
             raise InvalidInput(f"A {kind} key result needs a start and a target.")
         if kind == "increase" and target <= start:
@@ -188,8 +217,8 @@ def _validate_kr_fields(kind: str, start: float | None, target: float | None, du
     else:
         start, target = None, None  # ignored for milestone and rollup
     weight = 1.0 if weight is None else _finite(weight, "Weight")
-    if weight <= 0 or weight > 100:
-        raise InvalidInput("A weight is above 0 and at most 100.")
+    if weight <= 0 or weight > limits.WEIGHT_MAX:
+        raise InvalidInput(f"A weight is above 0 and at most {limits.WEIGHT_MAX:g}.")
     if due is not None and not (cycle.start <= due <= cycle.end):
         raise InvalidInput(f"The due date must be inside the cycle ({cycle.start} to {cycle.end}).")
     return start, target, weight
@@ -199,19 +228,13 @@ def add_key_result(actor: Actor, objective: Objective, title: str, kind: str, *,
                    target: float | None = None, unit: str = "", due: date | None = None,
                    weight: float | None = None, leads_to_action: bool = True, reproducible: bool = True,
                    about_buyers: bool = True) -> KeyResult:
-    ensure_open(objective.cycle)
-    if not can_edit_objective(actor, objective):
-        raise NotAllowed("You cannot add key results to this objective.")
-    limit = current_app.config["MAX_KEY_RESULTS"]
-    count = db.session.scalar(sa.select(sa.func.count(KeyResult.id)).where(
-        KeyResult.objective_id == objective.id)) or 0
-    if count >= limit:
-        raise LimitExceeded(f"This objective already has {count} key results; the limit is {limit}. "
-                            "Fewer, sharper key results work better.")
-    title = _clean_title(title, "A key result")
+    ensure_may_edit(actor, objective, "You cannot add key results to this objective.")
+    count = ensure_room_for_key_result(objective)
+    title = _clean_title(title, limits.KR_TITLE, "A key result")
+    unit = limits.clean_text(limits.KR_UNIT, unit)
     start, target, weight = _validate_kr_fields(kind, start, target, due, weight, objective.cycle)
     kr = KeyResult(objective_id=objective.id, title=title, kind=kind, start_value=start, target_value=target,
-                   unit=(unit or "").strip()[:30], due=due, weight=weight, position=count,
+                   unit=unit, due=due, weight=weight, position=count,
                    leads_to_action=bool(leads_to_action), reproducible=bool(reproducible),
                    about_buyers=bool(about_buyers))
     db.session.add(kr)
@@ -227,9 +250,7 @@ def update_key_result(actor: Actor, kr: KeyResult, *, title: str | None = None, 
                       reproducible: bool | None = None, about_buyers: bool | None = None) -> KeyResult:
     """Change what is given (None keeps a value); the kind never changes, the vanity answers may."""
     objective = kr.objective
-    ensure_open(objective.cycle)
-    if not can_edit_objective(actor, objective):
-        raise NotAllowed("You cannot change this key result.")
+    ensure_may_edit(actor, objective, "You cannot change this key result.")
     before = {"title": kr.title, "start": kr.start_value, "target": kr.target_value, "due": kr.due,
               "weight": kr.weight, "vanity_risk": kr.vanity_risk}
     new_start = kr.start_value if start is None else start
@@ -238,9 +259,9 @@ def update_key_result(actor: Actor, kr: KeyResult, *, title: str | None = None, 
         kr.kind, new_start, new_target, due if due is not None else kr.due,
         weight if weight is not None else kr.weight, objective.cycle)
     if title is not None:
-        kr.title = _clean_title(title, "A key result")
+        kr.title = _clean_title(title, limits.KR_TITLE, "A key result")
     if unit is not None:
-        kr.unit = unit.strip()[:30]
+        kr.unit = limits.clean_text(limits.KR_UNIT, unit)
     if due is not None:
         kr.due = due
     kr.start_value, kr.target_value, kr.weight = new_start, new_target, new_weight
@@ -258,9 +279,7 @@ def update_key_result(actor: Actor, kr: KeyResult, *, title: str | None = None, 
 
 def delete_key_result(actor: Actor, kr: KeyResult) -> None:
     objective = kr.objective
-    ensure_open(objective.cycle)
-    if not can_edit_objective(actor, objective):
-        raise NotAllowed("You cannot delete this key result.")
+    ensure_may_edit(actor, objective, "You cannot delete this key result.")
     db.session.execute(sa.update(Objective).where(Objective.aligned_kr_id == kr.id).values(aligned_kr_id=None))
     _forget_snapshots([kr.id])
     record(actor.person, "kr.delete", "key_result", kr.id, before={"title": kr.title})
@@ -273,9 +292,7 @@ def check_in(actor: Actor, kr: KeyResult, value: float, confidence: str | None =
 
     A milestone takes 1 (done) or 0 (not yet); a rollup is computed, never checked in."""
     objective = kr.objective
-    ensure_open(objective.cycle)
-    if not can_edit_objective(actor, objective):
-        raise NotAllowed("You cannot update this key result.")
+    ensure_may_edit(actor, objective, "You cannot update this key result.")
     if kr.kind == "rollup":
         raise InvalidInput("A rollup key result is computed from the objectives aligned to it; it takes no check-ins.")
     value = _finite(value, "Value")
@@ -286,9 +303,7 @@ def check_in(actor: Actor, kr: KeyResult, value: float, confidence: str | None =
     confidence = confidence or kr.confidence
     if confidence not in CONFIDENCES:
         raise InvalidInput(f"Confidence is one of {', '.join(CONFIDENCES)}.")
-    note = (note or "").strip()
-    if len(note) > 5000:
-        raise InvalidInput("A check-in note is at most 5,000 characters.")
+    note = limits.clean_text(limits.CHECK_IN_NOTE, note)
     before = {"value": kr.current_value, "confidence": kr.confidence}
     entry = CheckIn(key_result_id=kr.id, value=value, confidence=confidence, note=note, author_id=actor.id,
                     created_at=utcnow())

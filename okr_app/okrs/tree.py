@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from okr_app.domain.progress import current_of, expected_progress, pace_of
+from okr_app.domain.progress import current_of, expected_progress
+from okr_app.okrs.pace import pace_in_cycle
 from okr_app.extensions import db
 from okr_app.models import Cycle, Objective, Team, WeeklyReport
 from okr_app.okrs.display import format_value
@@ -196,7 +197,7 @@ class TreeBuilder:
             krs.append(KrNode(
                 id=kr.id, title=kr.title, kind=kr.kind, unit=kr.unit, start=kr.start_value, target=kr.target_value,
                 current=current_of(measure_of(kr)) if kr.kind != "rollup" else None, progress=progress,
-                expected=expected_progress(cycle.start, due, on), pace=pace_of(progress, cycle.start, due, on),
+                expected=expected_progress(cycle.start, due, on), pace=pace_in_cycle(progress, cycle, due, on),
                 confidence=kr.confidence, weight=kr.weight, due=due, vanity_risk=kr.vanity_risk,
                 objectives=children))
         last = self._last_check_in(objective)

@@ -8,11 +8,11 @@ from the same stored dict the HTML page shows.
 from __future__ import annotations
 
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 
 from okr_app.clock import today
 from okr_app.auth.session import current_actor, login_required_actor
-from okr_app.edge import attempt
+from okr_app.edge import attempt, refuse
 from okr_app.payouts import bp, services
 from okr_app.payouts.views_model import pay_index, run_documents, run_page, statement_document, statement_page
 from reports.folder import statement_file_name, summary_file_name
@@ -37,6 +37,11 @@ def run(run_id: int):
 def approve(run_id: int):
     actor = current_actor()
     payout_run = services.get_run(actor, run_id)
+    if request.form.get("confirm") != "yes":
+        refuse()
+        flash(f"Run #{run_id} was not approved: tick the box to confirm that you reviewed it (approving cannot be "
+              "undone).", "error")
+        return redirect(url_for("payouts.run", run_id=run_id))
     _, refused = attempt(lambda: services.approve_run(actor, payout_run))
     if refused is None:
         flash(f"Run #{run_id} for {payout_run.period} is approved and locked; its statements are now visible "

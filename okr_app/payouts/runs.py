@@ -74,10 +74,14 @@ class PeriodLocked(Conflict):
     def __init__(self, run: PayoutRun, inputs_changed: bool) -> None:
         who = run.approved_by.email if run.approved_by else "finance"
         when = run.approved_at.strftime("%Y-%m-%d %H:%M") if run.approved_at else ""
-        tail = ("The imported data for it has changed since: the next quarter's run will pay the difference "
-                "as adjustment lines." if inputs_changed else "Its inputs are unchanged since.")
-        super().__init__(f"{run.period} was approved in run #{run.id} by {who} on {when} UTC and an approved "
-                         f"quarter never changes; nothing was recorded. {tail}")
+        if inputs_changed:
+            super().__init__(f"{run.period} was approved in run #{run.id} by {who} on {when} UTC and an approved "
+                             "quarter never changes; nothing was recorded. The imported data for it has changed "
+                             "since: the next quarter's run will pay the difference as adjustment lines.")
+        else:
+            super().__init__(f"{run.period} is already approved, in run #{run.id} by {who} on {when} UTC, and its "
+                             "inputs are unchanged since: there is nothing to run again (an approved quarter never "
+                             "changes); nothing was recorded.")
 
 
 @dataclass(frozen=True)

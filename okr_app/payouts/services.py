@@ -11,22 +11,25 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
+from pathlib import Path
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
-from comp_engine import RepStatement
+from comp_engine import RepStatement, parse_period
 from comp_engine.money import cents_to_decimal
 from okr_app.audit.services import record
 from okr_app.csv_safety import SafeWriter
-from okr_app.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from okr_app.errors import Conflict, InvalidInput, NotAllowed, NotFound, SeparationOfDuties
 from okr_app.extensions import db
-from okr_app.models import PayoutLine, PayoutRun, Person, RunStatement
+from okr_app.models import AuditEvent, PayoutLine, PayoutRun, Person, RunStatement
 from okr_app.models.payouts import LOCKED_STATES
 from okr_app.payouts.runs import lock_approvals, lock_period, totals_of
-from okr_app.policy import Actor, can_approve_payout, can_run_payouts, can_view_runs, can_view_statement
+from okr_app.policy import (Actor, approval_conflict, can_approve_payout, can_run_payouts, can_view_runs,
+                            can_view_statement)
 from okr_app.clock import utcnow
 from reports.statement_model import statement_from_dict
 
@@ -108,8 +111,7 @@ def statements_visible_to(actor: Actor, run: PayoutRun) -> list[RunStatement]:
         return list(db.session.scalars(query))
     if not run.locked:
         return []
-    return [s for s in db.session.scalars(query.where(RunStatement.person_id.in_(_ids_around(actor))))
-            if can_view_statement(actor, s.person_id)]
+    return _readable(actor, query)
 
 
 def visible_statements(actor: Actor) -> list[RunStatement]:
@@ -120,15 +122,51 @@ def visible_statements(actor: Actor) -> list[RunStatement]:
              .order_by(PayoutRun.period.desc(), RunStatement.position))
     if can_view_runs(actor):
         return list(db.session.scalars(query))
-    return [s for s in db.session.scalars(query.where(RunStatement.person_id.in_(_ids_around(actor))))
-            if can_view_statement(actor, s.person_id)]
+    return _readable(actor, query)
+
+
+def payee_id(statement: RunStatement) -> int | None:
+    """Who a statement pays in Cadence: the person matched when the run was recorded, or,
+    for a rep whose account was created after it, the active person with the roster's
+    e-mail now (matched at view time, case-insensitively)."""
+    if statement.person_id is not None:
+        return statement.person_id
+    return db.session.scalar(sa.select(Person.id).where(
+        sa.func.lower(Person.email) == statement.email.strip().lower(), Person.active).limit(1))
+
+
+def pays(actor: Actor, statement: RunStatement) -> bool:
+    """Whether the statement is this person's own (see `payee_id`)."""
+    if statement.person_id is not None:
+        return statement.person_id == actor.id
+    return statement.email.strip().lower() == actor.person.email.strip().lower()
+
+
+def payees_without_account(run: PayoutRun) -> list[RunStatement]:
+    """The run's payees whose roster e-mail no active person in Cadence has (finance invites them)."""
+    known = sa.select(sa.func.lower(Person.email)).where(Person.active)
+    return list(db.session.scalars(
+        sa.select(RunStatement).where(RunStatement.run_id == run.id, RunStatement.person_id.is_(None),
+                                      sa.func.lower(sa.func.trim(RunStatement.email)).not_in(known))
+        .order_by(RunStatement.position)))
+
+
+def _readable(actor: Actor, query: sa.Select) -> list[RunStatement]:
+    """The statements of `query` paying this person or someone below them, as the policy allows;
+    a statement recorded before its rep had an account is matched by its e-mail."""
+    ids = _ids_around(actor)
+    emails = sa.select(sa.func.lower(Person.email)).where(Person.id.in_(ids), Person.active)
+    rows = db.session.scalars(query.where(sa.or_(
+        RunStatement.person_id.in_(ids),
+        sa.and_(RunStatement.person_id.is_(None), sa.func.lower(sa.func.trim(RunStatement.email)).in_(emails)))))
+    return [statement for statement in rows if can_view_statement(actor, payee_id(statement))]
 
 
 def get_statement(actor: Actor, statement_id: int) -> RunStatement:
     """One statement, or NotFound when it does not exist or is not this person's to read."""
     statement = db.session.get(RunStatement, statement_id)
     if statement is not None and not can_view_runs(actor):
-        if not statement.run.locked or not can_view_statement(actor, statement.person_id):
+        if not statement.run.locked or not can_view_statement(actor, payee_id(statement)):
             statement = None
     if statement is None:
         raise NotFound(f"No statement #{statement_id}.")
@@ -152,13 +190,19 @@ def _ids_around(actor: Actor) -> list[int]:
 
 # --- approving and exporting ---------------------------------------------------------------------
 
-def approve_run(actor: Actor, run: PayoutRun) -> PayoutRun:
-    """Lock a draft run: from now on it never changes. Finance, and never the person who ran it."""
+INPUT_CHANGES = ("deals.import", "deals.correct", "deals.remove", "roster.import", "quotas.import")
+"""Audit actions that change a run's inputs (plans are files: who edited one is not known)."""
+
+
+def approve_run(actor: Actor, run: PayoutRun, plans_dir: str | Path | None = None) -> PayoutRun:
+    """Lock a draft run: from now on it never changes. Finance, and separation of duties
+    (`okr_app.policy.approval_conflict`): never the person who ran it, one it pays, or one
+    who changed its inputs after it was computed. Those refusals are audited."""
     if not can_view_runs(actor):
         raise NotFound(f"No payout run #{run.id}.")
-    if not can_approve_payout(actor, run.created_by_id):
-        raise NotAllowed(f"Separation of duties: you ran payout run #{run.id}, so another finance person must "
-                         "approve it." if run.created_by_id == actor.id else "Only finance approves payouts.")
+    if not can_approve_payout(actor, run.created_by_id) and run.created_by_id != actor.id:
+        raise NotAllowed("Only finance approves payouts.")
+    _check_separation_of_duties(actor, run, plans_dir)
     lock_period(run.period)
     lock_approvals()
     db.session.refresh(run)
@@ -179,6 +223,49 @@ def approve_run(actor: Actor, run: PayoutRun) -> PayoutRun:
            after={"state": "approved", "period": run.period, "fingerprint": run.fingerprint,
                   "totals": {currency: f"{amount:f}" for currency, amount in totals_of(run).items()}})
     return run
+
+
+def _check_separation_of_duties(actor: Actor, run: PayoutRun, plans_dir: str | Path | None) -> None:
+    email = actor.person.email.strip().lower()
+    paying = db.session.scalar(sa.select(RunStatement.rep_id).where(
+        RunStatement.run_id == run.id,
+        sa.or_(sa.func.lower(RunStatement.email) == email, RunStatement.person_id == actor.id)).limit(1))
+    changes = [] if run.state != "draft" else list(db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.at).where(
+            AuditEvent.actor_id == actor.id, AuditEvent.action.in_(INPUT_CHANGES), AuditEvent.at > run.created_at)
+        .order_by(AuditEvent.at).limit(1)))
+    changed = bool(changes) and _inputs_differ(run, plans_dir)
+    conflict = approval_conflict(actor, run.created_by_id == actor.id, paying is not None, changed)
+    if conflict is None:
+        return
+    fix = "another finance person must approve it. Nothing was approved."
+    if conflict == "ran_it":
+        message = f"Separation of duties: you ran payout run #{run.id}, so {fix}"
+    elif conflict == "paid_by_it":
+        message = (f"Separation of duties: payout run #{run.id} pays you ({actor.person.email} is on its "
+                   f"{run.period} roster as rep {paying}), so {fix}")
+    else:
+        action, at = changes[0]
+        message = (f"Separation of duties: you changed the inputs of payout run #{run.id} after it was computed "
+                   f"({action} on {at:%Y-%m-%d %H:%M} UTC), so {fix} Or run {run.period} again to pay on the new "
+                   "inputs.")
+    raise SeparationOfDuties(message, (actor.id, actor.person.email, "payout.approve_refused", "payout_run",
+                                       str(run.id), {"reason": conflict, "period": run.period, "message": message}))
+
+
+def _inputs_differ(run: PayoutRun, plans_dir: str | Path | None) -> bool:
+    """Whether the quarter's imported data (and plans) now differ from what the run was computed on."""
+    from flask import current_app
+
+    from okr_app.payouts.run_inputs import write_period_inputs
+
+    with tempfile.TemporaryDirectory(prefix="cadence-check-") as folder:
+        try:
+            inputs = write_period_inputs(parse_period(run.period), Path(folder) / "now",
+                                         plans_dir or current_app.config["PLANS_DIR"])
+        except InvalidInput:
+            return True
+    return inputs.fingerprint != run.fingerprint
 
 
 def export_run(actor: Actor, run: PayoutRun) -> str:

@@ -9,7 +9,7 @@ the policy); this module only arranges what those verbs return.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -147,8 +147,8 @@ def pay_index(actor: Actor) -> PayIndex:
         runs = [run_row(summary.run, summary.totals) for summary in services.list_runs(actor)]
         return PayIndex([link_of(statement) for statement in _own_statements(actor)], [], runs, True)
     visible = services.visible_statements(actor)
-    mine = [link_of(statement) for statement in visible if statement.person_id == actor.id]
-    team = [link_of(statement) for statement in visible if statement.person_id != actor.id]
+    mine = [link_of(statement) for statement in visible if services.pays(actor, statement)]
+    team = [link_of(statement) for statement in visible if not services.pays(actor, statement)]
     return PayIndex(mine, team, [], False)
 
 
@@ -156,7 +156,10 @@ def _own_statements(actor: Actor) -> list[RunStatement]:
     """The person's own statements of approved (or exported) runs, newest quarter first."""
     return list(db.session.scalars(
         sa.select(RunStatement).join(PayoutRun, RunStatement.run_id == PayoutRun.id)
-        .where(RunStatement.person_id == actor.id, PayoutRun.state.in_(LOCKED_STATES))
+        .where(sa.or_(RunStatement.person_id == actor.id,
+                      sa.and_(RunStatement.person_id.is_(None),
+                              sa.func.lower(sa.func.trim(RunStatement.email)) == actor.person.email.strip().lower())),
+               PayoutRun.state.in_(LOCKED_STATES))
         .order_by(PayoutRun.period.desc(), PayoutRun.id.desc())))
 
 
@@ -167,6 +170,7 @@ class RunPage:
     can_approve: bool
     approve_refusal: str
     inputs: Inputs
+    without_account: list[tuple[str, str, str]] = field(default_factory=list)  # (rep id, name, e-mail)
 
 
 def run_page(actor: Actor, run_id: int) -> RunPage:
@@ -181,7 +185,8 @@ def run_page(actor: Actor, run_id: int) -> RunPage:
         refusal = f"This run is {run.state}: it is locked and never changes."
     elif not can_approve_payout(actor, run.created_by_id):
         refusal = "You ran this payout, so another finance person approves it (separation of duties)."
-    return RunPage(run_row(run, totals), statements, not refusal, refusal, run_inputs(run))
+    missing = [(s.rep_id, s.name, s.email) for s in services.payees_without_account(run)]
+    return RunPage(run_row(run, totals), statements, not refusal, refusal, run_inputs(run), missing)
 
 
 # --- the statement page ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from okr_app.domain import limits
 from okr_app.auth.forms import PASSWORD_LENGTH
 from okr_app.auth.passwords import MIN_LENGTH
 from okr_app.models import ROLES, TEAM_KINDS
@@ -13,13 +14,13 @@ NOBODY = 0
 class PersonForm(FlaskForm):
     """Add or edit a person; choices for manager and team are filled by the view."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=limits.PERSON_NAME.max)])
+    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=limits.EMAIL.max)])
     role = SelectField("Role", choices=[SelectChoice(role) for role in ROLES], default="employee")
     manager_id = SelectField("Manager", coerce=int, default=NOBODY)
     team_id = SelectField("Team", coerce=int, default=NOBODY)
     password = PasswordField("Initial password",
-                             validators=[Optional(), Length(min=MIN_LENGTH, max=1024, message=PASSWORD_LENGTH)],
+                             validators=[Optional(), Length(min=MIN_LENGTH, max=limits.PASSWORD.max, message=PASSWORD_LENGTH)],
                              description=f"At least {MIN_LENGTH} characters. Leave blank to set it later.",
                              render_kw={"autocomplete": "new-password"})  # never the admin's own, autofilled
     active = BooleanField("Active (may sign in)", default=True)
@@ -31,7 +32,7 @@ class PersonForm(FlaskForm):
 
 
 class TeamForm(FlaskForm):
-    name = StringField("Team name", validators=[DataRequired(), Length(max=120)])
+    name = StringField("Team name", validators=[DataRequired(), Length(max=limits.TEAM_NAME.max)])
     kind = SelectField("Kind", choices=[SelectChoice(kind) for kind in TEAM_KINDS], default="function",
                        description="A function (sales, marketing, customer success) or a cross-functional pod.")
     submit = SubmitField("Add team")

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 
+from okr_app.domain import limits
+from okr_app.api.tokens import revoke_tokens
 from okr_app.audit.services import record
 from okr_app.auth.passwords import MIN_LENGTH, hash_password
 from okr_app.errors import InvalidInput, NotAllowed, NotFound
@@ -23,9 +25,9 @@ from okr_app.models import ROLES, TEAM_KINDS, Person, Team
 from okr_app.org import manager_chain_ids, would_create_cycle
 from okr_app.policy import Actor, can_manage_people
 
-MAX_EMAIL = 254
-MAX_NAME = 120
-MAX_PASSWORD = 1024
+MAX_EMAIL = limits.EMAIL.max
+MAX_NAME = limits.PERSON_NAME.max
+MAX_PASSWORD = limits.PASSWORD.max
 
 
 class PersonRejected(InvalidInput):
@@ -231,7 +233,6 @@ def deactivate(actor: Actor | None, person: Person) -> list[Person]:
         return active_reports(person)
     if person.role == "admin" and _other_active_admins(person) == 0:
         raise PersonRejected("active", f"{person.name} is the last active admin; make someone else admin first.")
-    from okr_app.api.tokens import revoke_tokens
 
     person.active = False
     person.session_version += 1

@@ -57,7 +57,7 @@ def test_a_refused_request_leaves_no_trace_in_the_audit_trail(client, build):
 def test_the_api_needs_no_csrf_token_but_the_web_forms_still_do(tmp_path, monkeypatch):
     """Bearer tokens ride on no cookie, so the API is exempt; the exemption must not leak to forms."""
     from tests.builders import Builders
-    from tests.conftest import make_app
+    from tests.builders.apps import make_app
 
     monkeypatch.setenv("CADENCE_INSTANCE_PATH", str(tmp_path / "instance"))
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True)

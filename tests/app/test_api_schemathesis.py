@@ -30,7 +30,7 @@ def seeded(tmp_path_factory):
     """One app for the whole module (its state grows as operations run): a small org whose first ids
     exist (the document's examples use id 1), and a leader's token. Returns (app, token)."""
     from tests.builders import Builders
-    from tests.conftest import make_app
+    from tests.builders.apps import make_app
 
     tmp_path = tmp_path_factory.mktemp("schemathesis")
     with pytest.MonkeyPatch.context() as env:

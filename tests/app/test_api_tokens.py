@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from okr_app.api.tokens import actor_from_bearer, create_token, revoke_tokens
+from okr_app.api.tokens import check_bearer, create_token, revoke_tokens
 from okr_app.extensions import db
 from okr_app.models import ApiToken
 from okr_app.clock import utcnow
@@ -96,8 +96,8 @@ def test_revoking_ends_every_live_token_of_that_person_and_no_one_elses(build):
     assert revoke_tokens(ana) == 2
     db.session.commit()
     assert revoke_tokens(ana) == 0  # nothing left to revoke
-    assert [actor_from_bearer(f"Bearer {t}") for t in ana_tokens] == [None, None]
-    assert actor_from_bearer(f"Bearer {ben_token}").id == ben.id
+    assert [check_bearer(f"Bearer {t}").actor for t in ana_tokens] == [None, None]
+    assert check_bearer(f"Bearer {ben_token}").actor.id == ben.id
 
 
 def test_a_token_cannot_expire_in_the_past(build):

@@ -185,7 +185,7 @@ def test_a_rep_who_left_is_noted_and_their_past_deals_change_nobodys_pay(inputs,
         "note: 3 deals closed before 2026-Q2 credit 2 reps not on the roster (ae11: 2 deals, ae7: 1 deal); they are "
         "not paid or measured this quarter. An id nobody recognises is a typo in the deals file: it leaves that "
         "account out of the real rep's book.\n")
-    assert result.output.startswith("Paid 16 reps for 2026-Q2: 160,771.35 USD.")
+    assert result.output.startswith("Paid 16 reps for 2026-Q2: 160,771.36 USD.")
 
 
 def test_the_example_readme_shows_the_note_about_reps_who_left(inputs, tmp_path):
@@ -247,3 +247,14 @@ def test_a_failed_run_never_writes_partial_output(line, broken):
         assert result.exit_code == 2, (rows[line - 1], result.output)
         assert f"deals.csv, line {line}" in result.stderr
         assert sorted(p.name for p in inputs.iterdir()) == ["deals.csv", "plans", "quotas.csv", "roster.csv"]
+
+
+def test_a_churn_that_would_leave_negative_arr_exits_2_naming_file_line_and_the_arr_it_would_leave(inputs, tmp_path):
+    # ACC-NONE has no deal before: 0.00 - 2,500.00 = -2,500.00
+    lines = (inputs / "deals.csv").read_text().splitlines()
+    append_lines(inputs / "deals.csv", ["X-1,ACC-NONE,ae01,churn,2500,2026-05-05,"])
+    result = run(inputs, tmp_path / "OUT")
+    assert result.exit_code == 2
+    assert (f"{inputs}/deals.csv, line {len(lines) + 1}, amount: account ACC-NONE has no ARR on 2026-05-05 (0.00), "
+            "so it cannot churn: this churn of 2,500.00 would leave ARR of −2,500.00") in result.stderr
+    assert not (tmp_path / "OUT").exists()

@@ -35,7 +35,8 @@ def test_a_rep_reads_their_own_statement_with_every_line_deal_and_the_total(clie
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     for expected in ("Ada Quinn", "new_business", "renewal", "N-1", "N-2", "R-1", "25,600.00", "3,600.00",
-                     "USD 29,200.00", "16,000 × (1.0×1.0 + 2.0×0.3)", "Download PDF", f"/pay/statements/{pay.ada}.pdf"):
+                     "USD 29,200.00", "16,000.00 × (1.0 × 1.0 + 2.0 × (130,000.00 − 100,000.00) / 100,000.00) = 25,600.00",
+                     "Download PDF", f"/pay/statements/{pay.ada}.pdf"):
         assert expected in html, expected
 
 
@@ -87,7 +88,10 @@ def test_another_finance_person_approves_the_run_from_the_web(client, auth, pay)
     auth.login("gus@example.com")
     page = client.get(f"/pay/runs/{pay.run_id}").get_data(as_text=True)
     assert 'name="csrf_token"' in page and 'method="post"' in page
-    response = client.post(f"/pay/runs/{pay.run_id}/approve", follow_redirects=True)
+    unconfirmed = client.post(f"/pay/runs/{pay.run_id}/approve", follow_redirects=True)
+    assert "tick the box to confirm that you reviewed it" in unconfirmed.get_data(as_text=True)
+    assert db.session.get(PayoutRun, pay.run_id).state == "draft"
+    response = client.post(f"/pay/runs/{pay.run_id}/approve", data={"confirm": "yes"}, follow_redirects=True)
     assert response.status_code == 200
     assert "is approved and locked" in response.get_data(as_text=True)
     run = db.session.get(PayoutRun, pay.run_id)
@@ -99,7 +103,7 @@ def test_the_person_who_ran_the_payout_cannot_approve_it(client, auth, pay):
     auth.login("fay@example.com")
     page = client.get(f"/pay/runs/{pay.run_id}").get_data(as_text=True)
     assert "Approve run" not in page and "separation of duties" in page
-    response = client.post(f"/pay/runs/{pay.run_id}/approve", follow_redirects=True)
+    response = client.post(f"/pay/runs/{pay.run_id}/approve", data={"confirm": "yes"}, follow_redirects=True)
     assert "another finance person must approve it" in response.get_data(as_text=True)
     run = db.session.get(PayoutRun, pay.run_id)
     db.session.refresh(run)

@@ -11,7 +11,7 @@ from okr_app.extensions import db
 from okr_app.models import Person, RunStatement
 from okr_app.payouts import services
 from okr_app.policy import Actor
-from test_payout_runs import Finance, live_runs
+from tests.builders.payout_runs import Finance, live_runs
 
 
 @pytest.fixture

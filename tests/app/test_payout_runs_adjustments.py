@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from okr_app.extensions import db
 from okr_app.models import PayoutLine, PayoutRun, RunStatement
 from okr_app.payouts.services import adjustments_of, statement_of
-from test_payout_runs import DEALS_HEADER, Q2_DEALS, ROSTER, Finance, live_runs, totals
+from tests.builders.payout_runs import DEALS_HEADER, Q2_DEALS, ROSTER, Finance, live_runs, totals
 
 Q3_DEAL = "D5,ACC-5,a1,new,100000,2026-07-15,"
 

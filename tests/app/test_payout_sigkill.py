@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from test_payout_runs import DEALS_HEADER, Finance
+from tests.builders.payout_runs import DEALS_HEADER, Finance
 from tests.builders.processes import PayoutRunProcess
 
 

@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from conftest import make_app
+from tests.builders.apps import make_app
 from okr_app.extensions import db
 from okr_app.models import (CheckIn, Cycle, KeyResult, Objective, Person, ReportReply, Team, WeeklyReport)
 from okr_app.clock import today, utcnow

@@ -27,7 +27,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from conftest import make_app
+from tests.builders.apps import make_app
 from okr_app.extensions import db
 from okr_app.models.payouts import RunStatement
 from okr_app.clock import today

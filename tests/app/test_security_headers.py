@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import make_app
+from tests.builders.apps import make_app
 from okr_app.extensions import db
 from okr_app.models import Person
 from okr_app.security import CONTENT_SECURITY_POLICY

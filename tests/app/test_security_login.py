@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import make_app
+from tests.builders.apps import make_app
 from okr_app.extensions import db
 from okr_app.models import Person
 from tests.builders import Builders

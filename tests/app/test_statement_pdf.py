@@ -73,7 +73,8 @@ def test_the_worked_example_prints_the_rep_each_component_each_deal_and_the_tota
                      "new_business", "renewal", "N-1", "N-2", "R-1", "Generated", "2026-07-03"):
         assert expected in text, expected
     # new_business: 130,000 / 100,000 = 1.3; T = 20,000 x 0.8 = 16,000; 16,000 x (1.0 x 1.0 + 2.0 x 0.3) = 25,600.
-    assert "16,000 × (1.0×1.0 + 2.0×0.3)" in text
+    flat = " ".join(pdf_text(statement_pdf(worked, GENERATED), tmp_path, layout=False).split())
+    assert "16,000.00 × (1.0 × 1.0 + 2.0 × (130,000.00 − 100,000.00) / 100,000.00) = 25,600.00" in flat
     assert "25,600.00" in text
     # renewal: 45,000 / 50,000 = 0.9; T = 4,000; 4,000 x 1.0 x 0.9 = 3,600. Total 25,600 + 3,600 = 29,200.
     assert "3,600.00" in text
@@ -95,18 +96,19 @@ def test_modifier_and_clawback_show_their_metric_band_dates_and_amounts(example_
     detail = statement_to_dict(example_run.statement("ae03"), example_run)
     text = pdf_text(statement_pdf(detail, GENERATED), tmp_path)
     # Gross revenue retention 236,260 / 236,260 = 1.0 over 4 accounts: band from 0.95, multiplier 1.1,
-    # (1.1 - 1) x 1,684.85 = 168.485 -> 168.48 (unrounded base 55,600/33 = 1,684.8484...).
+    # (1.1 - 1) x 1,684.85 (the printed renewal line) = 168.485 -> 168.49 half-up (the unrounded base
+    # 55,600/33 = 1,684.8484... would have given 168.48: modifiers apply to the printed sum).
     for expected in ("Gross revenue retention of the originated book", "2025-06-30 to 2026-06-30", "4 accounts",
-                     "from 0.95 (95.00%)", "Multiplier", "168.48",
+                     "from 0.95 (95.00%)", "Multiplier", "168.49",
                      # D-2026-0163 closed 2026-02-10, churned 2026-05-11 (D-2026-0248): 90 days, linear, half of
                      # the 7,104.06 it earned in 2026-Q1 -> (3,552.03).
                      "D-2026-0163 (account ACC-0901), closed 2026-02-10 in 2026-Q1", "D-2026-0248 on 2026-05-11",
                      "90 of a 180-day window", "0.5 (50.00%)", "7,104.06", "(3,552.03)"):
         assert expected in text, expected
     rows, total = summary_rows(text)
-    # 0.00 + 1,684.85 + 168.48 - 3,552.03 = -1,698.70
-    assert total == sum(rows) == Decimal("-1698.70")
-    assert "USD (1,698.70)" in text
+    # 0.00 + 1,684.85 + 168.49 - 3,552.03 = -1,698.69
+    assert total == sum(rows) == Decimal("-1698.69")
+    assert "USD (1,698.69)" in text
 
 
 def test_a_new_hire_s_statement_says_why_the_modifier_is_one(tmp_path):

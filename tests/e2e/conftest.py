@@ -10,8 +10,9 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from okr_app.extensions import db
 from tests.builders import Builders
-from tests.conftest import make_app
+from tests.builders.apps import copy_of, make_app
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
@@ -19,15 +20,11 @@ TIMEOUT_MS = 10_000
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
+def app(tmp_path, monkeypatch, schema_template):
     """A fresh SQLite app with CSRF enabled (rate limits stay off: every test signs in several times)."""
     monkeypatch.delenv("CADENCE_DATABASE_URL", raising=False)
     monkeypatch.setenv("CADENCE_INSTANCE_PATH", str(tmp_path / "instance"))
-    from okr_app.extensions import db
-
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        db.create_all()
+    app = make_app(tmp_path, database_url=copy_of(schema_template, tmp_path), WTF_CSRF_ENABLED=True)
     yield app
     with app.app_context():
         db.session.remove()

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy.engine import make_url
 
 from okr_app.backup import libpq_environment
-from tests.pg.scratch_database import scratch_database
+from tests.builders.scratch_database import scratch_database
 
 TEST_KEY = "test-secret-key-not-for-production"
 

@@ -8,7 +8,7 @@ import pytest
 from tests.builders.migrations import drift_and_revision, head_revision, init
 import sqlalchemy as sa
 
-from tests.pg.scratch_database import scratch_database
+from tests.builders.scratch_database import scratch_database
 
 
 # migrations/env.py is Flask-Migrate's template, which still calls Flask-SQLAlchemy's deprecated get_engine().

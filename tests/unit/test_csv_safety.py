@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okr_app.csv_safety import FORMULA_STARTS, SafeDictWriter, SafeWriter, escape_cell
+from okr_app.csv_safety import FORMULA_STARTS, SafeWriter, escape_cell
 
 # Text that starts with a formula character, then anything.
 FORMULA_TEXT = st.tuples(st.sampled_from(FORMULA_STARTS), st.text(max_size=20)).map("".join)
@@ -58,9 +58,9 @@ def test_text_not_starting_with_a_formula_character_is_never_changed(cell):
     assert escape_cell(cell) == cell
 
 
-def test_the_safe_writers_escape_every_row_they_write():
+def test_the_safe_writer_escapes_every_row_it_writes():
     buffer = io.StringIO()
     SafeWriter(buffer).writerows([["name", "amount"], ["=evil()", "-10.00"]])
-    SafeDictWriter(buffer, fieldnames=["name"]).writerows([{"name": "@attack"}])
+    SafeWriter(buffer).writerow(["@attack"])
     assert list(csv.reader(io.StringIO(buffer.getvalue()))) == [
         ["name", "amount"], ["'=evil()", "-10.00"], ["'@attack"]]

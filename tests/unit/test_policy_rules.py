@@ -92,10 +92,6 @@ def test_a_weekly_report_is_read_by_its_author_those_above_and_leaders():
     assert who(policy.can_read_weekly, OLLI) == {OLLI, LIA, ADA}
 
 
-def test_only_the_author_writes_their_weekly_report():
-    assert who(policy.can_write_weekly, EVE) == {EVE}
-
-
 def test_managers_reply_to_a_report_but_the_author_does_not_reply_to_themselves():
     report = WeeklyReport(person_id=EVE)
     assert who(policy.can_reply_to, report) == {MAX, LIA, ADA}

@@ -112,7 +112,7 @@ def test_money_is_plain_decimal_text_and_exact_ratios_are_fractions(example_run)
     assert new_business["quota"] == "164000.00"
     assert new_business["attainment"] == "273/1640"  # 27,300 / 164,000, exact
     assert new_business["deals"][0]["close_date"] == "2026-05-07"
-    assert detail["total"] == "-1698.70"
+    assert detail["total"] == "-1698.69"
 
 
 def test_with_the_run_the_header_facts_are_stored_too(example_run):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import itertools
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 from comp_engine import PayoutResult, run_payout
@@ -74,6 +75,31 @@ class PayoutFiles:
         self.deal_rows.append({"deal_id": deal_id, "account_id": account or f"A{number}", "rep_id": rep,
                                "type": type, "amount": amount, "close_date": date, "split": split})
         return deal_id
+
+    def keep_arr_non_negative(self) -> PayoutFiles:
+        """Make generated deals valid input: ARR never goes negative. Walking each account
+        by date (a date's new and expansion deals first), a contraction or churn of an
+        account with no ARR becomes an expansion, and one larger than the ARR is cut to it."""
+        decreasing = ("contraction", "churn")
+        order = sorted(range(len(self.deal_rows)), key=lambda i: (
+            self.deal_rows[i]["account_id"], self.deal_rows[i]["close_date"],
+            self.deal_rows[i]["type"] in decreasing, i))
+        arr: dict[str, int] = {}
+        for index in order:
+            row = self.deal_rows[index]
+            cents = round(Decimal(row["amount"]) * 100)
+            account = row["account_id"]
+            if row["type"] in decreasing:
+                if arr.get(account, 0) <= 0:
+                    row["type"] = "expansion"
+                else:
+                    cents = min(cents, arr[account])
+                    row["amount"] = f"{cents // 100}.{cents % 100:02d}"
+            if row["type"] in ("new", "expansion"):
+                arr[account] = arr.get(account, 0) + cents
+            elif row["type"] in decreasing:
+                arr[account] -= cents
+        return self
 
     # -- files --------------------------------------------------------------------------------
     @property

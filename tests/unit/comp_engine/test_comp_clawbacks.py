@@ -38,8 +38,11 @@ def test_a_linear_clawback_takes_back_the_share_left_of_the_window(files):
     assert (part.component, part.component_payout, part.earned) == ("new_business", 16000, 9600)
     assert (part.deal_credited, part.total_credited) == (60000, 100000)
     assert clawback.amount == Decimal("-4800.00")
-    assert clawback.rule == ("account churned 90 days after the deal closed (window 180 days); linear clawback: "
-                             "(180 - 90) / 180 × 9,600 earned in 2026-Q1 (new_business 9,600)")
+    assert clawback.rule == (
+        "account A1 churned on 2026-05-02, 90 days after deal D1 closed on 2026-02-01 (window 180 days, linear); "
+        "in 2026-Q1 the new_business line paid 16,000.00 on 100,000.00 credited, 60,000.00 of it from this deal; "
+        "linear: (180 − 90) / 180 of it is taken back: "
+        "−(180 − 90) / 180 × 16,000.00 × min(1, 60,000.00 / 100,000.00) = −4,800.00")
     assert statement.total == Decimal("-4800.00")
 
 

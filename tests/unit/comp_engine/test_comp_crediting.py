@@ -14,7 +14,9 @@ def test_the_worked_example_pays_25600_plus_3600(files):
     assert (new_business.credited, new_business.quota, new_business.attainment) == (130000, 100000, Decimal("1.3"))
     assert new_business.target == Decimal("16000")
     assert new_business.amount == Decimal("25600.00")
-    assert new_business.rule == "attainment 130,000 / 100,000 = 1.3; marginal: 16,000 × (1.0×1.0 + 2.0×0.3)"
+    assert new_business.rule == (
+        "attainment 130,000.00 / 100,000.00 = 1.3; marginal, each band of attainment at its own multiplier: "
+        "16,000.00 × (1.0 × 1.0 + 2.0 × (130,000.00 − 100,000.00) / 100,000.00) = 25,600.00")
     assert renewal.amount == Decimal("3600.00")
     assert statement.total == Decimal("29200.00")
 
@@ -64,19 +66,23 @@ def test_contraction_and_churn_count_negative_in_a_component_that_lists_them(fil
     files.plan(plan_text(components=ONE_QUOTA_COMPONENT))
     files.rep("r1", plan="p")
     files.quota("r1", "2026-Q2", "bookings", "100000")
-    files.deal(type="renewal", amount="50000")
-    files.deal(type="contraction", amount="5000")
-    files.deal(type="churn", amount="10000")
+    files.deal(type="new", amount="60000", date="2025-01-10", account="A1")  # 2025: not credited in 2026-Q2
+    files.deal(type="renewal", amount="50000", account="A1")
+    files.deal(type="contraction", amount="5000", account="A1")
+    files.deal(type="churn", amount="10000", account="A1")
     line = files.run().statement("r1").components[0]
     assert line.credited == Decimal("35000")
     assert [str(d.credited) for d in line.deals] == ["50000.000000", "-5000.000000", "-10000.000000"]
+    assert [d.deal_id for d in line.deals] == ["D2", "D3", "D4"]
     assert line.amount == Decimal("3500.00")
 
 
 def test_a_deal_type_a_component_does_not_list_is_not_credited_to_it(files):
     worked_example(files)
-    files.deal(type="churn", amount="99999")
-    files.deal(type="contraction", amount="99999")
+    # account OLD pays 200,000 from 2025 (before the quarter: credits nothing in 2026-Q2)
+    files.deal(type="new", amount="200000", date="2025-01-10", account="OLD")
+    files.deal(type="churn", amount="99999", account="OLD")
+    files.deal(type="contraction", amount="99999", account="OLD")
     assert files.run().statement("r1").total == 29200
 
 
@@ -96,7 +102,8 @@ def test_a_rep_without_deals_is_paid_nothing_but_still_has_a_statement(files):
     files.quotas("r2", ["2026-Q2"], new_business="100000", renewal="50000")
     statement = files.run().statement("r2")
     assert [line.amount for line in statement.components] == [0, 0]
-    assert statement.components[0].rule == "attainment 0 / 100,000 = 0.0; attainment 0.0 is not above 0: pays nothing"
+    assert statement.components[0].rule == ("attainment 0.00 / 100,000.00 = 0.0; attainment 0.0 is not above 0, "
+                                            "so it pays nothing: 0 × 16,000.00 = 0.00")
     assert str(statement.total) == "0.00"
 
 
@@ -109,7 +116,7 @@ def test_a_flat_rate_component_pays_rate_times_credited(files):
     statement = files.run().statement("r1")
     assert [(line.component, line.amount) for line in statement.components] == [
         ("new_business", Decimal("25600.00")), ("renewal", Decimal("4560.00")), ("spiff", Decimal("600.00"))]
-    assert statement.components[2].rule == "flat rate: 0.05 × 12,000"
+    assert statement.components[2].rule == "flat rate on the credited amount: 0.05 × 12,000.00 = 600.00"
     assert statement.total == Decimal("30760.00")
 
 
@@ -121,6 +128,8 @@ def test_a_component_may_use_other_tiers_than_its_plan(files):
     statement = files.run().statement("r1")
     new_business = statement.components[0]
     assert new_business.tiers == "retroactive"
-    assert new_business.rule.endswith("retroactive: 16,000 × 1.3 × 2.0, capped at 2.0 × 16,000 = 32,000")
+    assert new_business.rule.endswith(
+        "16,000.00 × 130,000.00 / 100,000.00 × 2.0 = 41,600.00 is above the cap of 2.0 × T, so it pays the cap: "
+        "2.0 × 16,000.00 = 32,000.00")
     assert [line.amount for line in statement.components] == [Decimal("32000.00"), Decimal("3600.00")]
     assert statement.total == Decimal("35600.00")

@@ -52,7 +52,7 @@ def test_a_three_step_marginal_curve_adds_every_slice():
     bands = curve(("0.0", "0.5"), ("0.5", "1.0"), ("1.2", "1.5"))
     paid = curve_payout(Fraction(3, 2), Fraction(10000), bands, "marginal")
     assert paid.amount == 14000
-    assert paid.rule == "marginal: 10,000 × (0.5×0.5 + 1.0×0.7 + 1.5×0.3)"
+    assert paid.formula == "10,000.00 × (0.5 × 0.5 + 1.0 × 0.7 + 1.5 × (1.5 − 1.2))"
 
 
 def test_attainment_below_the_threshold_pays_nothing_and_at_it_pays_in_full():
@@ -66,7 +66,8 @@ def test_the_payout_is_capped_at_cap_times_target():
     # attainment 2.0: 16,000 x (1.0 + 2.0 x 1.0) = 48,000, capped at 2.0 x 16,000 = 32,000
     paid = curve_payout(Fraction(2), T, ACCELERATOR, "marginal", cap=Decimal("2.0"))
     assert paid.amount == 32000
-    assert paid.rule.endswith(", capped at 2.0 × 16,000 = 32,000")
+    assert paid.rule.endswith("(1.0 × 1.0 + 2.0 × (2.0 − 1.0)) = 48,000.00 is above the cap of 2.0 × T, so it pays the cap")
+    assert paid.formula == "2.0 × 16,000.00"
     # under the cap nothing changes: 16,000 x (1.0 + 2.0 x 0.2) = 22,400
     assert pay("1.2", cap="2.0") == 22400
 
@@ -83,7 +84,7 @@ def test_a_flat_rate_pays_rate_times_credited_and_never_below_zero():
     # 0.05 x -3,000 = -150 -> 0
     negative = flat_rate_payout(Decimal("0.05"), Fraction(-3000))
     assert negative.amount == 0
-    assert negative.rule == "flat rate: 0.05 × -3,000 is below 0: pays nothing"
+    assert negative.rule == "flat rate: 0.05 × −3,000.00 is below 0, so it pays nothing"
 
 
 @given(STARTS, MULTIPLIERS, ATTAINMENTS, ATTAINMENTS)

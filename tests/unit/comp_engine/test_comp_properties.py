@@ -76,7 +76,7 @@ def build(folder: Path, deals, quota: str) -> PayoutFiles:
         if split_it and len(shares) <= len(REPS):
             split = ";".join(f"{REPS[i]}:{share // 100}.{share % 100:02d}" for i, share in enumerate(shares))
         files.deal(rep=rep, type=kind, amount=amount, date=day.isoformat(), account=f"A{account}", split=split)
-    return files
+    return files.keep_arr_non_negative()
 
 
 @PROPERTY_SETTINGS
