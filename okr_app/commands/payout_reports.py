@@ -10,10 +10,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from okr_app.clock import today
 from okr_app.commands.options import as_option, refuse_inputs
 from okr_app.commands.payout_run import period_option
 from reports.folder import FileNameClash, StagedFolder, statement_file_names, summary_file_name
-from reports.statement import statement_pdf
+from reports.statement import statement_pdf, statement_pdfs
 from reports.statement_model import statements_to_dicts
 from reports.statement_view import StatementInconsistent
 from reports.summary import summary_pdf
@@ -33,6 +33,8 @@ from reports.summary import summary_pdf
 PARALLEL_FROM = 64
 """From this many statements, PDFs render in worker processes (starting them costs a few seconds)."""
 MAX_WORKERS = 8
+BATCH = 8
+"""Statements sent to a worker at once."""
 
 
 @click.command("statements")
@@ -133,12 +135,24 @@ def _write(period: str, details: list[dict[str, Any]], inputs: tuple[tuple[str, 
 def _rendered(details: list[dict[str, Any]], today: date, page_size: str
               ) -> Iterator[tuple[dict[str, Any], bytes]]:
     """(statement, PDF) in roster order. A large run renders on every CPU: each PDF
-    depends only on its statement, so the bytes are the same either way."""
-    render = partial(statement_pdf, generated=today, pagesize=page_size)
+    depends only on its statement, so the bytes are the same either way.
+
+    The workers are fresh processes (spawned, not forked: they do not inherit the run)
+    and receive statements in batches of `BATCH`, at most two batches per worker in
+    flight, so memory stays bounded however many statements there are."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(details) < PARALLEL_FROM or workers < 2:
         for detail in details:
-            yield detail, render(detail)
+            yield detail, statement_pdf(detail, generated=today, pagesize=page_size)
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from zip(details, pool.map(render, details, chunksize=8))
+        waiting: deque[tuple[list[dict[str, Any]], Future[list[bytes]]]] = deque()
+        for start in range(0, len(details), BATCH):
+            batch = details[start:start + BATCH]
+            waiting.append((batch, pool.submit(statement_pdfs, batch, today, page_size)))
+            if len(waiting) >= 2 * workers:
+                batch, future = waiting.popleft()
+                yield from zip(batch, future.result())
+        while waiting:
+            batch, future = waiting.popleft()
+            yield from zip(batch, future.result())
