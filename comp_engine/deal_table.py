@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from comp_engine.arrow_texts import arrow_mask, cents_of_texts, lengths, numbers, trimmed_codes, trimmed_texts
 from comp_engine.csv_input import ID_SPACE, trim_id
-from comp_engine.deal_columns import DEALS_COLUMNS, DEALS_OPTIONAL, read_deal_columns
+from comp_engine.deal_columns import DEALS_COLUMNS, DEALS_OPTIONAL, DealColumns, read_deal_columns
 from comp_engine.deal_types import DEAL_TYPES
 from comp_engine.errors import Problem
 from comp_engine.money import AmountInvalid, cents_to_decimal, to_cents, why_not_an_amount
@@ -82,7 +82,8 @@ class DealTable:
 
 
 def read_deals(content: bytes | Path, source: str, roster: Roster | None,
-               paying: PaidQuarter | None = None, digests: list | None = None) -> tuple[DealTable | None, list[Problem]]:
+               paying: PaidQuarter | None = None, digests: list | None = None,
+               columns: tuple[DealColumns | None, list[Problem]] | None = None) -> tuple[DealTable | None, list[Problem]]:
     """Read deals.csv into a DealTable, or return every problem found in it.
 
     `content` is the file's bytes or its path (read in blocks, never whole; every byte
@@ -92,8 +93,9 @@ def read_deals(content: bytes | Path, source: str, roster: Roster | None,
     inside that quarter must credit only reps on the roster and other deals' credits to
     reps not on it are set aside; without it, every rep credited must be on the roster.
     Without a roster, reps are not checked. A file with a header and no deal is refused.
+    `columns` is what `read_deal_columns` already read of the file, if it was read apart.
     """
-    columns, problems = read_deal_columns(content, source, digests)
+    columns, problems = columns if columns is not None else read_deal_columns(content, source, digests)
     if columns is None or not columns.columns:
         return None, problems
     if not len(columns) and not problems:

@@ -10,6 +10,7 @@ It writes nothing; see `comp_engine.outputs` for the CSV files.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -21,6 +22,7 @@ from comp_engine.arr_checks import negative_arr_problems
 from comp_engine.clawbacks import EarlyChurn, clawback_fraction, clawback_line, early_churns, earned_share
 from comp_engine.components import flat_rate_line, metric_line, modifier_line, quota_line
 from comp_engine.crediting import DealsBehind, QuarterCredit, quarter_credit
+from comp_engine.deal_columns import read_deal_columns
 from comp_engine.deal_table import DealTable, read_deals
 from comp_engine.errors import PayoutInputError, PlanInvalid, Problem
 from comp_engine.ingest import Quotas, Rep, Roster, read_quotas, read_roster
@@ -125,6 +127,14 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
     is parsed: the fingerprint is of exactly the bytes paid on, and the file is never
     held whole in memory.
     """
+    fingerprint, deals_sha256, counted = hashlib.sha256(), hashlib.sha256(), _Counted()
+    deals_path, reading = inputs.deals[1], None
+    if deals_path is not None:  # Arrow reads the deals (without the GIL) while the small files are checked
+        size = deals_path.stat().st_size
+        fingerprint.update(_fingerprint_label("deals", str(deals_path), size))
+        reading = ThreadPoolExecutor(1, thread_name_prefix="deals")
+        columns = reading.submit(read_deal_columns, deals_path, inputs.deals[0], [fingerprint, deals_sha256, counted])
+        reading.shutdown(wait=False)
     problems = list(inputs.problems)
     plans, plan_keys, plan_problems = parse_plans(list(inputs.plans))
     problems += plan_problems
@@ -136,13 +146,8 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
         components = {component.key for plan in plans.values() for component in plan.quota_components}
         quotas, found = read_quotas(inputs.quotas[1], inputs.quotas[0], roster, components if not plan_problems else None)
         problems += found
-    fingerprint, deals_sha256, counted = hashlib.sha256(), hashlib.sha256(), _Counted()
-    deals_path = inputs.deals[1]
-    if deals_path is not None:
-        size = deals_path.stat().st_size
-        fingerprint.update(_fingerprint_label("deals", str(deals_path), size))
-        deals, found = read_deals(deals_path, inputs.deals[0], roster, PaidQuarter(period),
-                                  digests=[fingerprint, deals_sha256, counted])
+    if reading is not None:
+        deals, found = read_deals(deals_path, inputs.deals[0], roster, PaidQuarter(period), columns=columns.result())
         if deals is not None and counted.size != size:
             deals, found = None, [Problem(inputs.deals[0], None, None,
                                           "changed while it was being read; run again once it is saved")]
