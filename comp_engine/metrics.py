@@ -20,6 +20,7 @@ sums are exact int64 in units of cents x share.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -54,9 +55,9 @@ class BookWindow:
     logos_kept: np.ndarray  # sum share over cohort accounts with ARR(E) > 0
     cohort_rows: CohortRows
 
-    def cohort(self, rep: int) -> tuple[CohortAccount, ...]:
+    def cohort(self, rep: int) -> Cohort:
         """The rep's cohort accounts, by account id, with share and ARR at S and E."""
-        return self.cohort_rows.of_rep(rep)
+        return Cohort(self.cohort_rows, rep)
 
     def metric(self, rep: int, metric: str) -> MetricValue:
         """The metric of one rep's book, or an undefined value explaining why."""
@@ -78,6 +79,41 @@ class BookWindow:
         )
 
 
+class Cohort(Sequence[CohortAccount]):
+    """A rep's cohort accounts, built on first use: a run over a million deals has
+    hundreds of thousands of cohort accounts, and only a statement lists them."""
+
+    __slots__ = ("_rows", "_rep", "_items")
+
+    def __init__(self, rows: CohortRows, rep: int) -> None:
+        self._rows = rows
+        self._rep = rep
+        self._items: tuple[CohortAccount, ...] | None = None
+
+    def _all(self) -> tuple[CohortAccount, ...]:
+        if self._items is None:
+            self._items = self._rows.of_rep(self._rep)
+        return self._items
+
+    def __len__(self) -> int:
+        return self._rows.count(self._rep)
+
+    def __getitem__(self, index):  # noqa: ANN001, ANN204
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[CohortAccount]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return f"Cohort({len(self)} accounts)"
+
+
 class CohortRows:
     """Every rep's cohort accounts, sorted by rep then account id; built once per window."""
 
@@ -90,6 +126,9 @@ class CohortRows:
         self._arr_start = arr_start[order]
         self._arr_end = arr_end[order]
         self._bounds = np.searchsorted(self._rep, np.arange(rep_count + 1)).tolist()
+
+    def count(self, rep: int) -> int:
+        return self._bounds[rep + 1] - self._bounds[rep]
 
     def of_rep(self, rep: int) -> tuple[CohortAccount, ...]:
         start, stop = self._bounds[rep], self._bounds[rep + 1]

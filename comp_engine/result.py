@@ -175,7 +175,7 @@ class MetricValue:
     denominator: Decimal
     value: Fraction | None
     undefined_reason: str | None
-    cohort: tuple[CohortAccount, ...] = ()
+    cohort: Sequence[CohortAccount] = ()
 
 
 @dataclass(frozen=True)
