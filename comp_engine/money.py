@@ -172,17 +172,31 @@ def exact_amount(value: Exact) -> str:
     decimal it has beyond two (a split credit has up to six), never rounded; negative
     with a minus sign. 16000 -> '16,000.00'; Decimal('4114.811811') -> '4,114.811811'.
     A value that no decimal holds exactly is refused (formulas print only exact inputs)."""
-    fraction = exact(value)
-    places = 2
-    while (fraction * 10**places).denominator != 1:
-        places += 1
-        if places > 12:
-            raise ValueError(f"{value!r} has no exact decimal form")
-    units = fraction.numerator * (10**places // fraction.denominator)
+    if isinstance(value, Decimal) and value.is_finite():
+        numerator, denominator = value.as_integer_ratio()
+    else:
+        fraction = exact(value)
+        numerator, denominator = fraction.numerator, fraction.denominator
+    places = max(2, _decimal_places(denominator))
+    if places > 12:
+        raise ValueError(f"{value!r} has no exact decimal form")
+    units = numerator * (10**places // denominator)
     text = _fixed_point(abs(units), places, grouped=True)
     whole, _, part = text.partition(".")
     part = part[:2] + part[2:].rstrip("0")
     return f"{MINUS if units < 0 else ''}{whole}.{part}"
+
+
+def _decimal_places(denominator: int) -> int:
+    """How many decimals a fraction in lowest terms with this denominator needs (13 when none will do)."""
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    return max(twos, fives) if denominator == 1 else 13
 
 
 def exact_ratio(value: Decimal) -> str:
