@@ -15,6 +15,8 @@ from comp_engine.csv_input import ID_SPACE
 MAX_INTEGER_DIGITS = 12
 """Digits before the decimal point of an amount, as `money.MAX_INTEGER_DIGITS` (which is this)."""
 _CENTS_FACTOR = np.array([100, 10, 1], dtype=np.int64)
+_SPACE_FIRST_BYTES = np.array(sorted({character.encode()[0] for character in ID_SPACE}), dtype=np.uint8)
+_SPACE_LAST_BYTES = np.array(sorted({character.encode()[-1] for character in ID_SPACE}), dtype=np.uint8)
 
 
 def numbers(array: pa.Array) -> np.ndarray:
@@ -56,11 +58,32 @@ def trimmed_codes(column: pa.Array) -> tuple[np.ndarray, pa.Array]:
 
 
 def trimmed_texts(column: pa.Array) -> pa.Array:
-    """A plain text column of ids, each trimmed as `trim_id` trims."""
+    """A plain text column of ids, each trimmed as `trim_id` trims (the column itself when
+    no id starts or ends with a byte that can begin or end one of those spaces)."""
+    offsets = np.frombuffer(column.buffers()[1], dtype=np.int32)[column.offset:column.offset + len(column) + 1]
+    data = np.frombuffer(column.buffers()[2], dtype=np.uint8) if column.buffers()[2] is not None else np.zeros(0, np.uint8)
+    filled = offsets[1:] > offsets[:-1]
+    if not len(data) or not filled.any():
+        return column
+    first, last = data[offsets[:-1][filled]], data[offsets[1:][filled] - 1]
+    if not (np.isin(first, _SPACE_FIRST_BYTES).any() or np.isin(last, _SPACE_LAST_BYTES).any()):
+        return column
     return pc.utf8_trim(column, characters=ID_SPACE)
 
 
-def cents_of_texts(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def cents_of_texts(texts: pa.Array, block: int = 1 << 20) -> tuple[np.ndarray, np.ndarray]:
+    """Amount texts to integer cents (see `_cents_of_block`), a block of rows at a time so
+    that ten million amounts need no more scratch memory than one million."""
+    if len(texts) <= block:
+        return _cents_of_block(texts)
+    cents = np.empty(len(texts), dtype=np.int64)
+    ok = np.empty(len(texts), dtype=bool)
+    for start in range(0, len(texts), block):
+        cents[start:start + block], ok[start:start + block] = _cents_of_block(texts.slice(start, block))
+    return cents, ok
+
+
+def _cents_of_block(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Amount texts to integer cents, as `money.to_cents` reads each: `(cents, ok)`.
 
     Accepted: 1 to 12 ASCII digits, then optionally a dot and one or two digits. The

@@ -182,7 +182,7 @@ def _fast_columns(header_bytes: bytes, data: object, scan: _Scan, source: str,
             columns[name] = same_texts(0) if name not in PLAIN_TEXT else same_texts(0).dictionary.slice(0, 0)
         else:
             columns[name] = _one_chunk(table.column(f"f{positions[name]}"))
-    lines = np.arange(2, rows + 2, dtype=np.int64)
+    lines = np.arange(2, rows + 2, dtype=np.int32 if rows < 2**31 - 2 else np.int64)
     if rows and _has_blank_rows(columns, rows):
         if len(positions) != header.width:
             return None  # a row blank in these columns may hold text in the others: read it exactly
