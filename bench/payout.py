@@ -161,8 +161,8 @@ def data_folder(rows: int) -> Path:
     return folder
 
 
-def whole_process(command: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak resident MB) of one child process, from its start to its exit."""
+def whole_process(command: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, peak resident MB, CPU seconds) of one child process, from its start to its exit."""
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
@@ -171,12 +171,12 @@ def whole_process(command: list[str]) -> tuple[float, float]:
     errors = child.stderr.read().decode() if child.stderr else ""
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({child.returncode}):\n{errors}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def best(command: list[str], repeat: int) -> tuple[float, float]:
     runs = [whole_process(command) for _ in range(repeat)]
-    return min(seconds for seconds, _ in runs), max(peak for _, peak in runs)
+    return min(seconds for seconds, _, _ in runs), max(peak for _, peak, _ in runs)
 
 
 def commands(folder: Path) -> dict[str, list[str]]:
@@ -209,6 +209,8 @@ def main() -> None:
     help_s, help_mb = best([cadence, "--help"], max(args.repeat, 5))
     print(f"cadence --help {help_s:.2f} s ({help_mb:.0f} MB) vs python -c 'import click' {click_s:.2f} s: "
           f"{help_s / click_s:.1f}x (target 3x)")
+    print("Each cell: wall seconds (CPU seconds of the process, threads added up). On a busy machine the CPU "
+          "seconds are the steadier figure.")
     print(f"| deal rows | file | `read_csv` | DuckDB script | `cadence payout run` | run / read_csv | run / DuckDB "
           f"| peak memory of the run |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -219,14 +221,17 @@ def main() -> None:
         measured = {}
         for _ in range(repeat):  # alternate, so that all three see the same machine load
             for name, command in commands(folder).items():
-                seconds, peak = whole_process(command)
+                seconds, peak, cpu = whole_process(command)
                 old = measured.get(name)
-                measured[name] = (min(seconds, old[0]) if old else seconds, max(peak, old[1]) if old else peak)
+                measured[name] = (min(seconds, old[0]) if old else seconds, max(peak, old[1]) if old else peak,
+                                  min(cpu, old[2]) if old else cpu)
         run, read, duck = measured["run"], measured["read_csv"], measured["duckdb"]
         times[size] = run[0]
         megabytes = (folder / "deals.csv").stat().st_size / 1e6
-        print(f"| {size:,} | {megabytes:,.0f} MB | {read[0]:.2f} s | {duck[0]:.2f} s | {run[0]:.2f} s "
-              f"| {run[0] / read[0]:.2f}x | {run[0] / duck[0]:.2f}x | {run[1]:,.0f} MB |", flush=True)
+        print(f"| {size:,} | {megabytes:,.0f} MB | {read[0]:.2f} s ({read[2]:.2f}) | {duck[0]:.2f} s ({duck[2]:.2f}) "
+              f"| {run[0]:.2f} s ({run[2]:.2f}) | {run[0] / read[0]:.2f}x ({run[2] / read[2]:.2f}x) "
+              f"| {run[0] / duck[0]:.2f}x ({run[2] / duck[2]:.2f}x) | {run[1]:,.0f} MB |", flush=True)
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} (2 cores)")
     if 1_000_000 in times and 10_000_000 in times:
         print(f"10M / 1M run time: {times[10_000_000] / times[1_000_000]:.1f}x (target: within 12x)")
 
