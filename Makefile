@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test browser loadtest bench screenshots clean
+.PHONY: run test install install-test browser redis loadtest bench screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -21,13 +21,19 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test browser
+install-test: $(VENV)/.installed-test browser redis
 
 # Browser tests drive Debian's chromium through Playwright; Playwright cannot download its own browser here.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	  else echo "chromium is missing: sudo apt-get install -y chromium poppler-utils" >&2; exit 1; fi; }
+
+# The throttling tests start a real redis-server (Debian's package) on a free port.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; \
+	  else echo "redis-server is missing: sudo apt-get install -y redis-server" >&2; exit 1; fi; }
 
 run: install
 	$(CADENCE) init
@@ -47,6 +53,7 @@ $(VENV)/.installed-bench: $(VENV)/.installed-test pyproject.toml
 bench: install-test $(VENV)/.installed-bench
 	$(PY) bench/payout.py
 	$(PY) bench/queries.py
+	$(PY) bench/pages.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -14,6 +14,10 @@ COMMANDS = {
              "Create or upgrade the database and generate the secret key (once) into the instance folder."),
     "serve": ("okr_app.commands.setup:serve",
               "Serve the web app with gunicorn (a production server, not Flask's development one)."),
+    "schedule": ("okr_app.commands.setup:schedule",
+                 "Send the weekly reminders and digests when they are due (what `cadence serve` runs by itself)."),
+    "reminders": ("okr_app.commands.ritual:reminders", "The weekly check-in reminder."),
+    "digest": ("okr_app.commands.ritual:digest", "The weekly digest for managers."),
     "demo": ("okr_app.commands.demo:demo",
              "Load a demo company: leadership, marketing, sales, customer success and a cross-functional pod, in "
              "week 9 of a 12-week cycle with company → team → person OKRs, eight weeks of check-ins and weekly "
@@ -27,6 +31,7 @@ COMMANDS = {
     "roster": ("okr_app.commands.deals:roster", "Who is paid in a quarter, and on which plan."),
     "quotas": ("okr_app.commands.deals:quotas", "Quotas per rep, quarter and plan component."),
     "payout": ("okr_app.commands.payout:payout", "Quarterly commission payouts: compute what each rep earned."),
+    "plans": ("okr_app.commands.plans:plans", "Compensation plans the reps acknowledge before they are paid on them."),
     "audit": ("okr_app.commands.audit:audit",
               "Print who did what and when, oldest first: time (UTC), actor's email, action, object, before → after."),
     "backup": ("okr_app.commands.backup:backup",

@@ -33,18 +33,31 @@ def with_formula(words: str, formula: str, amount: Decimal) -> str:
 
 
 def quota_line(component: QuotaComponent, target_incentive: Decimal, credited_units: int, quota_cents: int,
-               deals: DealCredits) -> ComponentLine:
-    """A quota component: attainment = credited / quota, paid through the curve."""
+               deals: DealCredits, proration: Fraction = Fraction(1)) -> ComponentLine:
+    """A quota component: attainment = credited / quota, paid through the curve.
+
+    With employment dates (`comp_engine.employment`) the target and the quota are both x f,
+    exactly; the formula then prints them as `(100,000.00 × 61/91)`, and the line shows them
+    rounded to the cent."""
     credited, quota = units_to_decimal(credited_units), cents_to_decimal(quota_cents)
-    attainment = Attainment.of_quota(credited, quota)
     target = component_target(target_incentive, component.weight)
-    paid = curve_payout(attainment, target, component.curve, component.tiers, component.threshold, component.cap)
+    if proration == 1:
+        attainment = Attainment.of_quota(credited, quota, Fraction(credited_units * 100, CREDIT_SCALE * quota_cents))
+        paid = curve_payout(attainment, target, component.curve, component.tiers, component.threshold, component.cap)
+        shown_quota, shown_target = quota, target
+    else:
+        scaled = f"{proration.numerator}/{proration.denominator}"
+        attainment = Attainment(Fraction(credited) / (Fraction(quota) * proration),
+                                f"{exact_amount(credited)} / ({exact_amount(quota)} {TIMES} {scaled})")
+        paid = curve_payout(attainment, Fraction(target) * proration, component.curve, component.tiers,
+                            component.threshold, component.cap, f"({exact_amount(target)} {TIMES} {scaled})")
+        shown_quota, shown_target = round_half_up(Fraction(quota) * proration), round_half_up(Fraction(target) * proration)
     amount = round_half_up(paid.amount)
     words = f"attainment {attainment.text} = {display_ratio(attainment.value)}; {paid.rule}"
     return ComponentLine(
         component=component.key, kind="quota", credit_types=component.credit,
-        credited=credited, quota=quota, attainment=attainment.value,
-        target=target, rate=None, tiers=component.tiers, metric=None,
+        credited=credited, quota=shown_quota, attainment=attainment.value,
+        target=shown_target, rate=None, tiers=component.tiers, metric=None,
         unrounded=paid.amount, amount=amount, rule=with_formula(words, paid.formula, amount), deals=deals,
     )
 
@@ -58,8 +71,10 @@ def metric_attainment(metric: MetricValue, target: Decimal) -> Attainment:
     return Attainment(metric.value / decimal_fraction(target), text)
 
 
-def metric_line(component: MetricComponent, target_incentive: Decimal, metric: MetricValue) -> ComponentLine:
-    """A metric component: attainment = metric / target, or 1.0 when undefined."""
+def metric_line(component: MetricComponent, target_incentive: Decimal, metric: MetricValue,
+                proration: Fraction = Fraction(1)) -> ComponentLine:
+    """A metric component: attainment = metric / target, or 1.0 when undefined; T x f with
+    employment dates (see `quota_line`)."""
     target = component_target(target_incentive, component.weight)
     if metric.value is None:
         attainment = Attainment(Fraction(1), "1.0")
@@ -70,11 +85,18 @@ def metric_line(component: MetricComponent, target_incentive: Decimal, metric: M
                f"{metric.window_end.isoformat()} = {exact_amount(metric.numerator)} / "
                f"{exact_amount(metric.denominator)} = {display_ratio(metric.value)}; attainment = the metric / "
                f"{component.target} = {display_ratio(attainment.value)}")
-    paid = curve_payout(attainment, target, component.curve, component.tiers, component.threshold, component.cap)
+    if proration == 1:
+        paid = curve_payout(attainment, target, component.curve, component.tiers, component.threshold, component.cap)
+        shown_target = target
+    else:
+        paid = curve_payout(attainment, Fraction(target) * proration, component.curve, component.tiers,
+                            component.threshold, component.cap,
+                            f"({exact_amount(target)} {TIMES} {proration.numerator}/{proration.denominator})")
+        shown_target = round_half_up(Fraction(target) * proration)
     amount = round_half_up(paid.amount)
     return ComponentLine(
         component=component.key, kind="metric", credit_types=(), credited=None, quota=None,
-        attainment=attainment.value, target=target, rate=None, tiers=component.tiers, metric=metric,
+        attainment=attainment.value, target=shown_target, rate=None, tiers=component.tiers, metric=metric,
         unrounded=paid.amount, amount=amount, rule=with_formula(f"{why}; {paid.rule}", paid.formula, amount),
         deals=DealCredits(),
     )
@@ -115,3 +137,15 @@ def modifier_line(modifier: Modifier, metric: MetricValue, component_amounts: Se
     formula = f"({exact_ratio(multiplier)} − 1) {TIMES} {summed}"
     return ModifierLine(metric=metric, band_start=band_start, multiplier=multiplier, base=base,
                         unrounded=unrounded, amount=amount, rule=with_formula(words, formula, amount))
+
+
+def not_employed_line(component: QuotaComponent, why: str) -> ComponentLine:
+    """A quota component of a rep employed no day of the quarter: nothing to measure, 0.00."""
+    amount = Decimal("0.00")
+    return ComponentLine(
+        component=component.key, kind="quota", credit_types=component.credit, credited=Decimal("0.000000"),
+        quota=None, attainment=None, target=Decimal("0.00"), rate=None, tiers=component.tiers, metric=None,
+        unrounded=Fraction(0), amount=amount, rule=with_formula(f"{why}, so nothing is earned this quarter", "0",
+                                                                amount),
+        deals=DealCredits(),
+    )

@@ -42,9 +42,10 @@ class Attainment:
     denominator: Decimal | None = None
 
     @classmethod
-    def of_quota(cls, credited: Decimal, quota: Decimal) -> Attainment:
-        return cls(Fraction(credited) / Fraction(quota), f"{exact_amount(credited)} / {exact_amount(quota)}",
-                   credited, quota)
+    def of_quota(cls, credited: Decimal, quota: Decimal, value: Fraction | None = None) -> Attainment:
+        """credited / quota (`value` when the caller already holds it exactly)."""
+        value = Fraction(credited) / Fraction(quota) if value is None else value
+        return cls(value, f"{exact_amount(credited)} / {exact_amount(quota)}", credited, quota)
 
     @classmethod
     def of_ratio(cls, value: Fraction) -> Attainment:
@@ -71,12 +72,15 @@ class CurvePayout:
 
 
 def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, curve: tuple[Band, ...], tiers: str,
-                 threshold: Decimal | None = None, cap: Decimal | None = None) -> CurvePayout:
-    """Pay a quota or metric component from its attainment (see the module rules)."""
+                 threshold: Decimal | None = None, cap: Decimal | None = None,
+                 target_text: str | None = None) -> CurvePayout:
+    """Pay a quota or metric component from its attainment (see the module rules).
+
+    `target_text` writes a target no decimal holds (a prorated one: `(16,000.00 × 61/91)`)."""
     reached = attainment if isinstance(attainment, Attainment) else Attainment.of_ratio(attainment)
     value = reached.value
     target_fraction = decimal_fraction(target) if isinstance(target, Decimal) else target
-    target_text = exact_amount(target_fraction)
+    target_text = target_text or exact_amount(target)
     shown = display_ratio(value)
     if value <= 0:
         return CurvePayout(Fraction(0), f"attainment {shown} is not above 0, so it pays nothing", f"0 {TIMES} {target_text}")

@@ -31,6 +31,10 @@ from comp_engine.errors import Problem
 
 DEALS_COLUMNS = ("deal_id", "account_id", "rep_id", "type", "amount", "close_date")
 DEALS_OPTIONAL = ("split",)
+DEALS_EXTRA = ("source",)
+"""Columns Cadence knows but a payout does not read: `source` (where a deal came from) is read by
+`comp_engine.revenue` and the deals import. The header check knows them, so they are neither
+noted as ignored nor taken for a misspelling; `read_deal_columns(..., extra=...)` reads them."""
 PLAIN_TEXT = ("deal_id", "amount")
 """Columns whose texts are mostly distinct; the others are read as dictionaries."""
 
@@ -106,19 +110,21 @@ class _Scan:
         return self.newlines - self.trailing_newlines
 
 
-def read_deal_columns(content: Path | bytes, source: str, digests: list | None = None
-                      ) -> tuple[DealColumns | None, list[Problem]]:
+def read_deal_columns(content: Path | bytes, source: str, digests: list | None = None,
+                      extra: tuple[str, ...] = ()) -> tuple[DealColumns | None, list[Problem]]:
     """Read the deals file's columns, or return why it cannot be read (see the module rules).
 
     `content` is the file's path, or its bytes (an upload). A file is read by Arrow from
     disk while a second thread reads it in blocks for each of `digests`; its size and
     modification time must not change meanwhile, so the digests are of the bytes parsed.
+    `extra` names columns of `DEALS_EXTRA` to read too (as empty texts when absent).
     """
+    wanted = DEALS_COLUMNS + DEALS_OPTIONAL + tuple(name for name in extra if name in DEALS_EXTRA)
     scan = _Scan(list(digests or []))
     if isinstance(content, bytes):
         scan.feed(content)
         first_line = content[:content.find(b"\n") + 1] if b"\n" in content else content
-        fast = _fast_columns(first_line, pa.BufferReader(content), scan, source)
+        fast = _fast_columns(first_line, pa.BufferReader(content), scan, source, wanted)
     else:
         before = content.stat()
         with open(content, "rb") as handle:
@@ -126,7 +132,7 @@ def read_deal_columns(content: Path | bytes, source: str, digests: list | None =
         hashing = threading.Thread(target=scan.read_file, args=(content,))
         hashing.start()
         try:
-            fast = _fast_columns(first_line, str(content), scan, source, waiting=hashing)
+            fast = _fast_columns(first_line, str(content), scan, source, wanted, waiting=hashing)
         finally:
             hashing.join()
         after = content.stat()
@@ -137,10 +143,10 @@ def read_deal_columns(content: Path | bytes, source: str, digests: list | None =
     exact = content if isinstance(content, bytes) else content.read_bytes()
     if hashlib.sha256(exact).digest() != scan.sha256.digest():
         return None, [Problem(source, None, None, "changed while it was being read; run again once it is saved")]
-    return _exact_columns(exact, source)
+    return _exact_columns(exact, source, wanted)
 
 
-def _fast_columns(header_bytes: bytes, data: object, scan: _Scan, source: str,
+def _fast_columns(header_bytes: bytes, data: object, scan: _Scan, source: str, wanted: tuple[str, ...],
                   waiting: threading.Thread | None = None) -> DealColumns | None:
     """The columns by Arrow's reader, or None when the exact text reader must read the file."""
     if b'"' in header_bytes or b"\r" in header_bytes.rstrip(b"\r\n"):
@@ -152,10 +158,10 @@ def _fast_columns(header_bytes: bytes, data: object, scan: _Scan, source: str,
     if not text.strip():
         return None
     names = next(csv.reader([text]))
-    header = check_header(names, source, DEALS_COLUMNS, DEALS_OPTIONAL)
+    header = check_header(names, source, DEALS_COLUMNS, DEALS_OPTIONAL + DEALS_EXTRA)
     if header.problems:
         return DealColumns({}, np.empty(0, dtype=np.int64), header.notes, header.problems)
-    positions = header.positions
+    positions = {name: position for name, position in header.positions.items() if name in wanted}
     fields = [f"f{index}" for index in range(header.width)]
     types = {f"f{position}": pa.string() if name in PLAIN_TEXT else _DICTIONARY for name, position in positions.items()}
     try:
@@ -175,7 +181,7 @@ def _fast_columns(header_bytes: bytes, data: object, scan: _Scan, source: str,
     if scan.blank_line_between_rows or rows != scan.rows_if_one_per_line:
         return None
     columns: dict[str, pa.Array] = {}
-    for name in DEALS_COLUMNS + DEALS_OPTIONAL:
+    for name in wanted:
         if name not in positions:
             columns[name] = same_texts(rows)
         elif table is None:
@@ -230,13 +236,13 @@ def _has_blank_rows(columns: dict[str, pa.Array], rows: int) -> bool:
     return bool(_empty_texts(columns["deal_id"]).any()) and bool(_blank_rows(columns, rows).any())
 
 
-def _exact_columns(content: bytes, source: str) -> tuple[DealColumns | None, list[Problem]]:
+def _exact_columns(content: bytes, source: str, wanted: tuple[str, ...]) -> tuple[DealColumns | None, list[Problem]]:
     """The columns by the exact text reader, which counts every line (see the module rules)."""
-    table, problems = read_table(content, source, DEALS_COLUMNS, DEALS_OPTIONAL)
+    table, problems = read_table(content, source, DEALS_COLUMNS, DEALS_OPTIONAL + DEALS_EXTRA)
     if table is None:
         return None, problems
     columns = {}
-    for name in DEALS_COLUMNS + DEALS_OPTIONAL:
+    for name in wanted:
         texts = pa.array(table.column(name), type=pa.string())
         columns[name] = texts if name in PLAIN_TEXT else texts.dictionary_encode()
     return DealColumns(columns, np.array(table.lines, dtype=np.int64), list(table.notes), problems), problems

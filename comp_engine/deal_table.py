@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from comp_engine.arrow_texts import arrow_mask, cents_of_texts, lengths, numbers, trimmed_codes, trimmed_texts
 from comp_engine.csv_input import ID_SPACE, trim_id
-from comp_engine.deal_columns import DEALS_COLUMNS, DEALS_OPTIONAL, DealColumns, read_deal_columns
+from comp_engine.deal_columns import DEALS_COLUMNS, DEALS_EXTRA, DEALS_OPTIONAL, DealColumns, read_deal_columns
 from comp_engine.deal_types import DEAL_TYPES
 from comp_engine.errors import Problem
 from comp_engine.money import AmountInvalid, cents_to_decimal, to_cents, why_not_an_amount

@@ -14,12 +14,17 @@ from decimal import Decimal
 
 from comp_engine.csv_input import TextTable, read_table, trim_id
 from comp_engine.deal_table import DEALS_COLUMNS, DEALS_OPTIONAL, SHARE_SCALE, DealTable, lines_text, read_deals
+from comp_engine.draws import DRAW_COLUMNS, DrawTerms, read_draw
+from comp_engine.employment import ALWAYS, EMPLOYMENT_COLUMNS, Employment, read_employment
 from comp_engine.errors import PeriodInvalid, Problem
 from comp_engine.money import AmountInvalid, cents_to_decimal, to_cents
 from comp_engine.periods import parse_period
 
 ROSTER_COLUMNS = ("rep_id", "name", "email", "plan")
 ROSTER_OPTIONAL = ("manager_id", "target_incentive")
+ROSTER_EXTRA = EMPLOYMENT_COLUMNS + DRAW_COLUMNS
+"""Optional columns for mid-quarter hires and leavers (`comp_engine.employment`) and draws
+(`comp_engine.draws`)."""
 QUOTAS_COLUMNS = ("rep_id", "period", "component", "quota")
 
 
@@ -36,6 +41,8 @@ class Rep:
     manager_id: str | None
     target_incentive: Decimal | None
     line: int
+    employment: Employment = ALWAYS
+    draw: DrawTerms | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ class Quotas:
 def read_roster(content: bytes, source: str, plan_keys: set[str]) -> tuple[Roster | None, list[Problem]]:
     """Read roster.csv: one rep per row, each on a plan named by its key. A roster with
     no rep is refused: it would pay nobody, silently."""
-    table, problems = read_table(content, source, ROSTER_COLUMNS, ROSTER_OPTIONAL)
+    table, problems = read_table(content, source, ROSTER_COLUMNS, ROSTER_OPTIONAL + ROSTER_EXTRA)
     if table is None:
         return None, problems
     if not len(table) and not problems:
@@ -74,7 +81,7 @@ def read_roster(content: bytes, source: str, plan_keys: set[str]) -> tuple[Roste
     known = ", ".join(sorted(plan_keys)) or "none"
     reps: list[Rep] = []
     first_line: dict[str, int] = {}
-    columns = {name: table.column(name) for name in ROSTER_COLUMNS + ROSTER_OPTIONAL}
+    columns = {name: table.column(name) for name in ROSTER_COLUMNS + ROSTER_OPTIONAL + ROSTER_EXTRA}
     ids = ("rep_id", "plan", "manager_id")
     for row, line in enumerate(table.lines):
         values = {name: trim_id(columns[name][row]) if name in ids else columns[name][row].strip() for name in columns}
@@ -99,11 +106,14 @@ def read_roster(content: bytes, source: str, plan_keys: set[str]) -> tuple[Roste
                 target = cents_to_decimal(to_cents(values["target_incentive"]))
             except AmountInvalid as refused:
                 row_problems.append(Problem(source, line, "target_incentive", str(refused)))
+        employment, found = read_employment(values, source, line)
+        draw, draw_problems = read_draw(values, source, line)
+        row_problems += found + draw_problems
         if row_problems:
             problems += row_problems
             continue
         reps.append(Rep(rep_id, values["name"], values["email"], values["plan"],
-                        values["manager_id"] or None, target, line))
+                        values["manager_id"] or None, target, line, employment, draw))
     return (None if problems else Roster(tuple(reps), tuple(table.notes))), problems
 
 
@@ -162,7 +172,7 @@ def read_quotas(content: bytes, source: str, roster: Roster | None, components: 
 
 
 __all__ = [
-    "DEALS_COLUMNS", "DEALS_OPTIONAL", "QUOTAS_COLUMNS", "ROSTER_COLUMNS", "ROSTER_OPTIONAL", "SHARE_SCALE",
-    "DealTable", "Quotas", "Rep", "Roster", "TextTable", "read_deals", "read_quotas", "read_roster", "read_table",
-    "trim_id",
+    "DEALS_COLUMNS", "DEALS_OPTIONAL", "QUOTAS_COLUMNS", "ROSTER_COLUMNS", "ROSTER_EXTRA", "ROSTER_OPTIONAL",
+    "SHARE_SCALE", "DealTable", "Quotas", "Rep", "Roster", "TextTable", "read_deals", "read_quotas", "read_roster",
+    "read_table", "trim_id",
 ]

@@ -19,16 +19,13 @@ sums are exact int64 in units of cents x share.
 """
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
 import numpy as np
-import pyarrow.compute as pc
 
-from comp_engine.arrow_texts import numbers
 from comp_engine.deal_table import SHARE_SCALE, DealTable
 from comp_engine.deal_types import ARR_SIGN, NEW, RENEWAL
 from comp_engine.money import cents_to_decimal
@@ -55,9 +52,9 @@ class BookWindow:
     logos_kept: np.ndarray  # sum share over cohort accounts with ARR(E) > 0
     cohort_rows: CohortRows
 
-    def cohort(self, rep: int) -> Cohort:
-        """The rep's cohort accounts, by account id, with share and ARR at S and E."""
-        return Cohort(self.cohort_rows, rep)
+    def cohort(self, rep: int) -> CohortAccounts:
+        """The rep's cohort accounts, by account id, with share and ARR at S and E (built when read)."""
+        return CohortAccounts(self.cohort_rows, rep)
 
     def metric(self, rep: int, metric: str) -> MetricValue:
         """The metric of one rep's book, or an undefined value explaining why."""
@@ -79,9 +76,36 @@ class BookWindow:
         )
 
 
-class Cohort(Sequence[CohortAccount]):
-    """A rep's cohort accounts, built on first use: a run over a million deals has
-    hundreds of thousands of cohort accounts, and only a statement lists them."""
+class CohortRows:
+    """Every rep's cohort accounts as columns grouped by rep; built once per window, so that a run
+    over a million deals creates no object per account unless a statement lists its cohort."""
+
+    def __init__(self, rep: np.ndarray, account: np.ndarray, account_ids: TextColumn, share: np.ndarray,
+                 arr_start: np.ndarray, arr_end: np.ndarray, rep_count: int) -> None:
+        order = np.argsort(rep, kind="stable")
+        self._rep = rep[order]
+        self._account_ids = account_ids[account[order]]
+        self._share = share[order]
+        self._arr_start = arr_start[order]
+        self._arr_end = arr_end[order]
+        self._bounds = np.searchsorted(self._rep, np.arange(rep_count + 1)).tolist()
+
+    def count(self, rep: int) -> int:
+        return self._bounds[rep + 1] - self._bounds[rep]
+
+    def of_rep(self, rep: int) -> tuple[CohortAccount, ...]:
+        start, stop = self._bounds[rep], self._bounds[rep + 1]
+        return tuple(sorted((
+            CohortAccount(str(account), units_to_decimal(share, SHARE_SCALE), cents_to_decimal(start_cents),
+                          cents_to_decimal(end_cents))
+            for account, share, start_cents, end_cents in zip(
+                self._account_ids[start:stop].tolist(), self._share[start:stop].tolist(),
+                self._arr_start[start:stop].tolist(), self._arr_end[start:stop].tolist())),
+            key=lambda account: account.account_id))
+
+
+class CohortAccounts(Sequence[CohortAccount]):
+    """One rep's cohort: an immutable sequence of `CohortAccount` by account id, built on first use."""
 
     __slots__ = ("_rows", "_rep", "_items")
 
@@ -105,39 +129,17 @@ class Cohort(Sequence[CohortAccount]):
         return iter(self._all())
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+        if isinstance(other, CohortAccounts):
+            return self._all() == other._all()
+        if isinstance(other, tuple):
+            return self._all() == other
+        return NotImplemented
 
     def __hash__(self) -> int:
         return hash(self._all())
 
     def __repr__(self) -> str:
-        return f"Cohort({len(self)} accounts)"
-
-
-class CohortRows:
-    """Every rep's cohort accounts, sorted by rep then account id; built once per window."""
-
-    def __init__(self, rep: np.ndarray, account: np.ndarray, account_rank: np.ndarray, account_ids: TextColumn,
-                 share: np.ndarray, arr_start: np.ndarray, arr_end: np.ndarray, rep_count: int) -> None:
-        order = np.lexsort((account_rank[account], rep)) if len(rep) else np.empty(0, dtype=np.int64)
-        self._rep = rep[order]
-        self._account_ids = account_ids[account[order]]
-        self._share = share[order]
-        self._arr_start = arr_start[order]
-        self._arr_end = arr_end[order]
-        self._bounds = np.searchsorted(self._rep, np.arange(rep_count + 1)).tolist()
-
-    def count(self, rep: int) -> int:
-        return self._bounds[rep + 1] - self._bounds[rep]
-
-    def of_rep(self, rep: int) -> tuple[CohortAccount, ...]:
-        start, stop = self._bounds[rep], self._bounds[rep + 1]
-        return tuple(
-            CohortAccount(str(account), units_to_decimal(share, SHARE_SCALE), cents_to_decimal(start_cents),
-                          cents_to_decimal(end_cents))
-            for account, share, start_cents, end_cents in zip(
-                self._account_ids[start:stop].tolist(), self._share[start:stop].tolist(),
-                self._arr_start[start:stop].tolist(), self._arr_end[start:stop].tolist()))
+        return f"CohortAccounts({len(self)} accounts)"
 
 
 class BookMetrics:
@@ -150,14 +152,6 @@ class BookMetrics:
         self._books: dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._windows: dict[tuple[str, date, int], BookWindow] = {}
         self._arr_delta = deals.amount_cents * _ARR_SIGN[deals.type.astype(np.int64)]
-
-    @functools.cached_property
-    def account_rank(self) -> np.ndarray:
-        """Each account's place when account ids are sorted as text (a cohort lists its accounts so)."""
-        order = numbers(pc.sort_indices(self.deals.account_ids.arrow)).astype(np.int64)
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        return rank
 
     def window(self, book: str, end: date, months: int) -> BookWindow:
         key = (book, end, months)
@@ -209,8 +203,8 @@ class BookMetrics:
             return total
 
         return BookWindow(
-            cohort_rows=CohortRows(rep, account[cohort], self.account_rank, self.deals.account_ids, share, arr_start,
-                                   arr_end, self.rep_count),
+            cohort_rows=CohortRows(rep, account[cohort], self.deals.account_ids, share, arr_start, arr_end,
+                                   self.rep_count),
             book=book, window_start=start, window_end=end,
             accounts=per_rep(np.ones(len(rep), dtype=np.int64)),
             share=per_rep(share),

@@ -167,24 +167,26 @@ def display_ratio(value: Exact, places: int = 4) -> str:
 MINUS = "−"
 
 
+@functools.lru_cache(maxsize=65536)
 def exact_amount(value: Exact) -> str:
     """An exact amount for a printed formula: grouped, at least two decimals, every
     decimal it has beyond two (a split credit has up to six), never rounded; negative
     with a minus sign. 16000 -> '16,000.00'; Decimal('4114.811811') -> '4,114.811811'.
-    A value that no decimal holds exactly is refused (formulas print only exact inputs)."""
+    A value that no decimal holds exactly is refused (formulas print only exact inputs).
+    The text depends only on the value, so equal values (cached together) print alike."""
     if isinstance(value, Decimal) and value.is_finite():
-        numerator, denominator = value.as_integer_ratio()
+        text = format(abs(value), ",f")
+        negative = value < 0
     else:
         fraction = exact(value)
-        numerator, denominator = fraction.numerator, fraction.denominator
-    places = max(2, _decimal_places(denominator))
-    if places > 12:
-        raise ValueError(f"{value!r} has no exact decimal form")
-    units = numerator * (10**places // denominator)
-    text = _fixed_point(abs(units), places, grouped=True)
+        places = max(2, _decimal_places(fraction.denominator))
+        if places > 12:
+            raise ValueError(f"{value!r} has no exact decimal form")
+        units = fraction.numerator * (10**places // fraction.denominator)
+        text, negative = _fixed_point(abs(units), places, grouped=True), units < 0
     whole, _, part = text.partition(".")
-    part = part[:2] + part[2:].rstrip("0")
-    return f"{MINUS if units < 0 else ''}{whole}.{part}"
+    part = (part + "00")[:2] + part[2:].rstrip("0")
+    return f"{MINUS if negative else ''}{whole}.{part}"
 
 
 def _decimal_places(denominator: int) -> int:

@@ -1,8 +1,10 @@
 """The run's files: OUT/lines.csv and OUT/totals.csv, written all or nothing.
 
 lines.csv has one row per component per rep (deal_id empty), one per modifier
-(component `modifier:<metric>`) and one per clawback (component `clawback`, deal_id
-the clawed-back `new` deal). totals.csv has one row per rep on the roster. Amounts
+(component `modifier:<metric>`), one per clawback (component `clawback`, deal_id
+the clawed-back `new` deal) and, for a rep on a draw, `draw:recovery` and
+`draw:advance`. totals.csv has one row per rep on the roster: what to pay (`total`),
+what the lines earned (`earned`) and the draw balance after the quarter. Amounts
 have exactly two decimals; attainment is a ratio with four. Text cells that a
 spreadsheet would run as a formula (starting with = + - @, tab or carriage return)
 are prefixed with a single quote; numbers, negative ones included, are left alone.
@@ -25,7 +27,7 @@ from comp_engine.money import format_amount, round_half_up
 from comp_engine.result import ComponentLine, PayoutResult
 
 LINES_HEADER = ("rep_id", "period", "component", "deal_id", "credited", "quota", "attainment", "amount")
-TOTALS_HEADER = ("rep_id", "period", "currency", "total")
+TOTALS_HEADER = ("rep_id", "period", "currency", "total", "earned", "draw_balance")
 ATTAINMENT_PLACES = 4
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,12 +52,17 @@ def lines_rows(result: PayoutResult) -> Iterator[tuple[str, ...]]:
         for clawback in statement.clawbacks:
             yield (rep_id, result.period, "clawback", safe_text(clawback.deal_id), "", "", "",
                    format_amount(clawback.amount))
+        for draw in statement.draw_lines:
+            yield (rep_id, result.period, draw.component, "", "", "", "", format_amount(draw.amount))
 
 
 def totals_rows(result: PayoutResult) -> Iterator[tuple[str, ...]]:
-    """The rows of totals.csv: one per rep on the roster."""
+    """The rows of totals.csv: one per rep on the roster. `total` is what the rep is paid,
+    `earned` the sum of their lines before a draw, `draw_balance` what a recoverable
+    draw is owed after the quarter (0.00 without one)."""
     for statement in result.statements:
-        yield (safe_text(statement.rep_id), result.period, statement.currency, format_amount(statement.total))
+        yield (safe_text(statement.rep_id), result.period, statement.currency, format_amount(statement.total),
+               format_amount(statement.earned), format_amount(statement.draw_balance))
 
 
 def _optional_amount(value: Decimal | None) -> str:

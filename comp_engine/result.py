@@ -22,6 +22,8 @@ import numpy as np
 
 from comp_engine.deal_table import SHARE_SCALE
 from comp_engine.deal_types import CREDIT_SIGN, DEAL_TYPES, TYPE_CODE
+from comp_engine.draws import DrawLine, DrawSettlement
+from comp_engine.employment import Proration
 from comp_engine.money import CENTS_PER_UNIT, cents_to_decimal, round_half_up
 from comp_engine.periods import from_day_number
 
@@ -273,7 +275,13 @@ class ClawbackLine:
 
 @dataclass(frozen=True)
 class RepStatement:
-    """One rep's payout for the period: every line and the total (sum of rounded lines)."""
+    """One rep's payout for the period: every line and the total (sum of rounded lines).
+
+    `proration` says how employment dates scaled the target incentive and quotas
+    (None for a whole quarter, see `comp_engine.employment`); `draw` what a draw
+    recovered and advanced (None without a draw, see `comp_engine.draws`); its lines
+    come last, and `total` is what the rep is paid.
+    """
 
     rep_id: str
     name: str
@@ -287,11 +295,28 @@ class RepStatement:
     modifiers: tuple[ModifierLine, ...]
     clawbacks: tuple[ClawbackLine, ...]
     total: Decimal
+    proration: Proration | None = None
+    draw: DrawSettlement | None = None
+    proration_note: str = ""
 
     @property
-    def lines(self) -> tuple[ComponentLine | ModifierLine | ClawbackLine, ...]:
-        """All lines in statement order: components, modifiers, clawbacks."""
-        return self.components + self.modifiers + self.clawbacks
+    def draw_lines(self) -> tuple[DrawLine, ...]:
+        return self.draw.lines if self.draw is not None else ()
+
+    @property
+    def lines(self) -> tuple[ComponentLine | ModifierLine | ClawbackLine | DrawLine, ...]:
+        """All lines in statement order: components, modifiers, clawbacks, draw."""
+        return self.components + self.modifiers + self.clawbacks + self.draw_lines
+
+    @property
+    def earned(self) -> Decimal:
+        """What the rep's lines earned before any draw (the total without a draw)."""
+        return cents_to_decimal(self.draw.earned_cents) if self.draw is not None else self.total
+
+    @property
+    def draw_balance(self) -> Decimal:
+        """What a recoverable draw is owed after the quarter (0 without one)."""
+        return cents_to_decimal(self.draw.balance_after_cents) if self.draw is not None else Decimal("0.00")
 
 
 @dataclass(frozen=True)

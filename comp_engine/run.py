@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -20,14 +20,16 @@ import numpy as np
 
 from comp_engine.arr_checks import negative_arr_problems
 from comp_engine.clawbacks import EarlyChurn, clawback_fraction, clawback_line, early_churns, earned_share
-from comp_engine.components import flat_rate_line, metric_line, modifier_line, quota_line
+from comp_engine.components import flat_rate_line, metric_line, modifier_line, not_employed_line, quota_line
 from comp_engine.crediting import DealsBehind, QuarterCredit, quarter_credit
 from comp_engine.deal_columns import read_deal_columns
 from comp_engine.deal_table import DealTable, read_deals
+from comp_engine.draws import settle_draw
+from comp_engine.employment import CreditsOutside, days_employed, proration_of, without_credits_outside_employment
 from comp_engine.errors import PayoutInputError, PlanInvalid, Problem
 from comp_engine.ingest import Quotas, Rep, Roster, read_quotas, read_roster
 from comp_engine.metrics import BookMetrics
-from comp_engine.money import cents_to_decimal, rounded_units
+from comp_engine.money import cents_to_decimal, round_half_up, rounded_units
 from comp_engine.off_roster import PaidQuarter, clawed_back_problems, off_roster_note
 from comp_engine.periods import Period, from_day_number, parse_period, period_containing
 from comp_engine.plans import (Component, FlatRateComponent, MetricComponent, Plan, QuotaComponent, parse_plans,
@@ -157,6 +159,8 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
     if problems:
         raise (PlanInvalid if problems == plan_problems else PayoutInputError)(problems)
     assert roster is not None and quotas is not None and deals is not None
+    deals, outside = without_credits_outside_employment(
+        deals, [rep.rep_id for rep in roster.reps], [rep.employment for rep in roster.reps])
     rest = [(role, path, content) for role, (path, content) in (("roster", inputs.roster), ("quotas", inputs.quotas))
             if content is not None] + [("plan", path, content) for path, content in inputs.plans]
     for role, path, content in rest:
@@ -164,7 +168,7 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
         fingerprint.update(content)
     files = (InputFile("deals", inputs.deals[0], deals_sha256.hexdigest()),
              *(InputFile(role, path, hashlib.sha256(content).hexdigest()) for role, path, content in rest))
-    return _Computation(period, plans, roster, quotas, deals, inputs.deals[0], inputs.quotas[0]).result(
+    return _Computation(period, plans, roster, quotas, deals, inputs.deals[0], inputs.quotas[0], outside).result(
         fingerprint.hexdigest(), files)
 
 
@@ -172,8 +176,10 @@ class _Computation:
     """The numbers of one run, computed once and shared by every rep's statement."""
 
     def __init__(self, period: Period, plans: dict[str, Plan], roster: Roster, quotas: Quotas,
-                 deals: DealTable, deals_source: str, quotas_source: str) -> None:
+                 deals: DealTable, deals_source: str, quotas_source: str,
+                 outside: CreditsOutside | None = None) -> None:
         self.period = period
+        self.outside = outside
         self.plans = plans
         self.roster = roster
         self.quotas = quotas
@@ -192,6 +198,16 @@ class _Computation:
     def target_incentive(self, rep: Rep) -> Decimal:
         return rep.target_incentive if rep.target_incentive is not None else self.plan_of(rep).target_incentive
 
+    @staticmethod
+    def employed(rep: Rep, period: Period) -> bool:
+        return not rep.employment.bounded or days_employed(period, rep.employment) > 0
+
+    @staticmethod
+    def fraction_employed(rep: Rep, period: Period) -> Fraction:
+        """f of `comp_engine.employment`: 1 for a whole quarter."""
+        proration = proration_of(period, rep.employment)
+        return Fraction(1) if proration is None else proration.fraction
+
     def result(self, fingerprint: str, files: tuple[InputFile, ...]) -> PayoutResult:
         churns = early_churns(self.deals, self.period,
                               max((plan.clawback.window_days for plan in self.plans.values()), default=0))
@@ -206,7 +222,8 @@ class _Computation:
         statements = tuple(self._statement(position, rep, clawbacks.get(position, []))
                            for position, rep in enumerate(self.roster.reps))
         note = off_roster_note(self.deals, self.period)
-        notes = self.deals.notes + self.roster.notes + self.quotas.notes + ((note,) if note else ())
+        outside = self.outside.note(self.period) if self.outside else None
+        notes = self.deals.notes + self.roster.notes + self.quotas.notes + tuple(n for n in (note, outside) if n)
         return PayoutResult(str(self.period), self.period.start, self.period.end, fingerprint, files, statements,
                             notes=notes)
 
@@ -223,21 +240,36 @@ class _Computation:
         )
         clawbacks.sort(key=lambda line: (line.churn_date, line.deal_id))
         lines = components + modifiers + tuple(clawbacks)
-        total = cents_to_decimal(sum(rounded_units(line.amount) for line in lines))
+        earned_cents = sum(rounded_units(line.amount) for line in lines)
+        terms = rep.draw
+        if terms is not None and not self.employed(rep, self.period):
+            terms = replace(terms, draw_cents=0)  # no draw for a quarter not worked; a balance stays owed
+        draw = settle_draw(earned_cents, terms) if terms is not None else None
+        proration = proration_of(self.period, rep.employment)
+        quotas = {line.component: Fraction(line.quota) for line in components if line.quota is not None}
+        prorated_target = Fraction(target_incentive) * (proration.fraction if proration else 1)
         return RepStatement(
             rep_id=rep.rep_id, name=rep.name, email=rep.email, manager_id=rep.manager_id,
-            plan_key=plan.key, plan_name=plan.name, currency=plan.currency, target_incentive=target_incentive,
-            components=components, modifiers=modifiers, clawbacks=tuple(clawbacks), total=total,
+            plan_key=plan.key, plan_name=plan.name, currency=plan.currency,
+            target_incentive=round_half_up(prorated_target) if proration else target_incentive,
+            components=components, modifiers=modifiers, clawbacks=tuple(clawbacks),
+            total=cents_to_decimal(draw.paid_cents if draw is not None else earned_cents),
+            proration=proration, draw=draw,
+            proration_note=proration.explain(prorated_target, quotas) if proration else "",
         )
 
     def _component(self, position: int, rep: Rep, component: Component, target_incentive: Decimal) -> ComponentLine:
         if isinstance(component, QuotaComponent):
+            if not self.employed(rep, self.period):
+                return not_employed_line(component, f"{rep.employment.describe()}, no day of {self.period}")
             quota = self.quotas.quota_cents(rep.rep_id, str(self.period), component.key)
             return quota_line(component, target_incentive, self.credit.credited_units(position, component.credit),
-                              quota, self.behind.for_rep(position, component.credit))  # type: ignore[arg-type]
+                              quota, self.behind.for_rep(position, component.credit),  # type: ignore[arg-type]
+                              self.fraction_employed(rep, self.period))
         if isinstance(component, MetricComponent):
             window = self.metrics.window(component.book, self.period.end, component.window_months)
-            return metric_line(component, target_incentive, window.metric(position, component.metric))
+            return metric_line(component, target_incentive, window.metric(position, component.metric),
+                               self.fraction_employed(rep, self.period))
         return flat_rate_line(component, self.credit.credited_units(position, component.credit),
                               self.behind.for_rep(position, component.credit))
 
@@ -266,6 +298,8 @@ class _Computation:
         and quota component, and the quarters of clawed-back deals."""
         missing: dict[tuple[str, str, str], str] = {}
         for rep in self.roster.reps:
+            if not self.employed(rep, self.period):
+                continue  # no quota is needed for a quarter the rep did not work
             for component in self.plan_of(rep).quota_components:
                 if self.quotas.quota_cents(rep.rep_id, str(self.period), component.key) is None:
                     missing[(rep.rep_id, str(self.period), component.key)] = ""
@@ -299,7 +333,8 @@ class _Computation:
             total_units = credit.credited_units(rep_index, component.credit)
             if isinstance(component, QuotaComponent):
                 quota = self.quotas.quota_cents(rep.rep_id, str(original), component.key)
-                paid = quota_line(component, target_incentive, total_units, quota, DealCredits())  # type: ignore[arg-type]
+                paid = quota_line(component, target_incentive, total_units, quota, DealCredits(),  # type: ignore[arg-type]
+                                  self.fraction_employed(rep, original))
             else:
                 paid = flat_rate_line(component, total_units, DealCredits())
             line_paid = Fraction(paid.amount)

@@ -12,6 +12,9 @@ demo people in headless chromium at 1280 px wide, and saves:
     my-okrs.png         Alex's objective and key results
     key-result.png      one key result: its history and how its progress is computed
     statement-page.png  a payout statement, as finance sees it (only when the Pay pages exist)
+    growth-review.png   the cycle's growth review, as the CEO sees it (the example reps join the demo's
+                        Sales and Customer Success teams, and the company gets revenue key results)
+    metric-key-result.png  a revenue key result computed from the deals, explained with its numbers
 
 `--review DIR` also saves the other pages (home, objective, cycles, people, pay runs) into DIR, for
 looking over the whole app. The data is the same on any run made the same day; the dates move with
@@ -60,6 +63,9 @@ class Demo:
     pod_id: int
     run_id: int | None
     statement_id: int | None
+    cycle_id: int | None = None
+    metric_kr_id: int | None = None
+    controller: str | None = None  # the demo's financial controller login (issue 14)
 
 
 def build_app(instance: Path):
@@ -95,9 +101,11 @@ def seed(app) -> Demo:
         pod = db.session.scalar(sa.select(Team).where(Team.kind == "pod").order_by(Team.id).limit(1))
         pod_lead = db.session.get(Person, pod.lead_id)
         run_id, statement_id = _payout_run(logins["finance"])
+        metric_kr_id = _revenue_key_results(logins["leader"], company.cycle_id) if run_id is not None else None
         return Demo(password=DEMO_PASSWORD, objective_id=objective.id, key_result_id=busiest_kr,
                     pod_lead=pod_lead.email, pod_id=pod.id,
-                    run_id=run_id, statement_id=statement_id, **logins)
+                    run_id=run_id, statement_id=statement_id, cycle_id=company.cycle_id,
+                    metric_kr_id=metric_kr_id, **logins)
 
 
 def _payout_run(finance_email: str) -> tuple[int | None, int | None]:
@@ -126,6 +134,38 @@ def _payout_run(finance_email: str) -> tuple[int | None, int | None]:
     statement_id = db.session.scalar(sa.select(RunStatement.id).where(
         RunStatement.run_id == run.id, RunStatement.rep_id == STATEMENT_REP))
     return run.id, statement_id
+
+
+def _revenue_key_results(leader_email: str, cycle_id: int) -> int | None:
+    """The example roster's reps join the demo's Sales and Customer Success teams (their e-mails make
+    them reps), and the company gets an objective of key results computed from the deals."""
+    import csv
+    import io
+
+    import sqlalchemy as sa
+
+    from okr_app.extensions import db
+    from okr_app.models import Cycle, Person, Team
+    from okr_app.okrs.services import add_key_result, create_objective
+    from okr_app.policy import Actor
+
+    teams = {team.name: team for team in db.session.scalars(sa.select(Team))}
+    sales, success = teams.get("Sales"), teams.get("Customer Success")
+    for rep in csv.DictReader(io.StringIO((ROOT / "examples" / "roster.csv").read_text(encoding="utf-8"))):
+        team = success if rep["rep_id"].startswith("csm") else sales
+        db.session.add(Person(name=rep["name"], email=rep["email"], team_id=team.id if team else None))
+    db.session.flush()
+    leader = Actor(db.session.scalar(sa.select(Person).where(Person.email == leader_email)))
+    cycle = db.session.get(Cycle, cycle_id)
+    objective = create_objective(leader, cycle, "Revenue that lasts, on the numbers that pay people", "company")
+    nrr = add_key_result(leader, objective, "Net revenue retention at least 110%", "metric",
+                         metric="net_revenue_retention", start=0.9, target=1.1)
+    add_key_result(leader, objective, "Net new ARR 2.5M this cycle", "metric", metric="net_new_arr",
+                   target=2_500_000, unit="$")
+    add_key_result(leader, objective, "Marketing-sourced new ARR 600k", "metric",
+                   metric="sourced_new_arr:marketing", target=600_000, unit="$")
+    db.session.commit()
+    return nrr.id
 
 
 @contextmanager
@@ -209,6 +249,12 @@ def take(camera: Camera, demo: Demo, out: Path, review: Path | None) -> None:
         camera.shoot(review / "tree-expanded.png")
         camera.open("/cycles/")
         camera.shoot(review / "cycles.png")
+
+    if demo.metric_kr_id is not None:
+        camera.open(f"/growth/cycles/{demo.cycle_id}")
+        camera.shoot(out / "growth-review.png")
+        camera.open(f"/okrs/key-results/{demo.metric_kr_id}")
+        camera.shoot(out / "metric-key-result.png")
 
     camera.sign_in(demo.employee)
     camera.open("/check-in")

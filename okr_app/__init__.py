@@ -16,11 +16,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     # clock) must not load Flask, its extensions, SQLAlchemy and every blueprint; building the app does.
     from flask import Flask
 
-    from okr_app import edge, security, web_errors
+    from okr_app import bounds, edge, security, web_errors
     from okr_app.audit import append_only
     from okr_app.auth import session
+    from okr_app.mail import services as mail
     from okr_app.config import Config
-    from okr_app.extensions import csrf, db, limiter, login_manager, migrate
+    from okr_app.extensions import csrf, db, login_manager, migrate
     from okr_app.url_ids import DatabaseId
 
     config = Config((test_config or {}).get("INSTANCE_PATH"))
@@ -35,19 +36,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    from okr_app.okrs import rollup_cache
+    rollup_cache.install()
     with app.app_context():
         tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
 
     security.init_app(app)
     app.url_map.converters["int"] = DatabaseId
     session.init_app(app)
     append_only.install()
     web_errors.init_app(app)
+    bounds.init_app(app)
     edge.init_app(app)
+    mail.init_app(app)
     _register_blueprints(app)
     return app
 
@@ -83,5 +87,6 @@ def _register_blueprints(app: Flask) -> None:
 BLUEPRINTS = {
     "auth": ("routes",), "dashboard": ("routes",), "cycles": ("routes",), "okrs": ("routes",),
     "checkins": ("routes",), "people": ("routes",), "api": ("auth", "errors", "openapi", "routes"),
-    "payouts": ("routes",), "audit": ("routes",),
+    "payouts": ("routes", "question_routes", "plan_routes"), "audit": ("routes",), "growth": ("routes",),
+    "notifications": ("routes",), "mail": ("routes",), "ritual": ("routes",),
 }

@@ -16,9 +16,14 @@ class CadenceError(Exception):
 
 
 class InvalidInput(CadenceError):
-    """A value that breaks a rule (bad cycle length, non-Monday start, unknown kind...)."""
+    """A value that breaks a rule (bad cycle length, non-Monday start, unknown kind...). `field` names the
+    form field it is about, when there is one, so the page can say it beside that field."""
 
     status = 422
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class LimitExceeded(CadenceError):
@@ -47,6 +52,18 @@ class NotFound(CadenceError):
 
 class Conflict(CadenceError):
     status = 409
+
+
+class CyclesOverlap(Conflict):
+    """Two active cycles whose dates overlap would make "the current cycle" ambiguous for everyone."""
+
+
+class AlreadyRolledOver(Conflict):
+    """An objective is copied into the next cycle once."""
+class BadParameter(CadenceError):
+    """A query-string or form value that is not what it claims (an id out of range, a date off the calendar)."""
+
+    status = 400
 
 
 class SeparationOfDuties(NotAllowed):

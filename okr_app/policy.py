@@ -83,7 +83,12 @@ def can_edit_objective(actor: Actor, objective: Objective) -> bool:
 
 def cycle_is_open(cycle: Cycle) -> bool:
     """A closed cycle is locked: its OKRs, values and grades no longer change, and it has no pace."""
-    return cycle.state != "closed"
+    return state_is_open(cycle.state)
+
+
+def state_is_open(state: str) -> bool:
+    """`cycle_is_open` for a cycle's state alone (the cached roll-up carries states, not cycles)."""
+    return state != "closed"
 
 
 def may_edit_objective(actor: Actor, objective: Objective) -> bool:
@@ -105,8 +110,18 @@ def can_read_weekly(actor: Actor, person_id: int) -> bool:
 
 
 def can_reply_to(actor: Actor, report: WeeklyReport) -> bool:
-    """Managers (anyone above the author) and leaders answer a report's Problems."""
-    return report.person_id != actor.id and can_read_weekly(actor, report.person_id)
+    """A report's thread is for whoever reads it: its author, the people above them, and leaders."""
+    return can_read_weekly(actor, report.person_id)
+
+
+def can_nudge(actor: Actor, person_id: int) -> bool:
+    """Anyone above a person in the org chart nudges them to check in."""
+    return person_id != actor.id and person_id in actor.below
+
+
+def can_comment_on_objective(actor: Actor, objective: Objective) -> bool:
+    """A key result's thread is open to everyone who can see its objective."""
+    return can_view_objective(actor, objective)
 
 
 # --- People ---------------------------------------------------------------------------------
@@ -157,4 +172,44 @@ def approval_conflict(actor: Actor, ran_it: bool, paid_by_it: bool, changed_its_
 
 
 def can_view_runs(actor: Actor) -> bool:
+    return actor.is_finance
+
+
+def can_view_revenue_accounts(actor: Actor, objective: Objective) -> bool:
+    """The accounts behind a metric key result: finance always; leaders for company and team
+    objectives; a person for their own objective (their own deals)."""
+    if actor.is_finance:
+        return True
+    if objective.owner_type in ("company", "team"):
+        return actor.is_leader
+    return objective.owner_person_id == actor.id
+
+
+def can_view_growth_review(actor: Actor) -> bool:
+    """The growth review is the heads' meeting: leaders (and admins) and finance."""
+    return actor.is_leader or actor.is_finance
+
+
+def can_compare_plans(actor: Actor) -> bool:
+    """Back-testing plans on the imported deals is finance's."""
+    return actor.is_finance
+
+
+# --- Questions on statements and signed plans --------------------------------------------------
+
+def can_ask_about_statement(actor: Actor, rep_person_id: int | None) -> bool:
+    """Only the rep whose statement it is asks about its lines (not their manager, not finance)."""
+    return rep_person_id is not None and rep_person_id == actor.id
+
+
+def can_read_question(actor: Actor, asker_id: int) -> bool:
+    """The rep who asked, the people above them who read their statements, and finance."""
+    return can_view_statement(actor, asker_id)
+
+
+def can_answer_questions(actor: Actor) -> bool:
+    return actor.is_finance
+
+
+def can_publish_plans(actor: Actor) -> bool:
     return actor.is_finance

@@ -3,15 +3,22 @@
 The headers make the browser refuse what Cadence never does on purpose: run inline script, be
 framed by another site, guess content types, or leak our URLs to other sites. Cookies are HttpOnly
 and SameSite=Lax always, and Secure whenever the request arrived over HTTPS (or always, with
-CADENCE_SECURE_COOKIES=1). Behind a reverse proxy (CADENCE_BEHIND_PROXY=1) the proxy's
-X-Forwarded-For/-Proto/-Host are trusted for one hop, so the client address the login throttle
-counts and the https scheme are the real ones.
+CADENCE_SECURE_COOKIES=1).
+
+Hosts and proxies: a request whose Host header is not one of `CADENCE_TRUSTED_HOSTS` answers 400 before any
+view runs, so no link or redirect Cadence builds can point at a host an attacker typed (default: the host
+`cadence serve` binds to, `localhost`, and the host of `CADENCE_BASE_URL`). X-Forwarded-For/-Proto/-Host are
+honoured for one hop, and only on connections from the proxy addresses `CADENCE_BEHIND_PROXY` names
+(`10.0.0.5` or `10.0.0.5,10.0.0.6`; `1` means a proxy on this machine); from anyone else they are ignored,
+so the client address the login throttle counts and the https scheme are the real ones. `cadence serve`
+gives gunicorn the same list as `--forwarded-allow-ips`.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
+from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = (
@@ -32,18 +39,61 @@ HEADERS = {
 STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 
 
-def init_app(app: Flask) -> None:
-    # Flask-Login's default keeps "remember me" for a year; two weeks bounds a stolen cookie.
-    app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=14))
-    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
-    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+LOOPBACK = ("127.0.0.1", "::1")
 
+
+def proxy_addresses(setting) -> tuple[str, ...]:
+    """CADENCE_BEHIND_PROXY as addresses: '' or '0' → none; '1' (or True) → this machine; else the list."""
+    if setting is True or str(setting).strip() == "1":
+        return LOOPBACK
+    if not setting or str(setting).strip() in ("0", "false", "no"):
+        return ()
+    return tuple(part.strip() for part in str(setting).split(",") if part.strip())
+
+
+def init_app(app: Flask) -> None:
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)
-    if app.config.get("BEHIND_PROXY"):
+    proxies = proxy_addresses(app.config.get("BEHIND_PROXY"))
+    if proxies:
         # Outermost, so the cookie middleware and Flask both see the client's scheme and address.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
+        app.wsgi_app = FromTrustedProxyOnly(app.wsgi_app, proxies)
+    trusted = trusted_hosts(app)
+
+    @app.before_request
+    def refuse_unknown_hosts():
+        if trusted and not host_is_trusted(request.host, trusted):
+            abort(400, description="Unknown host: this server does not answer for that name "
+                                   "(CADENCE_TRUSTED_HOSTS).")
 
     app.after_request(add_security_headers)
+
+
+def trusted_hosts(app: Flask) -> list[str]:
+    configured = app.config.get("TRUSTED_HOST_NAMES")
+    if configured:
+        return list(configured)
+    hosts = ["localhost", "127.0.0.1", "::1"]
+    bound = (app.config.get("SERVE_HOST") or "").strip()
+    if bound and bound not in ("0.0.0.0", "::", ""):
+        hosts.append(bound)
+    base = urlsplit(app.config.get("BASE_URL") or "").hostname
+    if base:
+        hosts.append(base)
+    return hosts
+
+
+class FromTrustedProxyOnly:
+    """ProxyFix for connections from the named proxies; any other client's X-Forwarded-* headers are ignored."""
+
+    def __init__(self, wsgi_app, proxies: tuple[str, ...]) -> None:
+        self.plain = wsgi_app
+        self.fixed = ProxyFix(wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
+        self.proxies = frozenset(proxies)
+
+    def __call__(self, environ, start_response):
+        if environ.get("REMOTE_ADDR") in self.proxies:
+            return self.fixed(environ, start_response)
+        return self.plain(environ, start_response)
 
 
 def add_security_headers(response: Response) -> Response:

@@ -20,6 +20,9 @@ from reports.styles import (ACCENT, AMOUNT, AMOUNT_NEGATIVE, BAND, BOLD, CELL, H
                             SECTION, SMALL, SUBTITLE, TITLE, cell, content_width, facts_table, grid, register_fonts,
                             render, text)
 
+DRAW_INTRO = ("A draw pays at least the draw each quarter. A recoverable draw's advances are owed back and "
+              "recovered from what you earn above the draw in later quarters; a non-recoverable one is never "
+              "paid back.")
 DEAL_HEADER = ["Deal", "Account", "Type", "Close date", "Amount", "Share", "Credited"]
 PART_HEADER = ["Component", "Line paid in {period}", "Deal credited", "Total credited", "Earned by the deal"]
 COHORT_HEADER = ["Account", "Share", "ARR at start", "ARR at end", "Share × start", "Share × end"]
@@ -45,6 +48,7 @@ def statement_flowables(view: StatementView, pagesize: str = "a4") -> list[Flowa
         Paragraph("Cadence · Payout statement", TITLE),
         text(f"{view.name} · {view.period} · all amounts in {view.currency}", SUBTITLE),
         facts_table(view.header, width, columns=2, label_share=0.3),
+        *[text(said, INTRO) for said in view.explanations],
         Paragraph("Summary", HEADING),
         _summary(view, width),
         _total_box(view, width),
@@ -57,7 +61,8 @@ def statement_flowables(view: StatementView, pagesize: str = "a4") -> list[Flowa
                           "deal earned, in the quarter of the churn: the deal's share of the line each component "
                           "paid in the deal's own quarter, as printed on that quarter's statement.", view.clawbacks),
             ("Adjustments", "An approved quarter never changes; when its inputs are corrected later, the "
-                            "difference is paid (or taken back) here, line by line.", view.adjustments)):
+                            "difference is paid (or taken back) here, line by line.", view.adjustments),
+            ("Draw", DRAW_INTRO, view.draws)):
         if not sections:
             continue
         story.append(Paragraph(heading, HEADING))

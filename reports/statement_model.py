@@ -16,8 +16,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from comp_engine.draws import DrawSettlement
+from comp_engine.employment import Employment, Proration
 from comp_engine.ingest import SHARE_SCALE
-from comp_engine.money import CENTS_PER_UNIT
+from comp_engine.money import CENTS_PER_UNIT, cents_to_decimal
 from comp_engine.result import (ClawbackLine, ClawbackPart, CohortAccount, ComponentLine, DealCredit, MetricValue,
                                 ModifierLine, PayoutResult, RepStatement)
 
@@ -33,8 +35,9 @@ def statement_to_dict(statement: RepStatement, result: PayoutResult | None = Non
                       names: dict[str, str] | None = None) -> dict[str, Any]:
     """The statement as a JSON-safe dict; with the run's `result`, also its period
     (name, first and last day), the inputs' fingerprint and the manager's name, which
-    the header prints."""
-    return {
+    the header prints. A prorated rep gets a "proration" key and a rep on a draw a
+    "draw" key (absent otherwise, so older statements read the same)."""
+    detail = {
         "format": FORMAT,
         "period": result.period if result else None,
         "period_start": _date(result.period_start) if result else None,
@@ -54,6 +57,45 @@ def statement_to_dict(statement: RepStatement, result: PayoutResult | None = Non
         "clawbacks": [_clawback(line) for line in statement.clawbacks],
         "total": _decimal(statement.total),
     }
+    if statement.proration is not None:
+        detail["proration"] = _proration(statement.proration, statement.proration_note)
+    if statement.draw is not None:
+        detail["draw"] = _draw(statement.draw)
+    return detail
+
+
+def _proration(proration: Proration, note: str) -> dict[str, Any]:
+    employment = proration.employment
+    return {"period": proration.period, "start_date": _date(employment.start) if employment.start else None,
+            "end_date": _date(employment.end) if employment.end else None,
+            "days_employed": proration.days_employed, "days_in_quarter": proration.days_in_quarter,
+            "fraction": _fraction(proration.fraction), "explanation": note}
+
+
+def _proration_back(detail: dict[str, Any] | None) -> tuple[Proration | None, str]:
+    if not detail:
+        return None, ""
+    employment = Employment(_optional(detail["start_date"], date.fromisoformat),
+                            _optional(detail["end_date"], date.fromisoformat))
+    return Proration(detail["period"], employment, int(detail["days_employed"]), int(detail["days_in_quarter"]),
+                     Fraction(detail["fraction"])), detail["explanation"]
+
+
+def _draw(draw: DrawSettlement) -> dict[str, Any]:
+    cents = {name: _decimal(cents_to_decimal(getattr(draw, f"{name}_cents"))) for name in
+             ("draw", "earned", "balance_before", "recovery", "advance", "paid", "balance_after")}
+    return {"kind": draw.kind, **cents, "explanation": draw.explain(),
+            "lines": [{"component": line.component, "amount": _decimal(line.amount), "rule": line.rule}
+                      for line in draw.lines]}
+
+
+def _draw_back(detail: dict[str, Any] | None) -> DrawSettlement | None:
+    if not detail:
+        return None
+    cents = {name: _whole(Decimal(detail[name]) * CENTS_PER_UNIT) for name in
+             ("draw", "earned", "balance_before", "recovery", "advance")}
+    return DrawSettlement(detail["kind"], cents["draw"], cents["earned"], cents["balance_before"],
+                          cents["recovery"], cents["advance"])
 
 
 def statements_to_dicts(result: PayoutResult) -> list[dict[str, Any]]:
@@ -67,6 +109,7 @@ def statement_from_dict(detail: dict[str, Any]) -> RepStatement:
     if not isinstance(detail, dict) or detail.get("format") != FORMAT:
         raise StatementFormatError(f"not a statement of format {FORMAT}")
     try:
+        proration, note = _proration_back(detail.get("proration"))
         return RepStatement(
             rep_id=detail["rep_id"], name=detail["name"], email=detail["email"], manager_id=detail["manager_id"],
             plan_key=detail["plan_key"], plan_name=detail["plan_name"], currency=detail["currency"],
@@ -75,6 +118,7 @@ def statement_from_dict(detail: dict[str, Any]) -> RepStatement:
             modifiers=tuple(_modifier_back(line) for line in detail["modifiers"]),
             clawbacks=tuple(_clawback_back(line) for line in detail["clawbacks"]),
             total=Decimal(detail["total"]),
+            proration=proration, draw=_draw_back(detail.get("draw")), proration_note=note,
         )
     except (KeyError, TypeError, ValueError, ArithmeticError) as broken:
         raise StatementFormatError(f"a stored statement is damaged: {broken!r}") from None

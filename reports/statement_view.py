@@ -108,6 +108,8 @@ class StatementView:
     total: str
     total_negative: bool
     appendix: list[Section] = field(default_factory=list)
+    draws: list[Section] = field(default_factory=list)
+    explanations: list[str] = field(default_factory=list)
 
 
 def statement_view(detail: dict[str, Any], generated: date) -> StatementView:
@@ -116,6 +118,7 @@ def statement_view(detail: dict[str, Any], generated: date) -> StatementView:
     modifiers = [_modifier(line) for line in detail["modifiers"]]
     clawbacks = [_clawback(line) for line in detail["clawbacks"]]
     adjustments = [_adjustment(line) for line in detail.get("adjustments", [])]
+    draws = [_draw_line(line, detail["draw"]) for line in _draw_lines(detail)]
     printed_components = [money(line["amount"]) for line in detail["components"]]
     modifiers = [_with_printed_base(section, printed_components, line["base"])
                  for section, line in zip(modifiers, detail["modifiers"])]
@@ -130,6 +133,7 @@ def statement_view(detail: dict[str, Any], generated: date) -> StatementView:
         currency=detail["currency"], header=_header(detail, generated), summary=_summary(detail),
         components=components, modifiers=modifiers, clawbacks=clawbacks, adjustments=adjustments,
         total=money(detail["total"]), total_negative=is_negative(detail["total"]), appendix=appendix,
+        draws=draws, explanations=_explanations(detail),
     )
 
 
@@ -142,8 +146,39 @@ def _with_printed_base(section: Section, printed: list[str], base: str) -> Secti
 
 
 def _lines(detail: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every line with an amount, in statement order."""
-    return detail["components"] + detail["modifiers"] + detail["clawbacks"] + detail.get("adjustments", [])
+    """Every line with an amount, in statement order (a draw comes last: it is settled on all the others)."""
+    return (detail["components"] + detail["modifiers"] + detail["clawbacks"] + detail.get("adjustments", [])
+            + _draw_lines(detail))
+
+
+def _draw_lines(detail: dict[str, Any]) -> list[dict[str, Any]]:
+    return detail["draw"]["lines"] if detail.get("draw") else []
+
+
+DRAW_TITLES = {"draw:recovery": "Draw: recovered", "draw:advance": "Draw: advanced"}
+
+
+def _explanations(detail: dict[str, Any]) -> list[str]:
+    """Employment dates and the draw, said in words with the numbers."""
+    said = []
+    proration = detail.get("proration")
+    if proration:
+        said.append(f"Employment dates: you were {proration['explanation']}. Every quota and the target incentive "
+                    "of this quarter are multiplied by f, and deals closed outside your employment credit you nothing.")
+    if detail.get("draw"):
+        said.append(detail["draw"]["explanation"])
+    return said
+
+
+def _draw_line(line: dict[str, Any], draw: dict[str, Any]) -> Section:
+    facts: Facts = [("Draw per quarter", money(draw["draw"])), ("Kind", draw["kind"].replace("_", "-")),
+                    ("Earned before the draw", money(draw["earned"]))]
+    if draw["kind"] == "recoverable":
+        facts += [("Balance owed before", money(draw["balance_before"])),
+                  ("Balance owed after", money(draw["balance_after"]))]
+    return Section(title=DRAW_TITLES.get(line["component"], line["component"]), subtitle=draw["kind"].replace("_", "-")
+                   + " draw", facts=facts, rule=line["rule"], amount=money(line["amount"]),
+                   negative=is_negative(line["amount"]))
 
 
 def _header(detail: dict[str, Any], generated: date) -> Facts:
@@ -179,6 +214,8 @@ def _summary(detail: dict[str, Any]) -> list[SummaryRow]:
                         is_negative(line["amount"])) for line in detail["clawbacks"]]
     rows += [SummaryRow(f"Adjustment {line['period']}: {line['component']}", DASH, DASH, DASH, money(line["amount"]),
                         is_negative(line["amount"])) for line in detail.get("adjustments", [])]
+    rows += [SummaryRow(DRAW_TITLES.get(line["component"], line["component"]), DASH, DASH, DASH,
+                        money(line["amount"]), is_negative(line["amount"])) for line in _draw_lines(detail)]
     return rows
 
 
@@ -290,6 +327,14 @@ def _cohort(metric: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _adjustment(line: dict[str, Any]) -> Section:
+    if line.get("question_id"):
+        return Section(
+            title=f"Adjustment {line['period']}: question #{line['question_id']}",
+            subtitle="answer to a question on a statement",
+            facts=[("Statement", f"{line['period']} (run #{line['run_id']})"), ("Line asked about", line["line"]),
+                   ("Reason", line["reason"]), ("Adjustment", money(line["recomputed"])),
+                   ("Paid before", money(line["already_adjusted"]))],
+            rule=line["rule"], amount=money(line["amount"]), negative=is_negative(line["amount"]))
     facts: Facts = [
         ("Quarter corrected", f"{line['period']} (approved run #{line['run_id']})"),
         ("Line", line["component"]),

@@ -8,8 +8,13 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# No wall-clock limits in tests: hypothesis's per-example deadline and "too slow" check fail on a busy machine.
+settings.register_profile("cadence", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("cadence")
 sys.path.insert(0, str(ROOT))
 
 from okr_app.extensions import db  # noqa: E402
@@ -106,6 +111,15 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free local port: `smtp_server.url`, `smtp_server.mailbox.messages`."""
+    from tests.builders.smtp import SmtpServer
+
+    with SmtpServer() as server:
+        yield server
 
 
 @pytest.fixture

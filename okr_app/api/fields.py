@@ -11,16 +11,13 @@ from datetime import date, timezone
 
 from marshmallow import fields, validate
 
-# Ids are INTEGER columns: 32-bit signed on PostgreSQL (the tighter of the two databases), so a
-# larger number can name nothing and must never reach a query (PostgreSQL would refuse it).
-MAX_ID = 2**31 - 1
-# Dates the app can compute with (a cycle's end, a due date) without leaving the calendar.
-EARLIEST_DATE, LATEST_DATE = date(1970, 1, 1), date(2999, 12, 31)
+from okr_app.bounds import EARLIEST_DATE, LATEST_DATE, MAX_ID, control_characters_in  # noqa: F401 (one parser)
+
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _storable(text: str) -> bool:
-    if "\x00" in text:
+    if control_characters_in(text):
         return False
     try:
         text.encode("utf-8")
@@ -32,7 +29,7 @@ def _storable(text: str) -> bool:
 class Text(fields.String):
     """A JSON string that both databases can store."""
 
-    default_error_messages = {"unstorable": "Contains characters that cannot be stored (NUL or a lone surrogate)."}
+    default_error_messages = {"unstorable": "Contains characters that cannot be stored (NUL or another control character, or a lone surrogate)."}
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         if not isinstance(value, str):
@@ -77,6 +74,18 @@ class QueryId(fields.Integer):
         metadata = {"format": "int32", **kwargs.pop("metadata", {})}
         super().__init__(validate=validate.Range(min=1, max=MAX_ID, error="Not a valid id."),
                          metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> int:
+        if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class QueryDepth(fields.Integer):
+    """A number of levels in a query string ('2'): a whole number from 0 to 100."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(validate=validate.Range(min=0, max=100), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> int:
         if not isinstance(value, str) or not value.isascii() or not value.isdigit():

@@ -10,7 +10,7 @@ from flask import url_for
 from sqlalchemy.orm import selectinload
 
 from okr_app.api import schemas as s
-from okr_app.api.routing import operation
+from okr_app.api.routing import JsonText, operation
 from okr_app.checkins.services import save_weekly_report
 from okr_app.cycles import services as cycles
 from okr_app.errors import InvalidInput, NotFound
@@ -18,7 +18,7 @@ from okr_app.extensions import db
 from okr_app.models import CheckIn, Cycle, Person, Team
 from okr_app.okrs import services as okrs
 from okr_app.okrs.progress import ProgressBook
-from okr_app.okrs.tree import cycle_tree
+from okr_app.okrs.tree import cycle_tree, cycle_tree_json
 from okr_app.people.services import person_by_email, team_by_name
 from okr_app.policy import Actor
 from okr_app.clock import today
@@ -55,9 +55,11 @@ def get_cycle(actor: Actor, cycle_id: int):
            query=s.TreeQuery, responses={200: s.TreeSchema}, preshaped=True)
 def get_cycle_tree(actor: Actor, cycle_id: int, query: dict):
     """Company → team → person objectives the caller may see, each aligned objective nested under the
-    key result it aligns to, with progress rolled up (rollup key results: the mean of their objectives)."""
-    tree = cycle_tree(actor, _cycle(cycle_id), team_id=query.get("team"), status=query.get("status"))
-    return tree.to_dict()
+    key result it aligns to, with progress rolled up (rollup key results: the mean of their objectives).
+    The whole cascade by default; `root` and `depth` fetch one subtree a few levels at a time (a root
+    not shown in this cycle answers 404)."""
+    return JsonText(cycle_tree_json(actor, _cycle(cycle_id), team_id=query.get("team"), status=query.get("status"),
+                                    root=query.get("root"), depth=query.get("depth")))
 
 
 # --- objectives and key results ----------------------------------------------------------------------
@@ -86,10 +88,7 @@ def get_objective(actor: Actor, objective_id: int):
     """The objective with its key results, progress, confidence and pace, and the objectives aligned
     below it (those the caller may see)."""
     objective = okrs.visible_objective(actor, objective_id)
-    tree = cycle_tree(actor, objective.cycle)
-    node = next((n for root in tree.roots for n in root.walk() if n.id == objective.id), None)
-    if node is None:
-        raise NotFound("No such objective.")
+    node = cycle_tree(actor, objective.cycle, root=objective.id).roots[0]
     return {**node.to_dict(), "cycle_id": objective.cycle_id, "description": objective.description,
             "owner_email": objective.owner_person.email if objective.owner_person else None,
             "aligned_to": objective.aligned_kr_id}
@@ -113,14 +112,14 @@ def get_key_result(actor: Actor, key_result_id: int):
     """Current value, progress (with how it was computed), pace, confidence and every check-in."""
     kr = okrs.visible_key_result(actor, key_result_id)
     objective = kr.objective
-    tree = cycle_tree(actor, objective.cycle)
-    node = next((k for root in tree.roots for n in root.walk() for k in n.key_results if k.id == kr.id), None)
+    tree = cycle_tree(actor, objective.cycle, root=objective.id)
+    node = next((k for k in tree.roots[0].key_results if k.id == kr.id), None)
     if node is None:
         raise NotFound("No such key result.")
     history = db.session.scalars(sa.select(CheckIn).options(selectinload(CheckIn.author))
                                  .where(CheckIn.key_result_id == kr.id).order_by(CheckIn.created_at, CheckIn.id))
     return {**node.to_dict(), "objective_id": objective.id, "cycle_id": objective.cycle_id, "grade": kr.grade,
-            "explanation": ProgressBook.for_cycle(objective.cycle_id).explain(kr.id),
+            "explanation": ProgressBook.for_cycle(objective.cycle_id).explain(kr.id, actor),
             "history": s.CheckInSchema(many=True).dump(history)}
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Callable
 
-from flask import g, jsonify, request
+from flask import current_app, g, jsonify, request
 from marshmallow import Schema
 
 from okr_app.api import bp
@@ -75,8 +75,10 @@ def operation(method: str, rule: str, *, summary: str, tag: str, responses: dict
                 kwargs["actor"] = g.actor
             result = view(**kwargs)
             value, status, headers = _unpack(result, next(iter(responses)))
-            payload = value if preshaped else responses[status]().dump(value)
-            response = jsonify(payload)
+            if isinstance(value, JsonText):
+                response = current_app.response_class(value, mimetype="application/json")
+            else:
+                response = jsonify(value if preshaped else responses[status]().dump(value))
             response.status_code = status
             response.headers.update(headers)
             return response
@@ -84,6 +86,10 @@ def operation(method: str, rule: str, *, summary: str, tag: str, responses: dict
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=endpoint, methods=[method])
         return view
     return decorator
+
+
+class JsonText(str):
+    """A `preshaped` answer already serialised (the cascade, cached per roll-up): sent as it is."""
 
 
 def _unpack(result: Any, default_status: int) -> tuple[Any, int, dict]:

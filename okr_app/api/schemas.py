@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from okr_app.api.fields import Day, Flag, Id, Number, QueryDepth, QueryId, Text, UtcTimestamp, WholeNumber
 from okr_app.domain import limits
-from okr_app.api.fields import Day, Flag, Id, Number, QueryId, Text, UtcTimestamp, WholeNumber
 from okr_app.models import CONFIDENCES, CYCLE_STATES, KR_KINDS, OWNER_TYPES, ROLES
 
 PACES = ("ahead", "behind")
@@ -67,8 +67,15 @@ class ObjectiveRequest(Schema):
 class KeyResultRequest(Schema):
     title = Text(required=True, validate=validate.Length(min=1, max=limits.KR_TITLE.max))
     kind = Text(required=True, validate=validate.OneOf(KR_KINDS))
+    metric = Text(allow_none=True, load_default=None, validate=validate.Length(max=60), metadata=_doc(
+        "For kind metric: the revenue metric computed from the deals: new_arr, expansion_arr, churned_arr, "
+        "net_new_arr, net_revenue_retention, gross_revenue_retention, logo_retention, sourced_new_arr:<source> "
+        "or sourced_retained_arr:<source>."))
+    window_months = WholeNumber(allow_none=True, load_default=None, metadata=_doc(
+        "For kind metric: the retention window in months ending on the measuring day; default 12."))
     start = Number(allow_none=True, load_default=None,
-                   metadata=_doc("Required for increase, decrease, stay_above and stay_below; ignored otherwise."))
+                   metadata=_doc("Required for increase, decrease, stay_above and stay_below; ignored otherwise "
+                                 "(a metric's start defaults to 0)."))
     target = Number(allow_none=True, load_default=None, metadata=_doc("Required with start."))
     unit = Text(load_default="", validate=validate.Length(max=limits.KR_UNIT.max))
     due = Day(allow_none=True, load_default=None, metadata=_doc("Inside the cycle; default: the cycle's end."))
@@ -104,6 +111,11 @@ class TreeQuery(Schema):
     status = Text(validate=validate.OneOf(TREE_STATUSES),
                   metadata=_doc("at_risk: a key result at risk or off track; behind: a key result behind "
                                 "pace; stale: a personal objective with no check-in for 2+ weeks."))
+    root = QueryId(metadata=_doc("Start the tree at this objective (it must be shown under the filters); "
+                                 "default: the top-level objectives."))
+    depth = QueryDepth(metadata=_doc("Levels of aligned objectives below each top objective (0: none); a key "
+                                     "result whose aligned objectives are cut off says how many in "
+                                     "`objectives_not_shown`. Default: the whole cascade."))
 
 
 # --- responses -----------------------------------------------------------------------------------
@@ -146,20 +158,26 @@ class KeyResultNodeSchema(Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(KR_KINDS))
+    metric = _nullable(fields.String, metadata=_doc("The revenue metric of a metric key result; null otherwise."))
     unit = fields.String(required=True)
     start = _nullable(fields.Float)
     target = _nullable(fields.Float)
     current = _nullable(fields.Float, metadata=_doc("The latest check-in (the start before the first one); "
-                                                    "null for a rollup."))
+                                                    "null for a rollup. A metric key result's computed value "
+                                                    "(a ratio for retention, e.g. 1.08); null when its cohort "
+                                                    "is empty."))
     progress = _progress("0 to 1.")
     expected = _progress("Where the straight line from the cycle's start to the due date is today, 0 to 1.")
-    pace = fields.String(required=True, validate=validate.OneOf(PACES))
+    pace = _nullable(fields.String, validate=validate.OneOf(PACES),
+                     metadata=_doc("Against the straight line today; null once the cycle is closed."))
     confidence = fields.String(required=True, validate=validate.OneOf(CONFIDENCES))
     weight = fields.Float(required=True)
     due = _iso_date(required=True)
     vanity_risk = fields.Boolean(required=True)
     objectives = fields.List(fields.Nested(lambda: ObjectiveNodeSchema()), required=True,
                              metadata=_doc("The objectives aligned to this key result (visible ones only)."))
+    objectives_not_shown = fields.Integer(validate=validate.Range(min=1), metadata=_doc(
+        "Only when a `depth` cut the tree here: how many aligned objectives were left out."))
 
 
 class ObjectiveNodeSchema(Schema):

@@ -1,9 +1,9 @@
-from flask_wtf import FlaskForm
+from okr_app.bounds import BoundedForm
 from wtforms import DateField, EmailField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import Length, Optional
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(BoundedForm):
     """Read from the query string (GET), so a filtered view is a link an admin can share."""
 
     class Meta:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Iterator
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 
 from okr_app.extensions import db
 from okr_app.models import AuditEvent, Person
@@ -29,6 +30,20 @@ def record(actor: Person | None, action: str, object_type: str, object_id: Any =
                        before=_dump(before), after=_dump(after))
     db.session.add(event)
     return event
+
+
+def record_now(actor: Person | None, action: str, object_type: str, object_id: Any = "", before: Any = None,
+               after: Any = None, actor_email: str | None = None) -> None:
+    """Append one event in a transaction of its own, for what happens in a request that is rolled back: a
+    failed or throttled sign-in (answered 401 or 429), a refused action. Call it after the request's own
+    changes were rolled back (on SQLite a second writer would wait for them)."""
+    event = AuditEvent(actor_id=actor.id if actor else None,
+                       actor_email=actor.email if actor else (actor_email or "anonymous"),
+                       action=action, object_type=object_type, object_id=str(object_id)[:60],
+                       before=_dump(before), after=_dump(after))
+    with sa.orm.Session(db.engine) as session:
+        session.add(event)
+        session.commit()
 
 
 def record_refusal(refusal: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_wtf import FlaskForm
+from okr_app.bounds import BoundedForm
 from wtforms import (Field, HiddenField, RadioField, SelectChoice, SelectField, StringField, SubmitField,
                      TextAreaField)
 from wtforms.validators import Length
@@ -15,6 +15,7 @@ from okr_app.domain import limits
 from okr_app.checkins.weekly_page import KrRow, WeeklyPage
 from okr_app.models import CONFIDENCES
 
+TOO_LONG = "This is longer than the %(max)s characters a field takes (%(length)s now); shorten it — nothing was cut."
 CONFIDENCE_CHOICES = [SelectChoice(c, c.replace("_", " ").capitalize()) for c in CONFIDENCES]
 MILESTONE_CHOICES = [SelectChoice("0", "Not done yet"), SelectChoice("1", "Done")]
 SATISFACTION_CHOICES = [SelectChoice("1", "1 · rough week"), SelectChoice("2"), SelectChoice("3", "3 · okay"),
@@ -29,15 +30,16 @@ class KrFields:
     note: Field
 
 
-class WeeklyReportForm(FlaskForm):
+class WeeklyReportForm(BoundedForm):
     week = HiddenField()
     progress = TextAreaField("Progress", description="What you got done this week, against last week's plans.",
-                             validators=[Length(max=limits.WEEKLY_TEXT.max)], render_kw={"rows": 4})
+                             validators=[Length(max=limits.WEEKLY_TEXT.max, message=TOO_LONG)],
+                             render_kw={"rows": 4})
     plans = TextAreaField("Plans", description="What you will do next week.",
-                          validators=[Length(max=limits.WEEKLY_TEXT.max)],
+                          validators=[Length(max=limits.WEEKLY_TEXT.max, message=TOO_LONG)],
                           render_kw={"rows": 4})
     problems = TextAreaField("Problems", description="What is in your way; your manager can reply.",
-                             validators=[Length(max=limits.WEEKLY_TEXT.max)], render_kw={"rows": 3})
+                             validators=[Length(max=limits.WEEKLY_TEXT.max, message=TOO_LONG)], render_kw={"rows": 3})
     satisfaction = RadioField("How satisfied are you with this week?", choices=SATISFACTION_CHOICES,
                               validate_choice=False)
     submit = SubmitField("Save check-in")
@@ -74,7 +76,8 @@ def check_in_form(page: WeeklyPage) -> WeeklyReportForm:
         setattr(CheckInForm, f"kr_{row.id}_confidence",
                 SelectField("Confidence", choices=CONFIDENCE_CHOICES, validate_choice=False))
         setattr(CheckInForm, f"kr_{row.id}_note", StringField("Note",
-                                                              validators=[Length(max=limits.CHECK_IN_NOTE.max)],
+                                                              validators=[Length(max=limits.CHECK_IN_NOTE.max,
+                                                                                 message=TOO_LONG)],
                                                               render_kw={"placeholder": "What moved it?"}))
         defaults.update({f"kr_{row.id}_value": row.prefill, f"kr_{row.id}_confidence": row.confidence,
                          f"kr_{row.id}_note": ""})

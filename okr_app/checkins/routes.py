@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from okr_app.auth.session import current_actor, login_required_actor
+from okr_app.bounds import parse_id, query_id
 from okr_app.checkins import bp
 from okr_app.checkins.forms import check_in_form
 from okr_app.checkins.services import reply_to_report, report_for, submit_weekly_check_in
@@ -32,6 +33,9 @@ def weekly():
             for kr_id, message in getattr(exc, "kr_errors", {}).items():
                 if hasattr(form, f"kr_{kr_id}_value"):
                     form[f"kr_{kr_id}_value"].errors = [message]
+            field = getattr(exc, "field", None)
+            if field in ("satisfaction", "progress", "plans", "problems"):
+                form[field].errors = [getattr(exc, "report_error", None) or exc.message]
             form.week.data = page.week  # a page opened last week resubmits into this one
             return _weekly(page, form, f"Nothing was saved. {exc.message}"), exc.status
         flash(_summary(recorded, report.iso_week), "success")
@@ -55,7 +59,7 @@ def _summary(recorded: int, week: str) -> str:
 def team():
     """GET: team=<id> shows a team or pod; reports=direct (my direct reports) or reports=all (everyone
     below me). Default: my direct reports when people report to me, else my own team."""
-    page = team_page(current_actor(), request.args.get("team", type=int), request.args.get("reports"), today())
+    page = team_page(current_actor(), query_id("team"), request.args.get("reports"), today())
     return render_template("checkins/team.html", page=page, status=page.status)
 
 
@@ -75,7 +79,7 @@ def report(report_id: int):
             return render_template("checkins/report.html", report=one_report(actor, found), error=exc.message,
                                    body=body), exc.status
         flash("Reply posted.", "success")
-        back_team, back_reports = request.form.get("team", type=int), request.form.get("reports")
+        back_team, back_reports = parse_id(request.form.get("team"), "team"), request.form.get("reports")
         if back_team is not None:
             return redirect(url_for("checkins.team", team=back_team, _anchor=f"member-{found.person_id}"))
         if back_reports in ("direct", "all"):

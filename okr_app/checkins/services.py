@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from okr_app.audit.services import record
+from okr_app.domain.numbers import NotANumber, parse_number
 from okr_app.domain.progress import current_of
 from okr_app.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from okr_app.extensions import db
@@ -19,12 +20,15 @@ from okr_app.models import KeyResult, Objective, ReportReply, WeeklyReport
 from okr_app.okrs.progress import measure_of
 from okr_app.okrs.services import check_in, visible_key_result
 from okr_app.policy import Actor, can_read_weekly, can_reply_to
+from okr_app.ritual.threads import tell_report_thread
 from okr_app.clock import today
 from okr_app.domain import limits
 from okr_app.domain.weeks import iso_week_of, parse_iso_week
 
 SATISFACTION_RULE = (f"Satisfaction is a whole number from {limits.SATISFACTION_MIN} (a rough week) "
                      f"to {limits.SATISFACTION_MAX} (a great week).")
+SATISFACTION_MISSING = ("Satisfaction is missing: choose how satisfied you are with this week, from "
+                        f"{limits.SATISFACTION_MIN} (a rough week) to {limits.SATISFACTION_MAX} (a great week).")
 
 
 class KrUpdateRejected(InvalidInput):
@@ -32,9 +36,11 @@ class KrUpdateRejected(InvalidInput):
     every refused field at once (`kr_errors`: key result id → message); any refusal of the report
     itself is in the message too."""
 
-    def __init__(self, kr_errors: dict[int, str], report_error: str | None = None) -> None:
-        super().__init__(" ".join([*kr_errors.values(), *([report_error] if report_error else [])]))
+    def __init__(self, kr_errors: dict[int, str], report_error: str | None = None,
+                 report_field: str | None = None) -> None:
+        super().__init__(" ".join([*kr_errors.values(), *([report_error] if report_error else [])]), report_field)
         self.kr_errors = kr_errors
+        self.report_error = report_error
         self.key_result_id = next(iter(kr_errors))
 
 
@@ -71,19 +77,24 @@ def _check_week_is_open(week: str, on: date) -> str:
 
 def clean_report(progress: str, plans: str, problems: str, satisfaction) -> ReportText:
     """Satisfaction 1–5 (whole); each text within `limits.WEEKLY_TEXT`, surrounding blanks dropped."""
+    if satisfaction is None or (isinstance(satisfaction, str) and not satisfaction.strip()):
+        raise InvalidInput(SATISFACTION_MISSING, field="satisfaction")
     if isinstance(satisfaction, bool) or (isinstance(satisfaction, float) and not satisfaction.is_integer()):
-        raise InvalidInput(SATISFACTION_RULE)
+        raise InvalidInput(SATISFACTION_RULE, field="satisfaction")
     try:
         satisfaction = int(satisfaction.strip()) if isinstance(satisfaction, str) else int(satisfaction)
     except (TypeError, ValueError, OverflowError):
-        raise InvalidInput(SATISFACTION_RULE) from None
+        raise InvalidInput(SATISFACTION_RULE, field="satisfaction") from None
     if not limits.SATISFACTION_MIN <= satisfaction <= limits.SATISFACTION_MAX:
-        raise InvalidInput(SATISFACTION_RULE)
+        raise InvalidInput(SATISFACTION_RULE, field="satisfaction")
     texts = {"progress": progress or "", "plans": plans or "", "problems": problems or ""}
     for name, text in texts.items():
         if not isinstance(text, str):
-            raise InvalidInput(f"{name.capitalize()} is text.")
-        texts[name] = limits.clean_text(limits.TextLimit(name.capitalize(), limits.WEEKLY_TEXT.max), text)
+            raise InvalidInput(f"{name.capitalize()} is text.", field=name)
+        try:
+            texts[name] = limits.clean_text(limits.TextLimit(name.capitalize(), limits.WEEKLY_TEXT.max), text)
+        except InvalidInput as exc:
+            raise InvalidInput(exc.message, field=name) from None
     return ReportText(*texts.values(), satisfaction=satisfaction)
 
 
@@ -110,19 +121,17 @@ def save_weekly_report(actor: Actor, week: str, progress: str, plans: str, probl
 
 
 def parse_value(value: float | str | None) -> float | None:
-    """A typed value as a number; blank means 'keep the current value'. Finiteness and each kind's
-    own rule (a milestone takes 0 or 1) are `check_in`'s to decide."""
+    """A typed value as a number ("$500,000", "1,250", "12.5 %": see `parse_number`); blank means 'keep the
+    current value'. Finiteness and each kind's own rule (a milestone takes 0 or 1) are `check_in`'s."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         return float(value)
-    text = str(value).strip()
-    if not text:
-        return None
     try:
-        return float(text)
-    except ValueError:
-        raise InvalidInput(f"{text[:40]!r} is not a number; write it like 1250 or 3.5.") from None
+        number = parse_number(value)
+    except NotANumber as exc:
+        raise InvalidInput(str(exc)) from None
+    return None if number is None else float(number)
 
 
 def submit_weekly_check_in(actor: Actor, updates: list[KrUpdate], week: str, progress: str, plans: str,
@@ -135,12 +144,12 @@ def submit_weekly_check_in(actor: Actor, updates: list[KrUpdate], week: str, pro
     Every answer is checked before refusing, so one refusal lists all the mistakes; the caller rolls
     back what was flushed. Returns (report, number of check-ins recorded)."""
     on = on or today()
-    report_error = None
+    report_error = report_field = None
     try:
         _check_week_is_open(week, on)
         clean_report(progress, plans, problems, satisfaction)
     except InvalidInput as exc:
-        report_error = exc.message
+        report_error, report_field = exc.message, exc.field
     recorded, kr_errors = 0, {}
     for update in updates:
         kr = visible_key_result(actor, update.key_result_id)
@@ -149,9 +158,9 @@ def submit_weekly_check_in(actor: Actor, updates: list[KrUpdate], week: str, pro
         except InvalidInput as exc:
             kr_errors[kr.id] = f"{kr.title}: {exc.message}"
     if kr_errors:
-        raise KrUpdateRejected(kr_errors, report_error)
+        raise KrUpdateRejected(kr_errors, report_error, report_field)
     if report_error:
-        raise InvalidInput(report_error)
+        raise InvalidInput(report_error, field=report_field)
     report, _ = save_weekly_report(actor, week, progress, plans, problems, satisfaction, on)
     return report, recorded
 
@@ -171,11 +180,11 @@ def _apply_update(actor: Actor, kr: KeyResult, update: KrUpdate) -> int:
 
 def my_key_results(actor: Actor, cycle_id: int) -> list[KeyResult]:
     """The key results the check-in page asks about: those of objectives this person owns in the cycle
-    (roll-ups are computed, so they are not asked)."""
+    (roll-ups and revenue metrics are computed, so they are not asked)."""
     return list(db.session.scalars(
         sa.select(KeyResult).join(KeyResult.objective)
         .where(Objective.cycle_id == cycle_id, Objective.owner_type == "person",
-               Objective.owner_person_id == actor.id, KeyResult.kind != "rollup")
+               Objective.owner_person_id == actor.id, KeyResult.kind.not_in(("rollup", "metric")))
         .options(contains_eager(KeyResult.objective))
         .order_by(Objective.id, KeyResult.position, KeyResult.id)))
 
@@ -189,9 +198,10 @@ def report_for(actor: Actor, report_id: int) -> WeeklyReport:
 
 
 def reply_to_report(actor: Actor, report: WeeklyReport, body: str) -> ReportReply:
-    """A manager answers a member's Problems."""
+    """A message in a report's thread (about its Problems): the author, the people above them and leaders.
+    Everyone already in the thread, the author and anyone @mentioned hear of it."""
     if not can_reply_to(actor, report):
-        raise NotAllowed("Only the people above the author reply to a weekly report.")
+        raise NotAllowed("Only the author, the people above them and leaders reply to a weekly report.")
     if not (body or "").strip():
         raise InvalidInput("A reply needs some text.")
     body = limits.clean_text(limits.REPLY, body)
@@ -199,5 +209,6 @@ def reply_to_report(actor: Actor, report: WeeklyReport, body: str) -> ReportRepl
     db.session.add(reply)
     db.session.flush()
     record(actor.person, "weekly.reply", "weekly_report", report.id, after=body[:200])
+    tell_report_thread(actor, report, reply)
     return reply
 

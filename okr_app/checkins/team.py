@@ -10,12 +10,13 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from okr_app.cycles.picked import picked_cycle_id
 from okr_app.cycles.services import current_cycle
 from okr_app.errors import NotFound
 from okr_app.extensions import db
 from okr_app.models import Cycle, Objective, Person, ReportReply, Team, WeeklyReport
-from okr_app.okrs.tree import KrNode, ObjectiveNode, TreeBuilder
-from okr_app.policy import Actor, can_read_weekly, can_reply_to, can_view_objective
+from okr_app.okrs.tree import CascadeView, KrNode, ObjectiveNode
+from okr_app.policy import Actor, can_nudge, can_read_weekly, can_reply_to, can_view_objective
 from okr_app.domain.weeks import iso_week_of
 
 
@@ -54,6 +55,7 @@ class MemberRow:
     report: ReportView | None  # the latest report, only when readable
     objectives: list[ObjectiveNode]
     objectives_note: str | None  # what to say when no objective is listed (None: say nothing)
+    can_nudge: bool = False  # the viewer is above them and may remind them to check in
 
     @property
     def risky_krs(self) -> list[KrNode]:
@@ -184,7 +186,7 @@ def _subtitle(group: Group, members: int) -> str:
 
 
 def team_status(actor: Actor, group: Group, week: str, cycle: Cycle | None = None, on: date | None = None,
-                builder: TreeBuilder | None = None) -> TeamStatus:
+                view: CascadeView | None = None) -> TeamStatus:
     """The group's active members, each with their latest report up to `week` (its text only when
     `can_read_weekly` allows), whether they checked in this week, and their visible personal
     objectives in `cycle` with progress and at-risk key results. A fixed number of queries at any size."""
@@ -204,9 +206,10 @@ def team_status(actor: Actor, group: Group, week: str, cycle: Cycle | None = Non
     replies = _replies_of(latest_query.with_only_columns(WeeklyReport.id)) if latest else {}
     nodes: dict[int, list[ObjectiveNode]] = {}
     if cycle is not None:
-        builder = builder or TreeBuilder.for_cycle(actor, cycle, on)
-        for objective in builder.visible_objectives_of(m.id for m in members):
-            nodes.setdefault(objective.owner_person_id, []).append(builder.node(objective, nest=False))
+        view = view or CascadeView.for_cycle(actor, cycle, on=on)
+        for oid in view.objectives_of(m.id for m in members):
+            node = view.node(oid, 0)
+            nodes.setdefault(node.owner_person_id, []).append(node)
     rows = []
     for member_id, name, role, manager_id, manager_name, team_name in members:
         report = latest.get(member_id)
@@ -220,7 +223,8 @@ def team_status(actor: Actor, group: Group, week: str, cycle: Cycle | None = Non
             report=report_view(actor, report, name, replies.get(report.id, []))
             if report is not None and readable else None,
             objectives=objectives,
-            objectives_note=_no_objective_note(actor, member_id) if cycle is not None and not objectives else None))
+            objectives_note=_no_objective_note(actor, member_id) if cycle is not None and not objectives else None,
+            can_nudge=can_nudge(actor, member_id)))
     return TeamStatus(group=group, subtitle=_subtitle(group, len(rows)), week=week,
                       cycle_name=cycle.name if cycle else None, members=rows)
 
@@ -255,13 +259,12 @@ class TeamPage:
 
 def team_page(actor: Actor, team_id: int | None, reports: str | None, on: date) -> TeamPage:
     """The team page: the group asked for (see `choose_group`) in the current cycle, the selector's
-    teams and pods (read with the cycle's tree when there is one), and how many report to me."""
+    teams and pods, and how many report to me. Only the group's members' objectives become nodes."""
     count = reports_count(actor)
     group = choose_group(actor, team_id, reports, count)
-    cycle = current_cycle()
-    builder = TreeBuilder.for_cycle(actor, cycle, on) if cycle is not None else None
-    status = team_status(actor, group, iso_week_of(on), cycle, on, builder) if group is not None else None
-    return TeamPage(status=status, choices=team_choices(builder.teams if builder else teams()), reports=count)
+    cycle = current_cycle(on, picked_id=picked_cycle_id())
+    status = team_status(actor, group, iso_week_of(on), cycle, on) if group is not None else None
+    return TeamPage(status=status, choices=team_choices(teams()), reports=count)
 
 
 def report_view(actor: Actor, report: WeeklyReport, person_name: str, replies: list[ReplyView]) -> ReportView:
@@ -308,6 +311,19 @@ def not_checked_in(week: str, team_id: int | None = None) -> list[PersonRow]:
     if team_id is not None:
         query = query.where(Person.team_id == team_id)
     return [PersonRow(id=i, name=n, team_name=t) for i, n, t in db.session.execute(query)]
+
+
+def first_not_checked_in(week: str, team_id: int | None, limit: int) -> tuple[int, list[PersonRow]]:
+    """How many active people (optionally of one team) have no report for `week`, and the first
+    `limit` of them by name: one query, and a page that lists them stays small at any size."""
+    reported = sa.select(WeeklyReport.id).where(WeeklyReport.person_id == Person.id, WeeklyReport.iso_week == week)
+    query = (sa.select(Person.id, Person.name, Team.name, sa.func.count().over())
+             .outerjoin(Team, Person.team_id == Team.id)
+             .where(Person.active.is_(True), ~reported.exists()).order_by(Person.name, Person.id).limit(limit))
+    if team_id is not None:
+        query = query.where(Person.team_id == team_id)
+    rows = db.session.execute(query).all()
+    return (rows[0][3] if rows else 0), [PersonRow(id=i, name=n, team_name=t) for i, n, t, _ in rows]
 
 
 def has_checked_in(person_id: int, on: date) -> bool:

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from okr_app.checkins.services import my_key_results
+from okr_app.cycles.picked import picked_cycle_id
 from okr_app.cycles.services import current_cycle
 from okr_app.domain.progress import current_of, progress_of
 from okr_app.extensions import db
@@ -76,7 +77,7 @@ class WeeklyPage:
 def weekly_page(actor: Actor, on: date) -> WeeklyPage:
     """Four queries: the cycle, my key results with their objectives, and two weekly reports."""
     week, last_week = iso_week_of(on), iso_week_of(on - timedelta(days=7))
-    cycle = current_cycle()
+    cycle = current_cycle(on, picked_id=picked_cycle_id())
     rows: list[KrRow] = []
     if cycle is not None and cycle_is_open(cycle):
         for kr in my_key_results(actor, cycle.id):

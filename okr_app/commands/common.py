@@ -42,7 +42,7 @@ def cli_errors() -> Iterator[None]:
     except CadenceError as exc:
         _rollback()
         if getattr(exc, "audit", None):
-            from okr_app.audit.services import record_refusal
+            from okr_app.audit.services import record_refusal  # commands import the app only when they run
 
             record_refusal(exc)
         raise UsageFailure(exc.message) from None

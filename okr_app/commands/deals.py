@@ -35,8 +35,9 @@ def deals() -> None:
 def import_deals(csv_file: Path, replace: bool, as_email: str | None) -> None:
     """Import a deals.csv: every deal in it, or none.
 
-    Columns: deal_id,account_id,rep_id,type,amount,close_date and optional split (the
-    same file `cadence payout run --deals` reads). A deal_id already imported is
+    Columns: deal_id,account_id,rep_id,type,amount,close_date and optional split and
+    source (the same file `cadence payout run --deals` reads). Metric key results of
+    cycles not closed are recomputed; each changed value is recorded as a check-in. A deal_id already imported is
     refused unless --replace is given. Every problem is printed (file, line, field);
     files over CADENCE_MAX_IMPORT_BYTES are refused before they are read.
     """
@@ -54,7 +55,10 @@ def import_deals(csv_file: Path, replace: bool, as_email: str | None) -> None:
                    + (f", {outcome.replaced} corrected" if replace else "")
                    + (f", {outcome.unchanged} unchanged" if outcome.unchanged else "")
                    + f" (import #{outcome.batch.id}, sha256 {outcome.batch.sha256[:12]}…)."
-                   + _approved_note(outcome.approved_periods))
+                   + _approved_note(outcome.approved_periods)
+                   + (f"\nMetric key results: {outcome.metric_check_ins} value"
+                      f"{'s' if outcome.metric_check_ins != 1 else ''} changed, each recorded as a check-in."
+                      if outcome.metric_check_ins else ""))
     click.echo(message)
 
 
@@ -89,8 +93,10 @@ def roster() -> None:
 def import_roster(csv_file: Path, period: str, plans_dir: Path | None, as_email: str | None) -> None:
     """Import a quarter's roster.csv, replacing that quarter's roster: all reps, or none.
 
-    Columns: rep_id,name,email,plan and optional manager_id,target_incentive. Every rep
-    credited on a deal must be on the roster of the quarters paid.
+    Columns: rep_id,name,email,plan and optional manager_id,target_incentive,
+    start_date,end_date,draw,draw_kind,draw_balance. Every rep credited on a deal must be
+    on the roster of the quarters paid. A recoverable draw's balance is carried from the
+    last approved run; draw_balance is only the opening balance.
     """
     from flask import current_app
 

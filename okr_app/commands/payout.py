@@ -13,6 +13,8 @@ from okr_app.commands.lazy import LazyGroup
 PAYOUT_COMMANDS = {
     "run": ("okr_app.commands.payout_run:run",
             "Compute a quarter's payouts from files and write OUT/lines.csv and OUT/totals.csv."),
+    "compare": ("okr_app.commands.payout_compare:compare",
+                "Try plans on past quarters: every quarter paid as if every rep had been on each plan."),
     "statements": ("okr_app.commands.payout_reports:statements",
                    "Write a PDF statement per rep and the finance summary into OUT."),
     "approve": ("okr_app.commands.payout_runs:approve", "Approve a draft run: it is locked and never changes again."),

@@ -31,7 +31,8 @@ def period_option(ctx: click.Context, param: click.Parameter, value: str | None)
 @click.option("--deals", type=click.Path(path_type=Path),
               help="Closed deals CSV: deal_id,account_id,rep_id,type,amount,close_date and optional split.")
 @click.option("--roster", type=click.Path(path_type=Path),
-              help="Roster CSV: rep_id,name,email,plan and optional manager_id,target_incentive.")
+              help="Roster CSV: rep_id,name,email,plan and optional manager_id,target_incentive, "
+                   "start_date,end_date (mid-quarter hires and leavers), draw,draw_kind,draw_balance.")
 @click.option("--quotas", type=click.Path(path_type=Path),
               help="Quotas CSV: rep_id,period,component,quota (one row per rep, quarter and quota component).")
 @click.option("--plans", "plans_dir", type=click.Path(path_type=Path),

@@ -8,6 +8,7 @@ run in progress) print the reason and exit with status 2.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from flask import current_app
 from okr_app.commands.common import UsageFailure, app_context, unit_of_work
 from okr_app.commands.options import as_option
 from okr_app.payouts.runs import record_run, totals_of
-from okr_app.payouts.services import actor_by_email, approve_run, export_run, get_run, list_runs
+from okr_app.payouts.services import (actor_by_email, approve_run, export_run, get_run, list_runs,
+                                      payees_without_account)
 
 
 def _money(totals: dict) -> str:
@@ -40,24 +42,40 @@ def run_from_database(period: str, plans_dir: Path | None, as_email: str | None)
                          f" ({outcome.adjustments} adjustment line{'s' if outcome.adjustments != 1 else ''}).")
             lines.append(f"Inputs fingerprint: sha256:{run.fingerprint}")
             lines.append(f"Another finance person approves it with `cadence payout approve {run.id} --as EMAIL`.")
+        missing = ([f"{s.rep_id} ({s.email})" for s in payees_without_account(run)]
+                   if outcome.status != "unchanged" else [])
     for line in lines:
         click.echo(line)
     for note in outcome.notes:
         click.echo(f"note: {note}", err=True)
+    if missing:
+        shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+        click.echo(f"note: {len(missing)} payee{'s have' if len(missing) != 1 else ' has'} no Cadence account yet "
+                   f"({shown}): invite them with that e-mail to read their statements once the run is approved.",
+                   err=True)
 
 
 @click.command("approve")
 @click.argument("run_id", type=int)
+@click.option("--yes", "confirmed", is_flag=True,
+              help="Approve without asking (asked only when typing at a terminal).")
 @as_option
-def approve(run_id: int, as_email: str | None) -> None:
+def approve(run_id: int, confirmed: bool, as_email: str | None) -> None:
     """Approve a draft run: it is locked and never changes again.
 
-    Separation of duties: the person who ran the payout cannot approve it. A correction
-    to an approved quarter is paid as adjustment lines in a later quarter's run.
+    Separation of duties: the approver did not run the payout, is not paid by it (their
+    e-mail is not on its roster) and did not change its deals, roster or quotas after it
+    was computed; each refusal is kept in the audit trail. At a terminal it asks for
+    confirmation first (approving cannot be undone). A correction to an approved quarter
+    is paid as adjustment lines in a later quarter's run.
     """
     with app_context(), unit_of_work():
         actor = actor_by_email(as_email)
-        run = approve_run(actor, get_run(actor, run_id))
+        run = get_run(actor, run_id)
+        if not confirmed and sys.stdin.isatty():
+            click.confirm(f"Approve run #{run.id} for {run.period} ({run.rep_count} reps, {_money(totals_of(run))})? "
+                          "It cannot be undone", abort=True)
+        run = approve_run(actor, run)
         message = (f"Approved run #{run.id} for {run.period}; it is locked. Export the payroll file with "
                    f"`cadence payout export {run.id} --format csv --out payroll.csv --as EMAIL`.")
     click.echo(message)

@@ -36,9 +36,11 @@ def users() -> None:
 @click.option("--manager", "manager_email", metavar="EMAIL", help="Their manager (already in Cadence).")
 @click.option("--team", metavar="TEAM", help="An existing team (see `cadence teams list`).")
 @click.option("--password-stdin", is_flag=True, help="Read their initial password from standard input.")
+@click.option("--invite", is_flag=True, help="E-mail them a link to choose their password (valid 7 days).")
 def add_user(email: str, name: str, role: str, manager_email: str | None, team: str | None,
-             password_stdin: bool) -> None:
-    """Add one person. Without a password they cannot sign in until one is set."""
+             password_stdin: bool, invite: bool) -> None:
+    """Add one person. Without a password or an invitation they cannot sign in until one is set."""
+    from okr_app.auth.links import invite as send_invitation
     from okr_app.people import services
 
     password = _read_password() if password_stdin else None
@@ -46,14 +48,44 @@ def add_user(email: str, name: str, role: str, manager_email: str | None, team: 
         manager = services.get_person(manager_email) if manager_email else None
         person = services.add_person(None, email=email, name=name, role=role.lower(), manager=manager,
                                      team=services.get_team(team) if team else None, password=password)
+        sent = send_invitation(None, person) if invite else None
         message = (f"Added {person.name} <{person.email}> as {person.role}"
-                   + ("." if password else "; set a password with `cadence users set-password`."))
-    click.echo(message)
+                   + ("." if password or invite else "; set a password with `cadence users set-password`."))
+        lines = [message, *_invitation_lines([sent] if sent else [])]
+    click.echo("\n".join(lines))
+
+
+@users.command("invite")
+@click.argument("email")
+def invite_user(email: str) -> None:
+    """E-mail a person a link to choose their password (valid 7 days, works once).
+
+    Without CADENCE_SMTP_URL the message goes to the instance's outbox/ and the link is printed here, for
+    you to pass on."""
+    from okr_app.auth.links import invite as send_invitation
+    from okr_app.people import services
+
+    with app_context(), unit_of_work():
+        sent = send_invitation(None, services.get_person(email))
+        lines = _invitation_lines([sent])
+    click.echo("\n".join(lines))
+
+
+def _invitation_lines(sent) -> list[str]:
+    from okr_app.mail.services import delivers_to_outbox
+
+    if not sent:
+        return []
+    if not delivers_to_outbox():
+        return [f"Invitation e-mailed to {item.person.email}." for item in sent]
+    return [f"No SMTP relay (CADENCE_SMTP_URL): the invitation is in the outbox; its link for {item.person.email}: "
+            f"{item.link}" for item in sent]
 
 
 @users.command("import")
 @click.argument("csv_file", type=click.Path(dir_okay=False, exists=True))
-def import_users(csv_file: str) -> None:
+@click.option("--invite", is_flag=True, help="E-mail everyone imported a link to choose their password.")
+def import_users(csv_file: str, invite: bool) -> None:
     """Add everyone in a CSV, or nobody.
 
     Header: email,name,role,manager_email,team (optional extra column: password). A blank role
@@ -65,10 +97,13 @@ def import_users(csv_file: str) -> None:
 
     from okr_app.people.importing import import_people_file
 
+    from okr_app.auth.links import invite as send_invitation
+
     with app_context(), unit_of_work():
         result = import_people_file(None, csv_file, current_app.config["MAX_IMPORT_BYTES"])
-        message = f"Imported {len(result.people)} people from {result.file}."
-    click.echo(message)
+        sent = [send_invitation(None, person) for person in result.people] if invite else []
+        lines = [f"Imported {len(result.people)} people from {result.file}.", *_invitation_lines(sent)]
+    click.echo("\n".join(lines))
 
 
 @users.command("set-role")

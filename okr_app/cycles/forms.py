@@ -6,19 +6,20 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask import current_app
-from flask_wtf import FlaskForm
+from okr_app.bounds import BoundedForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from okr_app.domain import limits
 from okr_app.clock import today
+from okr_app.cycles.services import default_start
 
 
 def next_monday(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7 or 7)
 
 
-class CycleForm(FlaskForm):
+class CycleForm(BoundedForm):
     name = StringField("Name", validators=[DataRequired("A cycle needs a name."), Length(max=limits.CYCLE_NAME.max)],
                        description="e.g. 2026 Q3")
     start = DateField("Starts on (a Monday)", validators=[DataRequired("Give the Monday the cycle starts on.")])
@@ -30,17 +31,22 @@ class CycleForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.weeks.choices = [SelectChoice(str(w), f"{w} weeks") for w in current_app.config["CYCLE_LENGTHS_WEEKS"]]
         if not self.is_submitted():
-            self.start.data = next_monday(today())
+            self.start.data = default_start(today())
             self.weeks.data = max(current_app.config["CYCLE_LENGTHS_WEEKS"])
 
 
-class ConfirmForm(FlaskForm):
+class RenameForm(BoundedForm):
+    name = StringField("Name", validators=[DataRequired("A cycle needs a name.")])
+    submit = SubmitField("Rename")
+
+
+class ConfirmForm(BoundedForm):
     """A POST with its CSRF token: activate, snapshot and close."""
 
     submit = SubmitField("Confirm")
 
 
-class GradesForm(FlaskForm):
+class GradesForm(BoundedForm):
     """The grading sheet: one `grade-<key result id>` input per row, read by `submitted_grades`."""
 
     submit = SubmitField("Save grades")

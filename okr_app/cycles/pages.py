@@ -5,13 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
+
+from okr_app.extensions import db
+from okr_app.models import Team
 from okr_app.cycles.services import SnapshotComparison, snapshot_comparison, snapshot_due
 from okr_app.domain.progress import default_grade, mean
 from okr_app.models import Cycle
 from okr_app.okrs.display import KIND_LABELS, format_grade, format_pct
 from okr_app.okrs.pages import ObjectiveLink, all_cycles, objective_link
 from okr_app.okrs.progress import ProgressBook
-from okr_app.policy import Actor, can_manage_cycles, can_view_objective, cycle_is_open, may_edit_objective
+from okr_app.policy import (Actor, can_manage_cycles, can_own_objective, can_view_growth_review, can_view_objective,
+                            cycle_is_open, may_edit_objective)
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,34 @@ class CyclePage:
     top_objectives: list[ObjectiveLink]
     comparison: list[ComparisonRow]
     comparison_summary: str
+    can_review_growth: bool = False
+    can_delete: bool = False
+    setup: LeaderSetup | None = None
+
+
+@dataclass(frozen=True)
+class TeamChoice:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class LeaderSetup:
+    """On an open cycle's page, for leaders: set the company objective (while there is none) and an
+    objective for each team that has none yet."""
+
+    company: bool
+    teams: list[TeamChoice]
+
+
+def leader_setup(actor: Actor, cycle: Cycle, book: ProgressBook) -> LeaderSetup | None:
+    if cycle.state == "closed" or not can_own_objective(actor, "company"):
+        return None
+    owned = {o.team_id for o in book.objectives.values() if o.owner_type == "team"}
+    has_company = any(o.owner_type == "company" for o in book.objectives.values())
+    teams = [TeamChoice(t.id, t.name) for t in db.session.scalars(sa.select(Team).order_by(Team.name))
+             if t.id not in owned]
+    return LeaderSetup(company=not has_company, teams=teams)
 
 
 @dataclass(frozen=True)
@@ -152,7 +185,10 @@ def cycle_page(actor: Actor, cycle: Cycle, on: date) -> CyclePage:
         row=cycle_row(cycle, book, on), can_manage=manage, can_activate=manage and cycle.state == "planning",
         can_snapshot=manage and snapshot_due(cycle, on), snapshot_note=note, can_close=manage and not closed,
         closed=closed, top_objectives=[objective_link(book, o) for o in top],
-        comparison=comparison, comparison_summary=comparison_summary(comparison, closed))
+        comparison=comparison, comparison_summary=comparison_summary(comparison, closed),
+        can_review_growth=can_view_growth_review(actor),
+        can_delete=manage and cycle.state == "planning" and not book.objectives,
+        setup=leader_setup(actor, cycle, book))
 
 
 def grade_rows(actor: Actor, cycle: Cycle) -> list[GradeRow]:

@@ -6,9 +6,14 @@ from flask import flash, redirect, render_template, request, url_for
 
 from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.cycles import bp
-from okr_app.cycles.forms import ConfirmForm, CycleForm, GradesForm, submitted_grades
+from okr_app.cycles.forms import ConfirmForm, CycleForm, GradesForm, RenameForm, submitted_grades
 from okr_app.cycles.pages import close_preview, cycle_page, cycle_rows, grade_rows
-from okr_app.cycles.services import activate_cycle, apply_grades, close_cycle, create_cycle, take_mid_cycle_snapshot
+from okr_app.cycles.rollover import roll_over, roll_over_offer
+from okr_app.cycles.services import (activate_cycle, apply_grades, close_cycle, create_cycle, cycle_objective_count,
+                                     delete_cycle, overlapping_active, rename_cycle, take_mid_cycle_snapshot)
+from okr_app.okrs.history_chart import small_charts_for
+from okr_app.okrs.pages import objective_page
+from okr_app.okrs.services import visible_objective
 from okr_app.errors import NotAllowed
 from okr_app.extensions import db
 from okr_app.models import Cycle
@@ -49,8 +54,10 @@ def index():
 @bp.route("/<int:cycle_id>")
 @login_required_actor
 def cycle(cycle_id: int):
-    page = cycle_page(current_actor(), _cycle(cycle_id), today())
-    return render_template("cycles/cycle.html", page=page, form=ConfirmForm())
+    cycle = _cycle(cycle_id)
+    page = cycle_page(current_actor(), cycle, today())
+    return render_template("cycles/cycle.html", page=page, form=ConfirmForm(),
+                           rename=RenameForm(data={"name": cycle.name}))
 
 
 def _cycle_action(cycle_id: int, action, done: str):
@@ -62,17 +69,88 @@ def _cycle_action(cycle_id: int, action, done: str):
         return redirect(url_for("cycles.cycle", cycle_id=cycle_id))
     result, error = attempt(lambda: action(cycle))
     if error is not None:
-        page = cycle_page(current_actor(), _cycle(cycle_id), today())
-        return render_template("cycles/cycle.html", page=page, form=form), error.status
+        cycle = _cycle(cycle_id)
+        page = cycle_page(current_actor(), cycle, today())
+        return render_template("cycles/cycle.html", page=page, form=form,
+                               rename=RenameForm(data={"name": cycle.name})), error.status
     flash(done.format(result=result), "success")
     return redirect(url_for("cycles.cycle", cycle_id=cycle_id))
 
 
-@bp.route("/<int:cycle_id>/activate", methods=["POST"])
+@bp.route("/<int:cycle_id>/activate", methods=["GET", "POST"])
 @login_required_actor
 def activate(cycle_id: int):
+    """GET asks for confirmation (and warns of an overlapping active cycle); POST starts the cycle."""
     actor = current_actor()
-    return _cycle_action(cycle_id, lambda cycle: activate_cycle(actor, cycle), "The cycle is active.")
+    if not can_manage_cycles(actor):
+        raise NotAllowed("Only leaders and admins start cycles.")
+    if request.method == "GET":
+        cycle = _cycle(cycle_id)
+        return render_template("cycles/activate.html", cycle=cycle, overlap=overlapping_active(cycle),
+                               objectives=cycle_objective_count(cycle), form=ConfirmForm())
+    return _cycle_action(cycle_id, lambda cycle: activate_cycle(actor, cycle),
+                         "The cycle is active: everyone's home, check-in and team pages now show it.")
+
+
+@bp.route("/<int:cycle_id>/rename", methods=["POST"])
+@login_required_actor
+def rename(cycle_id: int):
+    actor = current_actor()
+    cycle = _cycle(cycle_id)
+    form = RenameForm()
+    if form.validate_on_submit():
+        _, error = attempt(lambda: rename_cycle(actor, cycle, form.name.data))
+        if error is None:
+            flash(f"Renamed to {cycle.name}.", "success")
+            return redirect(url_for("cycles.cycle", cycle_id=cycle_id))
+        status = error.status
+    else:
+        if not can_manage_cycles(actor):
+            raise NotAllowed("Only leaders and admins rename cycles.")
+        status = 422
+    page = cycle_page(actor, _cycle(cycle_id), today())
+    return render_template("cycles/cycle.html", page=page, form=ConfirmForm(), rename=form), status
+
+
+@bp.route("/<int:cycle_id>/delete", methods=["GET", "POST"])
+@login_required_actor
+def delete(cycle_id: int):
+    """GET asks for confirmation; POST deletes a planning cycle that holds no objectives."""
+    actor = current_actor()
+    if not can_manage_cycles(actor):
+        raise NotAllowed("Only leaders and admins delete cycles.")
+    cycle = _cycle(cycle_id)
+    form = ConfirmForm()
+    status = 200
+    if form.validate_on_submit():
+        name = cycle.name
+        _, error = attempt(lambda: delete_cycle(actor, cycle))
+        if error is None:
+            flash(f"Cycle {name} deleted.", "success")
+            return redirect(url_for("cycles.index"))
+        status = error.status
+    return render_template("cycles/delete.html", cycle=cycle, objectives=cycle_objective_count(cycle),
+                           form=form), status
+
+
+@bp.route("/roll-over/<int:objective_id>", methods=["POST"])
+@login_required_actor
+def roll_over_objective(objective_id: int):
+    """Copy an objective of a closed cycle and its unfinished key results into the next cycle."""
+    actor = current_actor()
+    objective = visible_objective(actor, objective_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash("The form expired; try again.", "error")
+        return redirect(url_for("okrs.objective", objective_id=objective_id))
+    copy, error = attempt(lambda: roll_over(actor, objective))
+    if error is not None:
+        page = objective_page(actor, visible_objective(actor, objective_id), today())
+        return render_template("okrs/objective.html", page=page, form=form, charts=small_charts_for(objective, today()),
+                               roll_over=roll_over_offer(actor, objective)), error.status
+    flash(f"Rolled over into {copy.cycle.name} with {len(copy.key_results)} unfinished key result(s), "
+          "their values back at the start.", "success")
+    return redirect(url_for("okrs.objective", objective_id=copy.id))
 
 
 @bp.route("/<int:cycle_id>/snapshot", methods=["POST"])

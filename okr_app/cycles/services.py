@@ -13,7 +13,7 @@ from flask import current_app
 from okr_app.audit.services import record
 from okr_app.domain.progress import default_grade
 from okr_app.domain import limits
-from okr_app.errors import CycleClosed, InvalidInput, NotAllowed, NotFound
+from okr_app.errors import CycleClosed, CyclesOverlap, InvalidInput, NotAllowed, NotFound
 from okr_app.extensions import db
 from okr_app.models import Cycle, KeyResult, Objective, Snapshot
 from okr_app.okrs.progress import ProgressBook
@@ -55,10 +55,25 @@ def create_cycle(actor: Actor, name: str, start: date, weeks: int) -> Cycle:
     return cycle
 
 
+def overlapping_active(cycle: Cycle) -> Cycle | None:
+    """Another active cycle sharing at least one day with this one's dates."""
+    for other in db.session.scalars(sa.select(Cycle).where(Cycle.state == "active", Cycle.id != cycle.id)):
+        if other.start <= cycle.end and cycle.start <= other.end:
+            return other
+    return None
+
+
 def activate_cycle(actor: Actor, cycle: Cycle) -> Cycle:
+    """Start a cycle. Refused while another active cycle overlaps its dates: everyone's home, check-in
+    and cascade follow the active cycle containing today, and two of them would make that a guess."""
     if not can_manage_cycles(actor):
         raise NotAllowed("Only leaders and admins start cycles.")
     ensure_open(cycle)
+    other = overlapping_active(cycle)
+    if other is not None:
+        raise CyclesOverlap(f"{cycle.name} ({cycle.start} to {cycle.end}) overlaps {other.name}, which is active "
+                            f"until {other.end}. Close {other.name} first, or move {cycle.name} to start on "
+                            f"{other.end + timedelta(days=1)} or later.")
     before = cycle.state
     cycle.state = "active"
     record(actor.person, "cycle.activate", "cycle", cycle.id, before=before, after="active")
@@ -138,13 +153,72 @@ def close_cycle(actor: Actor, cycle: Cycle) -> int:
     return len(grades)
 
 
-def current_cycle() -> Cycle | None:
-    """The active cycle that started last, else the newest planning one, else the newest closed one."""
+def current_cycle(on: date | None = None, picked_id: int | None = None) -> Cycle | None:
+    """The cycle everyone's home, check-in and team pages show.
+
+    The active cycle whose dates contain `on` (today by default); when none does, the cycle the person
+    picked (`picked_id`, remembered from their last choice), else the active cycle that started last,
+    else the newest planning one, else the newest closed one. A planning cycle never hides a running one."""
+    from okr_app.clock import today
+
+    on = on or today()
+    for cycle in db.session.scalars(sa.select(Cycle).where(Cycle.state == "active").order_by(Cycle.start.desc())):
+        if cycle.start <= on <= cycle.end:
+            return cycle
+    if picked_id is not None and (picked := db.session.get(Cycle, picked_id)) is not None:
+        return picked
     for state in ("active", "planning", "closed"):
         cycle = db.session.scalar(sa.select(Cycle).where(Cycle.state == state).order_by(Cycle.start.desc()).limit(1))
         if cycle is not None:
             return cycle
     return None
+
+
+def default_start(on: date) -> date:
+    """A new cycle's proposed first day: the Monday after the latest cycle ends, else the next Monday."""
+    ends = [start + timedelta(weeks=weeks) - timedelta(days=1)
+            for start, weeks in db.session.execute(sa.select(Cycle.start, Cycle.weeks))]
+    if ends:
+        return max(ends) + timedelta(days=1)
+    return on + timedelta(days=(7 - on.weekday()) % 7 or 7)
+
+
+def rename_cycle(actor: Actor, cycle: Cycle, name: str) -> Cycle:
+    """Any cycle may be renamed, closed ones too (a name is not a result)."""
+    if not can_manage_cycles(actor):
+        raise NotAllowed("Only leaders and admins rename cycles.")
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("A cycle needs a name.")
+    if len(name) > 120:
+        raise InvalidInput(f"A cycle's name is at most 120 characters; this one has {len(name)}.")
+    before = cycle.name
+    if name != before:
+        cycle.name = name
+        record(actor.person, "cycle.rename", "cycle", cycle.id, before=before, after=name)
+        db.session.flush()
+    return cycle
+
+
+def delete_cycle(actor: Actor, cycle: Cycle) -> None:
+    """Only a planning cycle with no objectives can be deleted: a started cycle has history, and a
+    planned one with objectives holds someone's work."""
+    if not can_manage_cycles(actor):
+        raise NotAllowed("Only leaders and admins delete cycles.")
+    if cycle.state != "planning":
+        raise InvalidInput(f"{cycle.name} has been started; only a cycle still in planning can be deleted.")
+    count = cycle_objective_count(cycle)
+    if count:
+        raise InvalidInput(f"{cycle.name} holds {count} objective{'s' if count != 1 else ''}; "
+                           "delete or move them before deleting the cycle.")
+    record(actor.person, "cycle.delete", "cycle", cycle.id,
+           before={"name": cycle.name, "start": cycle.start.isoformat(), "weeks": cycle.weeks})
+    db.session.delete(cycle)
+    db.session.flush()
+
+
+def cycle_objective_count(cycle: Cycle) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Objective.id)).where(Objective.cycle_id == cycle.id)) or 0
 
 
 def take_mid_cycle_snapshot(actor: Actor, cycle: Cycle, on: date) -> int:

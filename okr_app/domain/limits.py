@@ -4,7 +4,6 @@ The one table the web forms, the API schemas and the services all read, so a lim
 a form shows it, the API documents it, and the service enforces it for every caller (CLI and imports too)."""
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from okr_app.errors import InvalidInput
@@ -37,6 +36,16 @@ WEIGHT_MAX = 100.0  # a key result's weight is above 0 and at most this
 SATISFACTION_MIN, SATISFACTION_MAX = 1, 5
 GRADE_MIN, GRADE_MAX = 0.0, 1.0
 
+# Text may not hold NUL or other control characters (tab, line feed and carriage return excepted), nor lone
+# surrogates: PostgreSQL refuses NUL outright, and the others only ever arrive to hide something.
+ALLOWED_CONTROLS = frozenset("\t\n\r")
+CONTROL_MESSAGE = "Remove the control characters (such as NUL) from this text."
+
+
+def control_characters_in(text: str) -> bool:
+    return any((ord(char) < 0x20 and char not in ALLOWED_CONTROLS) or ord(char) == 0x7F
+               or 0xD800 <= ord(char) <= 0xDFFF for char in text)
+
 
 def clean_text(limit: TextLimit, text: str | None, required: bool = False) -> str:
     """The text trimmed; InvalidInput when it is longer than the limit, missing while required, or holds
@@ -46,6 +55,6 @@ def clean_text(limit: TextLimit, text: str | None, required: bool = False) -> st
         raise InvalidInput(f"{limit.what} is required.")
     if len(text) > limit.max:
         raise InvalidInput(f"{limit.what} is at most {limit.max:,} characters; this one has {len(text):,}.")
-    if any(unicodedata.category(char) in ("Cc", "Cs") and char not in "\n\r\t" for char in text):
-        raise InvalidInput(f"{limit.what} contains control characters; remove them and try again.")
+    if control_characters_in(text):
+        raise InvalidInput(f"{limit.what} contains control characters. {CONTROL_MESSAGE}")
     return text

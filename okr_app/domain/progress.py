@@ -38,8 +38,9 @@ def current_of(measure: Measure) -> float:
 def progress_of(measure: Measure, rollup: float | None = None) -> float:
     """increase/decrease: (current − start)/(target − start) clamped to [0, 1];
     stay_above: 1 if current ≥ target; stay_below: 1 if current ≤ target;
-    milestone: 1 when done (value 1); rollup: the mean of the aligned objectives, given by the caller."""
-    kind = measure.kind
+    milestone: 1 when done (value 1); rollup: the mean of the aligned objectives, given by the caller;
+    metric (computed from the deals): the increase rule."""
+    kind = "increase" if measure.kind == "metric" else measure.kind
     if kind == "rollup":
         return clamp01(rollup or 0.0)
     current = current_of(measure)
@@ -62,17 +63,29 @@ def _fmt(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def explain_progress(measure: Measure, rollup_parts: Sequence[tuple[str, float]] | None = None) -> str:
+def explain_progress(measure: Measure, rollup_parts: Sequence[tuple[str, float]] | None = None,
+                     private: Sequence[float] = ()) -> str:
     """The progress formula with this key result's numbers filled in, e.g.
-    'increase: (130 − 100) / (200 − 100) = 0.30 → 30%'."""
-    progress = progress_of(measure, mean([p for _, p in rollup_parts]) if rollup_parts else 0.0)
+    'increase: (130 − 100) / (200 − 100) = 0.30 → 30%'.
+
+    `private` are the progress values of aligned objectives the reader may not see: they count in the mean,
+    but the explanation names only how many there are ("1 private objective"), never their title or value."""
+    if measure.kind == "metric":
+        return explain_progress(Measure("increase", measure.start, measure.target, measure.current)).replace(
+            "increase:", "metric (the increase rule):", 1)
+    rollup_parts = list(rollup_parts or [])
+    values = [p for _, p in rollup_parts] + list(private)
+    progress = progress_of(measure, mean(values) if values else 0.0)
     current = current_of(measure)
     pct = f"{progress:.0%}"
     if measure.kind == "rollup":
-        if not rollup_parts:
+        if not values:
             return "rollup: no objective is aligned to this key result yet → 0%"
-        terms = " + ".join(f"{p:.2f}" for _, p in rollup_parts)
-        return f"rollup: mean of {len(rollup_parts)} aligned objective(s) = ({terms}) / {len(rollup_parts)} → {pct}"
+        terms = [f"{p:.2f}" for _, p in rollup_parts]
+        if private:
+            terms.append(f"{len(private)} private objective{'' if len(private) == 1 else 's'}")
+        return (f"rollup: mean of {len(values)} aligned objective(s) = ({' + '.join(terms)}) / {len(values)} "
+                f"→ {pct}")
     if measure.kind == "milestone":
         return f"milestone: {'done' if current >= 1 else 'not done yet'} → {pct}"
     if measure.kind in ("stay_above", "stay_below"):

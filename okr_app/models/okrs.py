@@ -11,7 +11,7 @@ from okr_app.clock import utcnow
 
 CYCLE_STATES = ("planning", "active", "closed")
 OWNER_TYPES = ("person", "team", "company")
-KR_KINDS = ("increase", "decrease", "stay_above", "stay_below", "milestone", "rollup")
+KR_KINDS = ("increase", "decrease", "stay_above", "stay_below", "milestone", "rollup", "metric")
 CONFIDENCES = ("on_track", "at_risk", "off_track")
 
 
@@ -53,6 +53,9 @@ class Objective(db.Model):
     aligned_kr_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("key_result.id", use_alter=True, ondelete="SET NULL"), index=True)
     private: Mapped[bool] = mapped_column(default=False)
+    # Set when rolled over from a closed cycle: the objective this one continues.
+    copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("objective.id", ondelete="SET NULL"),
+                                                       index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -95,6 +98,13 @@ class KeyResult(db.Model):
     reproducible: Mapped[bool] = mapped_column(default=True)
     about_buyers: Mapped[bool] = mapped_column(default=True)
     grade: Mapped[float | None]
+    copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("key_result.id", ondelete="SET NULL"),
+                                                       index=True)
+    # A `metric` key result: the revenue metric it is bound to (`comp_engine.revenue`), its retention
+    # window, and the day its current value was measured on (by the last deals import).
+    metric: Mapped[str | None] = mapped_column(sa.String(60))
+    window_months: Mapped[int | None]
+    measured_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     objective: Mapped[Objective] = relationship(back_populates="key_results", foreign_keys=[objective_id])
@@ -118,10 +128,13 @@ class CheckIn(db.Model):
     confidence: Mapped[str] = mapped_column(sa.String(10), default="on_track")
     note: Mapped[str] = mapped_column(sa.Text, default="")
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    # A metric key result's check-ins are recorded by a deals import: its source.
+    import_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payout_import.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     key_result: Mapped[KeyResult] = relationship(back_populates="check_ins")
     author: Mapped["Person | None"] = relationship()  # noqa: F821
+    source_import: Mapped["PayoutImport | None"] = relationship()  # noqa: F821
 
 
 class Snapshot(db.Model):

@@ -59,6 +59,8 @@ class Deal(db.Model):
     amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
     close_date: Mapped[date] = mapped_column(index=True)
     split: Mapped[str] = mapped_column(sa.Text, default="")
+    # Where the deal came from (deals.csv's optional `source` column: marketing, sales, partner, ...).
+    lead_source: Mapped[str] = mapped_column("source", sa.String(40), default="", server_default="")
     import_id: Mapped[int] = mapped_column(sa.ForeignKey("payout_import.id"), index=True)
     line: Mapped[int]
 
@@ -66,7 +68,10 @@ class Deal(db.Model):
 
 
 class RosterRep(db.Model):
-    """A rep on one quarter's roster: the plan they are paid on that quarter."""
+    """A rep on one quarter's roster: the plan they are paid on that quarter, their
+    employment dates when they join or leave (`comp_engine.employment`) and their draw
+    (`comp_engine.draws`); `draw_balance_cents` is only the opening balance: once an
+    approved run has one, the next run carries it from there."""
 
     __tablename__ = "roster_rep"
 
@@ -80,6 +85,11 @@ class RosterRep(db.Model):
     target_incentive_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
     import_id: Mapped[int] = mapped_column(sa.ForeignKey("payout_import.id"), index=True)
     line: Mapped[int]
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    draw_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
+    draw_kind: Mapped[str | None] = mapped_column(sa.String(20))
+    draw_balance_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     source: Mapped[PayoutImport] = relationship()
 
@@ -159,6 +169,9 @@ class RunStatement(db.Model):
     (empty when the rep is only owed adjustments for an earlier quarter and is not on
     this quarter's roster); `adjustments` is a JSON list of the adjustment lines.
     `person_id` is the Cadence person whose email matches the roster's, if any.
+    `earned_cents` is the sum of the lines before a draw (adjustments included) and
+    `draw_balance_cents` what a recoverable draw is owed after the quarter (None without
+    a draw): the next quarter's run carries it from the approved run.
     """
 
     __tablename__ = "run_statement"
@@ -176,6 +189,8 @@ class RunStatement(db.Model):
     detail: Mapped[str] = mapped_column(sa.Text, default="")
     adjustments: Mapped[str] = mapped_column(sa.Text, default="[]")
     position: Mapped[int] = mapped_column(default=0)
+    earned_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
+    draw_balance_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     run: Mapped[PayoutRun] = relationship()
 

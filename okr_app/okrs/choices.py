@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from okr_app.bounds import form_id
 from okr_app.errors import InvalidInput
 from okr_app.extensions import db
 from okr_app.models import Cycle, KeyResult, Objective, Person, Team
@@ -108,9 +109,4 @@ def optional_id(value) -> int | None:
     """Coerce a select's value: '' means none; anything else must be a whole number."""
     if value in (None, "", "None"):
         return None
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    if not text.isdigit():
-        raise ValueError("not an id")
-    return int(text)
+    return form_id(value)

@@ -1,6 +1,10 @@
 """How key-result numbers and kinds read on a page: one place, so every page says them the same way."""
 from __future__ import annotations
 
+from fractions import Fraction
+
+from comp_engine.money import display_amount
+
 KIND_LABELS = {
     "increase": "Increase",
     "decrease": "Decrease",
@@ -8,6 +12,7 @@ KIND_LABELS = {
     "stay_below": "Stay below",
     "milestone": "Milestone",
     "rollup": "Roll-up",
+    "metric": "Revenue metric",
 }
 
 KIND_HELP = {
@@ -17,6 +22,7 @@ KIND_HELP = {
     "stay_below": "keep a value at or below a target",
     "milestone": "done or not done",
     "rollup": "the mean progress of the objectives aligned to it",
+    "metric": "computed from the imported deals (new ARR, NRR, ...) at every deals import",
 }
 
 CONFIDENCE_LABELS = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
@@ -44,6 +50,11 @@ def format_value(value: float | None, unit: str = "") -> str:
     if unit == "%":
         return f"{number}%"
     return f"{number} {unit}"
+
+
+def format_cents(cents: int) -> str:
+    """Integer cents as an amount for people: 120000 -> '1,200', 120050 -> '1,200.50'."""
+    return display_amount(Fraction(cents, 100))
 
 
 def approximately(value: float | None) -> float | None:

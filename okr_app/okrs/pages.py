@@ -18,7 +18,12 @@ from okr_app.okrs.pace import pace_reading
 from okr_app.okrs.progress import ProgressBook, measure_of
 from okr_app.okrs.services import (has_room_for_key_result, has_room_for_personal_objective, key_result_limit,
                                    personal_objective_limit)
-from okr_app.policy import Actor, can_own_objective, can_view_objective, cycle_is_open, may_edit_objective
+from okr_app.policy import (Actor, can_own_objective, can_view_objective, can_view_revenue_accounts, cycle_is_open,
+                            may_edit_objective)
+from comp_engine.revenue import parse_metric
+from okr_app.ledger.key_results import explanation_of
+
+NO_COHORT = "no cohort yet"
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,19 @@ class KeyResultPage:
     snapshot_progress: float | None  # the mid-cycle snapshot of a 12-week cycle, once taken
     snapshot_note: str
     cycle_open: bool
+    metric: MetricPanel | None = None
+
+
+@dataclass(frozen=True)
+class MetricPanel:
+    """What a metric key result's value is made of: the formula with its numbers, the last import."""
+
+    name: str
+    label: str
+    explanation: str
+    measured_on: date | None
+    last_import: str
+    may_see_accounts: bool
 
 
 # --- rows -------------------------------------------------------------------------------------
@@ -154,19 +172,21 @@ def _value_label(kr: KeyResult, value: float | None) -> str:
     return format_value(value, kr.unit)
 
 
-def kr_row(book: ProgressBook, kr: KeyResult, cycle: Cycle, on: date) -> KrRow:
+def kr_row(book: ProgressBook, kr: KeyResult, cycle: Cycle, on: date, viewer: Actor | None = None) -> KrRow:
     """One key result as every OKR page shows it; `on` is the day pace is read for."""
     progress = book.kr_progress(kr.id)
     pace = pace_reading(kr, progress, cycle, on)
     if kr.kind == "rollup":
         current = format_pct(progress)
+    elif kr.kind == "metric" and kr.current_value is None:
+        current = NO_COHORT if kr.metric and parse_metric(kr.metric).is_ratio else "—"
     else:
         current = _value_label(kr, current_of(measure_of(kr)))
     return KrRow(
         id=kr.id, objective_id=kr.objective_id, title=kr.title, kind=kr.kind, kind_label=KIND_LABELS[kr.kind],
         start_label=format_value(kr.start_value, kr.unit) if kr.start_value is not None else "—",
         current_label=current, target_label=_target_label(kr), checked_in=kr.current_value is not None,
-        progress=progress, explanation=book.explain(kr.id),
+        progress=progress, explanation=book.explain(kr.id, viewer),
         confidence=None if kr.kind == "rollup" else kr.confidence,  # nobody sets a rollup's confidence
         confidence_label=CONFIDENCE_LABELS.get(kr.confidence, kr.confidence), pace=pace.pace,
         expected_label=pace.expected_label, due=pace.due, weight=kr.weight, vanity_risk=kr.vanity_risk,
@@ -197,7 +217,7 @@ def objective_card(actor: Actor, book: ProgressBook, objective: Objective, on: d
         id=objective.id, title=objective.title, description=objective.description,
         owner_label=objective.owner_label, owner_type=objective.owner_type, private=objective.private,
         progress=book.objective_progress(objective.id), explanation=book.explain_objective(objective.id),
-        key_results=[kr_row(book, kr, cycle, on) for kr in krs], can_edit=editable,
+        key_results=[kr_row(book, kr, cycle, on, actor) for kr in krs], can_edit=editable,
         can_add_key_result=editable and has_room_for_key_result(len(krs)), key_result_limit=limit,
         aligned_to=_parent_step(actor, book, objective))
 
@@ -258,7 +278,7 @@ def key_result_page(actor: Actor, kr: KeyResult, on: date) -> KeyResultPage:
     check_ins = db.session.scalars(
         sa.select(CheckIn).where(CheckIn.key_result_id == kr.id).options(selectinload(CheckIn.author))
         .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())).all()
-    history = [HistoryRow(at=c.created_at, author=c.author.name if c.author else "an integration",
+    history = [HistoryRow(at=c.created_at, author=_author_of(c),
                           value_label=_value_label(kr, c.value), confidence=c.confidence,
                           confidence_label=CONFIDENCE_LABELS.get(c.confidence, c.confidence), note=c.note)
                for c in check_ins]
@@ -269,9 +289,27 @@ def key_result_page(actor: Actor, kr: KeyResult, on: date) -> KeyResultPage:
                          f"frozen {snapshot.taken_at:%Y-%m-%d}")
     cycle_open, can_edit = cycle_is_open(cycle), may_edit_objective(actor, objective)
     return KeyResultPage(
-        row=kr_row(book, kr, cycle, on), objective=objective_link(book, objective), cycle=cycle, unit=kr.unit,
+        row=kr_row(book, kr, cycle, on, actor), objective=objective_link(book, objective), cycle=cycle, unit=kr.unit,
         history=history,
         aligned=[objective_link(book, o) for o in book.aligned_to.get(kr.id, []) if can_view_objective(actor, o)],
-        can_edit=can_edit, can_check_in=can_edit and kr.kind != "rollup", check_in_hint=_check_in_hint(kr),
+        can_edit=can_edit, can_check_in=can_edit and kr.kind not in ("rollup", "metric"), check_in_hint=_check_in_hint(kr),
         snapshot_progress=snapshot.progress if snapshot is not None else None, snapshot_note=snapshot_note,
-        cycle_open=cycle_open)
+        cycle_open=cycle_open, metric=_metric_panel(actor, kr, check_ins) if kr.kind == "metric" else None)
+
+
+def _author_of(entry: CheckIn) -> str:
+    if entry.import_id is not None:
+        return f"deals import #{entry.import_id}"
+    return entry.author.name if entry.author else "an integration"
+
+
+def _metric_panel(actor: Actor, kr: KeyResult, check_ins: list[CheckIn]) -> MetricPanel:
+    """The value explained on the day it was measured, and the import that last changed it."""
+    value = explanation_of(kr)
+    metric = parse_metric(kr.metric)
+    last = next((c for c in check_ins if c.import_id is not None), None)
+    last_import = (f"deals import #{last.import_id} ({last.source_import.file_name}) on {last.created_at:%Y-%m-%d}"
+                   if last is not None else "no deals import has changed it yet")
+    explanation = value.explanation if value is not None else "no deals imported yet: nothing to compute from"
+    return MetricPanel(name=str(metric), label=metric.label, explanation=explanation, measured_on=kr.measured_on,
+                       last_import=last_import, may_see_accounts=can_view_revenue_accounts(actor, kr.objective))

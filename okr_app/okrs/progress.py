@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from okr_app.domain.progress import Measure, explain_progress, mean, progress_of, weighted_progress
 from okr_app.extensions import db
 from okr_app.models import KeyResult, Objective
+from okr_app.policy import Actor, can_view_objective
 
 
 def measure_of(kr: KeyResult) -> Measure:
@@ -80,9 +81,21 @@ class ProgressBook:
     def rollup_parts(self, kr_id: int) -> list[tuple[str, float]]:
         return [(o.title, self.objective_progress(o.id)) for o in self.aligned_to.get(kr_id, [])]
 
-    def explain(self, kr_id: int) -> str:
+    def explain(self, kr_id: int, viewer: Actor | None = None) -> str:
+        """How the key result's progress is computed, as `viewer` may read it: an aligned objective they may
+        not see counts, but shows as "1 private objective" (no title, no value). No viewer: every private
+        objective is hidden."""
         kr = self.key_results[kr_id]
-        return explain_progress(measure_of(kr), self.rollup_parts(kr_id) if kr.kind == "rollup" else None)
+        if kr.kind != "rollup":
+            return explain_progress(measure_of(kr))
+        shown, private = [], []
+        for objective in self.aligned_to.get(kr_id, []):
+            visible = can_view_objective(viewer, objective) if viewer is not None else not objective.private
+            if visible:
+                shown.append((objective.title, self.objective_progress(objective.id)))
+            else:
+                private.append(self.objective_progress(objective.id))
+        return explain_progress(measure_of(kr), shown, private)
 
     def explain_objective(self, objective_id: int) -> str:
         """'(1 × 0.30 + 2 × 0.50) / 3 = 0.43'."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from okr_app.auth.session import current_actor, login_required_actor
+from okr_app.cycles.picked import picked_cycle_id, remember_pick
+from okr_app.cycles.rollover import roll_over_offer
 from okr_app.cycles.services import current_cycle, ensure_open
 from okr_app.errors import NotFound
 from okr_app.extensions import db
@@ -13,23 +15,30 @@ from okr_app.okrs import bp
 from okr_app.okrs.choices import alignment_options, owner_options, owner_value, parse_owner
 from okr_app.okrs.forms import (VANITY_QUESTIONS, CheckInForm, ConfirmForm, KeyResultEditForm, KeyResultForm,
                                 ObjectiveEditForm, ObjectiveForm, select_choices)
+from okr_app.okrs.display import KIND_LABELS
+from okr_app.okrs.history_chart import chart_for, small_charts_for
 from okr_app.okrs.pages import key_result_page, my_okrs_page, objective_page
 from okr_app.okrs.services import (add_key_result, check_in, create_objective, delete_key_result, delete_objective,
                                    editable_objective, update_key_result, update_objective, visible_key_result,
                                    visible_objective)
+from okr_app.bounds import query_id
 from okr_app.edge import attempt, form_status
+from okr_app.ritual.threads import kr_thread
 from okr_app.clock import today
+from okr_app.ledger.key_results import accounts_behind
+from okr_app.okrs.display import format_cents
 
 
 def _requested_cycle(required: bool) -> Cycle | None:
     """The cycle named by ?cycle=, else the current one."""
-    cycle_id = request.args.get("cycle", type=int)
+    cycle_id = query_id("cycle")
     if cycle_id is not None:
         cycle = db.session.get(Cycle, cycle_id)
         if cycle is None:
             raise NotFound("No such cycle.")
+        remember_pick(cycle.id)
         return cycle
-    cycle = current_cycle()
+    cycle = current_cycle(today(), picked_id=picked_cycle_id())
     if cycle is None and required:
         raise NotFound("There is no cycle yet: a leader creates one on the Cycles page first.")
     return cycle
@@ -61,7 +70,7 @@ def new_objective():
     ensure_open(cycle)
     form = ObjectiveForm()
     form.owner.choices = select_choices(owner_options(actor))
-    wanted_kr_id = request.args.get("aligned_to", type=int)
+    wanted_kr_id = query_id("aligned_to")
     form.aligned_kr.choices = select_choices(alignment_options(actor, cycle, wanted_kr_id=wanted_kr_id))
     if not form.is_submitted():
         wanted_owner = request.args.get("owner", "me")
@@ -85,8 +94,10 @@ def new_objective():
 @login_required_actor
 def objective(objective_id: int):
     actor = current_actor()
-    page = objective_page(actor, visible_objective(actor, objective_id), today())
-    return render_template("okrs/objective.html", page=page)
+    objective = visible_objective(actor, objective_id)
+    page = objective_page(actor, objective, today())
+    return render_template("okrs/objective.html", page=page, roll_over=roll_over_offer(actor, objective),
+                           form=ConfirmForm(), charts=small_charts_for(objective, today()))
 
 
 @bp.route("/objectives/<int:objective_id>/edit", methods=["GET", "POST"])
@@ -134,9 +145,15 @@ def delete_objective_view(objective_id: int):
 
 # --- key results --------------------------------------------------------------------------------
 
-def _kr_form_page(form, objective, kr, status: int):
+def _kr_form_page(form, objective, kr, status: int, error=None):
+    """The key-result form; a refusal about one field (`error.field`) is said beside that field too."""
+    field = getattr(error, "field", None)
+    if field and field in form:
+        form[field].errors = [*form[field].errors, error.message]
+    elif error is not None:
+        flash(error.message, "error")
     return render_template("okrs/key_result_form.html", form=form, objective=objective, kr=kr,
-                           questions=VANITY_QUESTIONS), status
+                           questions=VANITY_QUESTIONS, kind_label=KIND_LABELS[kr.kind] if kr else ""), status
 
 
 @bp.route("/objectives/<int:objective_id>/key-results/new", methods=["GET", "POST"])
@@ -148,12 +165,14 @@ def new_key_result(objective_id: int):
     if form.validate_on_submit():
         kr, error = attempt(lambda: add_key_result(
             actor, objective, form.title.data, form.kind.data, start=form.start.data, target=form.target.data,
-            unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers()))
+            unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers(),
+            **({"metric": form.metric.data, "window_months": form.window_months.data}
+               if form.kind.data == "metric" else {})), show=False)
         if error is None:
             flash("Key result added." + (" It carries a vanity-risk mark: at least one answer was no."
                                          if kr.vanity_risk else ""), "success")
             return redirect(url_for("okrs.objective", objective_id=objective_id))
-        return _kr_form_page(form, objective, None, error.status)
+        return _kr_form_page(form, objective, None, error.status, error)
     return _kr_form_page(form, objective, None, form_status(form))
 
 
@@ -163,7 +182,17 @@ def key_result(kr_id: int):
     actor = current_actor()
     kr = visible_key_result(actor, kr_id)
     form = CheckInForm(data={"confidence": kr.confidence})
-    return render_template("okrs/key_result.html", page=key_result_page(actor, kr, today()), form=form)
+    return render_template("okrs/key_result.html", page=key_result_page(actor, kr, today()), form=form,
+                           thread=kr_thread(kr.id), chart=chart_for(kr, today()))
+
+
+@bp.route("/key-results/<int:kr_id>/accounts")
+@login_required_actor
+def key_result_accounts(kr_id: int):
+    actor = current_actor()
+    kr = visible_key_result(actor, kr_id)
+    value = accounts_behind(actor, kr)
+    return render_template("okrs/accounts.html", kr=kr, value=value, cents=format_cents)
 
 
 @bp.route("/key-results/<int:kr_id>/check-ins", methods=["POST"])
@@ -180,7 +209,8 @@ def check_in_view(kr_id: int):
             flash("Check-in saved.", "success")
             return redirect(url_for("okrs.key_result", kr_id=kr_id))
         status = error.status
-    return render_template("okrs/key_result.html", page=key_result_page(actor, kr, today()), form=form), status
+    return render_template("okrs/key_result.html", page=key_result_page(actor, kr, today()), form=form,
+                           thread=kr_thread(kr.id), chart=chart_for(kr, today())), status
 
 
 @bp.route("/key-results/<int:kr_id>/edit", methods=["GET", "POST"])
@@ -195,11 +225,12 @@ def edit_key_result(kr_id: int):
     if form.validate_on_submit():
         _, error = attempt(lambda: update_key_result(
             actor, kr, title=form.title.data, start=form.start.data, target=form.target.data,
-            unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers()))
+            unit=form.unit.data or "", due=form.due.data, weight=form.weight.data, **form.vanity_answers()),
+            show=False)
         if error is None:
             flash("Key result saved.", "success")
             return redirect(url_for("okrs.key_result", kr_id=kr_id))
-        return _kr_form_page(form, kr.objective, kr, error.status)
+        return _kr_form_page(form, kr.objective, kr, error.status, error)
     return _kr_form_page(form, kr.objective, kr, form_status(form))
 
 

@@ -17,6 +17,8 @@ from okr_app.domain.progress import QUANTITATIVE
 from okr_app.cycles.services import ensure_may_edit, ensure_open
 from okr_app.errors import InvalidInput, LimitExceeded, NotAllowed, NotFound
 from okr_app.extensions import db
+from okr_app.okrs.display import KIND_LABELS
+from okr_app.ledger.key_results import latest_deals_import, load_ledger, metric_of, refresh, window_of
 from okr_app.models import CONFIDENCES, KR_KINDS, CheckIn, Cycle, KeyResult, Objective, Person, Snapshot, Team
 from okr_app.policy import Actor, can_own_objective, can_view_objective
 from okr_app.clock import utcnow
@@ -205,42 +207,61 @@ def _forget_snapshots(kr_ids: list[int]) -> None:
 def _validate_kr_fields(kind: str, start: float | None, target: float | None, due: date | None,
                         weight: float | None, cycle: Cycle) -> tuple[float | None, float | None, float]:
     if kind not in KR_KINDS:
-        raise InvalidInput(f"A key result's kind is one of {', '.join(KR_KINDS)}; not {kind!r}.")
+        raise InvalidInput(f"A key result's kind is one of {', '.join(KIND_LABELS[k].lower() for k in KR_KINDS)}; "
+                           f"not {kind!r}.", field="kind")
     start, target = _finite(start, "Start"), _finite(target, "Target")
-    if kind in QUANTITATIVE:
+    if kind == "metric":
+        if target is None:
+            raise InvalidInput("A metric key result needs a target.")
+        start = 0.0 if start is None else start
+        if target <= start:
+            raise InvalidInput("A metric key result's target is above its start (its progress follows the increase rule).")
+    elif kind in QUANTITATIVE:
         if start is None or target is None:
-            raise InvalidInput(f"A {kind} key result needs a start and a target.")
+            raise InvalidInput(f"{_article(KIND_LABELS[kind])} “{KIND_LABELS[kind].lower()}” key result needs a "
+                               "start and a target.", field="start" if start is None else "target")
         if kind == "increase" and target <= start:
-            raise InvalidInput("An increase key result's target is above its start.")
+            raise InvalidInput("An “increase” key result's target is above its start.", field="target")
         if kind == "decrease" and target >= start:
-            raise InvalidInput("A decrease key result's target is below its start.")
+            raise InvalidInput("A “decrease” key result's target is below its start.", field="target")
     else:
         start, target = None, None  # ignored for milestone and rollup
     weight = 1.0 if weight is None else _finite(weight, "Weight")
     if weight <= 0 or weight > limits.WEIGHT_MAX:
-        raise InvalidInput(f"A weight is above 0 and at most {limits.WEIGHT_MAX:g}.")
+        raise InvalidInput(f"A weight is above 0 and at most {limits.WEIGHT_MAX:g}.", field="weight")
     if due is not None and not (cycle.start <= due <= cycle.end):
-        raise InvalidInput(f"The due date must be inside the cycle ({cycle.start} to {cycle.end}).")
+        raise InvalidInput(f"The due date must be inside the cycle ({cycle.start} to {cycle.end}).", field="due")
     return start, target, weight
+
+
+def _article(word: str) -> str:
+    return "An" if word[:1].lower() in "aeiou" else "A"
 
 
 def add_key_result(actor: Actor, objective: Objective, title: str, kind: str, *, start: float | None = None,
                    target: float | None = None, unit: str = "", due: date | None = None,
                    weight: float | None = None, leads_to_action: bool = True, reproducible: bool = True,
-                   about_buyers: bool = True) -> KeyResult:
+                   about_buyers: bool = True, metric: str | None = None, window_months: int | None = None) -> KeyResult:
+    """A new key result; a `metric` one is bound to a revenue metric and measured from the deals at once."""
     ensure_may_edit(actor, objective, "You cannot add key results to this objective.")
     count = ensure_room_for_key_result(objective)
     title = _clean_title(title, limits.KR_TITLE, "A key result")
     unit = limits.clean_text(limits.KR_UNIT, unit)
     start, target, weight = _validate_kr_fields(kind, start, target, due, weight, objective.cycle)
+    bound = str(metric_of(metric)) if kind == "metric" else None
+    window = window_of(window_months) if kind == "metric" else None
     kr = KeyResult(objective_id=objective.id, title=title, kind=kind, start_value=start, target_value=target,
                    unit=unit, due=due, weight=weight, position=count,
                    leads_to_action=bool(leads_to_action), reproducible=bool(reproducible),
-                   about_buyers=bool(about_buyers))
+                   about_buyers=bool(about_buyers), metric=bound, window_months=window)
     db.session.add(kr)
     db.session.flush()
-    record(actor.person, "kr.create", "key_result", kr.id,
-           after={"title": title, "kind": kind, "start": start, "target": target, "objective": objective.id})
+    after = {"title": title, "kind": kind, "start": start, "target": target, "objective": objective.id}
+    if bound:
+        after |= {"metric": bound, "window_months": window}
+        refresh(kr, load_ledger(), latest_deals_import())
+        db.session.flush()
+    record(actor.person, "kr.create", "key_result", kr.id, after=after)
     return kr
 
 
@@ -295,6 +316,9 @@ def check_in(actor: Actor, kr: KeyResult, value: float, confidence: str | None =
     ensure_may_edit(actor, objective, "You cannot update this key result.")
     if kr.kind == "rollup":
         raise InvalidInput("A rollup key result is computed from the objectives aligned to it; it takes no check-ins.")
+    if kr.kind == "metric":
+        raise InvalidInput(f"A metric key result is computed from the imported deals ({kr.metric}); "
+                           "it cannot be updated by hand. The next deals import updates it.")
     value = _finite(value, "Value")
     if value is None:
         raise InvalidInput("A check-in needs a value.")

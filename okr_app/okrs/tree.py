@@ -1,30 +1,32 @@
 """The cascade of a cycle as a tree: company → teams → people, progress rolled up.
 
-One function, `cycle_tree`, serves the tree page and `GET /api/v1/cycles/<id>/tree`. It reads the
-whole cycle in a fixed number of queries (see `ProgressBook.for_cycle`) and never queries per node; the team
-page and the home page build their objective nodes with the same `TreeBuilder`, so every page
-shows the same progress, pace and staleness.
+Everything here reads the cycle's cached roll-up (`okr_app.okrs.rollup_cache.rollup_of`: one small
+query while nothing changed) and builds nodes only for the objectives a page shows. `cycle_tree`
+serves `GET /api/v1/cycles/<id>/tree` (whole, or from a root down to a depth); the tree page, its
+subtree fragments, the team page and the home page build their nodes with the same `CascadeView`,
+so every page shows the same progress, pace and staleness.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+import json
+from bisect import bisect_left, bisect_right
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from okr_app.domain.progress import current_of, expected_progress
-from okr_app.okrs.pace import pace_in_cycle
-from okr_app.extensions import db
-from okr_app.models import Cycle, Objective, Team, WeeklyReport
-from okr_app.okrs.display import format_value
-from okr_app.okrs.progress import ProgressBook, measure_of
-from okr_app.policy import Actor, can_view_objective
 from okr_app.clock import today, utcnow
+from okr_app.domain.progress import Measure, current_of, expected_progress
+from okr_app.errors import NotFound
+from okr_app.extensions import db
+from okr_app.models import Cycle, Team
+from okr_app.okrs.display import format_value
+from okr_app.okrs.pace import pace_on
+from okr_app.okrs.rollup import RISKY, CycleRollup, KrFacts, ObjectiveFacts
+from okr_app.okrs.rollup_cache import rollup_of
+from okr_app.policy import Actor, can_view_objective
 
-STALE_AFTER = timedelta(days=14)
 STATUS_FILTERS = ("at_risk", "behind", "stale")
-OWNER_ORDER = {"company": 0, "team": 1, "person": 2}
-RISKY = ("at_risk", "off_track")
 
 
 @dataclass
@@ -38,19 +40,25 @@ class KrNode:
     current: float | None
     progress: float
     expected: float
-    pace: str
+    pace: str | None  # None in a closed cycle (see `okr_app.okrs.pace`)
     confidence: str
     weight: float
     due: date
     vanity_risk: bool
     objectives: list[ObjectiveNode] = field(default_factory=list)
+    hidden: int = 0  # aligned objectives left out below this key result (a depth was asked for)
+    metric: str | None = None  # a metric key result: the revenue metric it is computed from
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "title": self.title, "kind": self.kind, "unit": self.unit, "start": self.start,
-                "target": self.target, "current": self.current, "progress": round(self.progress, 4),
-                "expected": round(self.expected, 4), "pace": self.pace, "confidence": self.confidence,
-                "weight": self.weight, "due": self.due.isoformat(), "vanity_risk": self.vanity_risk,
-                "objectives": [o.to_dict() for o in self.objectives]}
+        out = {"id": self.id, "title": self.title, "kind": self.kind, "metric": self.metric, "unit": self.unit,
+               "start": self.start,
+               "target": self.target, "current": self.current, "progress": round(self.progress, 4),
+               "expected": round(self.expected, 4), "pace": self.pace, "confidence": self.confidence,
+               "weight": self.weight, "due": self.due.isoformat(), "vanity_risk": self.vanity_risk,
+               "objectives": [o.to_dict() for o in self.objectives]}
+        if self.hidden:
+            out["objectives_not_shown"] = self.hidden
+        return out
 
     @property
     def at_risk(self) -> bool:
@@ -69,6 +77,8 @@ class KrNode:
             return "roll-up of aligned objectives"
         if self.kind == "milestone":
             return "done" if (self.current or 0) >= 1 else "not done yet"
+        if self.kind == "metric" and self.current is None:
+            return f"no cohort yet / {format_value(self.target, self.unit)}"
         return f"{format_value(self.current, self.unit)} / {format_value(self.target, self.unit)}"
 
 
@@ -106,6 +116,11 @@ class ObjectiveNode:
     def behind(self) -> bool:
         return any(kr.pace == "behind" for kr in self.key_results)
 
+    @property
+    def not_shown(self) -> int:
+        """Aligned objectives below this one's key results that the page loads on demand."""
+        return sum(kr.hidden for kr in self.key_results)
+
 
 @dataclass(frozen=True)
 class TreeCounts:
@@ -139,137 +154,199 @@ class CycleTree:
                           behind=sum(n.behind for n in nodes), stale=sum(n.stale for n in nodes))
 
 
-def last_reports_of_owners(cycle_id: int) -> dict[int, datetime]:
-    """When each objective owner of the cycle last wrote or edited a weekly report (one query)."""
-    owners = sa.select(Objective.owner_person_id).where(Objective.cycle_id == cycle_id,
-                                                        Objective.owner_person_id.is_not(None))
-    rows = db.session.execute(
-        sa.select(WeeklyReport.person_id, sa.func.max(WeeklyReport.updated_at))
-        .where(WeeklyReport.person_id.in_(owners)).group_by(WeeklyReport.person_id))
-    return {person_id: at for person_id, at in rows}
+class CascadeView:
+    """A cycle's roll-up as one viewer sees it on one day, optionally filtered.
 
+    Only the private objectives are asked about (`can_view_objective`): every other one is visible
+    to everyone. Filters keep the matching objectives and their ancestors, over the whole cycle; the
+    counts are of what is kept. Nodes are built only for what a page shows."""
 
-class TreeBuilder:
-    """Turns a cycle's objectives into nodes for one viewer, on one day, without further queries."""
-
-    def __init__(self, actor: Actor, cycle: Cycle, book: ProgressBook, teams: list[Team],
-                 last_reports: dict[int, datetime], on: date, now: datetime) -> None:
-        self.actor, self.cycle, self.book, self.teams = actor, cycle, book, teams
-        self.team_names = {t.id: t.name for t in teams}
-        self.last_reports = last_reports
-        self.on, self.now = on, now
-        self.visible = {oid for oid, o in book.objectives.items() if can_view_objective(actor, o)}
+    def __init__(self, actor: Actor, cycle: Cycle, rollup: CycleRollup, *, on: date, now: datetime,
+                 team_id: int | None = None, status: str | None = None) -> None:
+        self.actor, self.cycle, self.rollup, self.on, self.now = actor, cycle, rollup, on, now
+        self.hidden: set[int] = set()
+        if rollup.private_ids:
+            reader = actor if "below" in actor.__dict__ else Actor(actor.person, _below=rollup.below(actor.id))
+            self.hidden = {oid for oid in rollup.private_ids
+                           if not can_view_objective(reader, rollup.objectives[oid])}
+        self.filtered = team_id is not None or bool(status)
+        self.kept = self._kept(_matcher(team_id, status, on, now)) if self.filtered else None
 
     @classmethod
-    def for_cycle(cls, actor: Actor, cycle: Cycle, on: date | None = None) -> TreeBuilder:
-        """Five queries: objectives, key results, teams, owners' last reports, and (only when a
-        private objective is in the cycle) the viewer's org-chart subtree."""
-        book = ProgressBook.for_cycle(cycle.id)
-        teams = list(db.session.scalars(sa.select(Team).order_by(Team.name)))
-        return cls(actor, cycle, book, teams, last_reports_of_owners(cycle.id), on or today(), utcnow())
+    def for_cycle(cls, actor: Actor, cycle: Cycle, *, on: date | None = None, team_id: int | None = None,
+                  status: str | None = None) -> CascadeView:
+        return cls(actor, cycle, rollup_of(cycle), on=on or today(), now=utcnow(), team_id=team_id, status=status)
 
-    def roots(self) -> list[Objective]:
-        """Visible objectives not nested under a visible key result, company first, then teams, then people."""
-        book = self.book
-        return sorted((o for o in book.objectives.values()
-                       if o.id in self.visible
-                       and (o.aligned_kr_id is None or o.aligned_kr_id not in book.key_results
-                            or book.key_results[o.aligned_kr_id].objective_id not in self.visible)), key=_order)
+    # --- which objectives ------------------------------------------------------------------------
 
-    def visible_objectives_of(self, person_ids) -> list[Objective]:
-        """The visible personal objectives these people own in the cycle."""
-        person_ids = set(person_ids)
-        return sorted((o for o in self.book.objectives.values()
-                       if o.owner_type == "person" and o.owner_person_id in person_ids and o.id in self.visible),
-                      key=lambda o: o.id)
+    def shown(self, objective_id: int) -> bool:
+        return objective_id not in self.hidden and (self.kept is None or objective_id in self.kept)
 
-    def node(self, objective: Objective, path: frozenset[int] = frozenset(), nest: bool = True) -> ObjectiveNode:
-        """One objective with its key results; with `nest`, the visible objectives aligned to each
-        key result hang under it (a loop in old data is cut where it closes)."""
-        book, cycle, on = self.book, self.cycle, self.on
+    def root_ids(self) -> list[int]:
+        """Shown objectives with no shown parent: company first, then teams, then people."""
+        objectives = self.rollup.objectives
+        roots = [oid for oid in self.rollup.top_ids if self.shown(oid)]
+        orphans = [child for hidden in self.hidden for kr in objectives[hidden].kr_ids
+                   for child in self.rollup.children_of.get(kr, []) if self.shown(child)]
+        if orphans:
+            roots = sorted(roots + orphans, key=lambda oid: objectives[oid].order)
+        return roots
+
+    def child_ids(self, kr_id: int) -> list[int]:
+        return [oid for oid in self.rollup.children_of.get(kr_id, []) if self.shown(oid)]
+
+    def objectives_of(self, person_ids) -> list[int]:
+        """The visible personal objectives these people own in the cycle, by id."""
+        found = [oid for pid in set(person_ids) for oid in self.rollup.by_owner.get(pid, ())
+                 if oid not in self.hidden]
+        return sorted(found)
+
+    def counts(self) -> TreeCounts:
+        """Every shown objective, however deep: how many, at risk, behind pace, stale. Unfiltered,
+        from the roll-up's totals less what this reader may not see (a hidden objective's children
+        are shown, as roots); filtered, over what the filters keep."""
+        rollup = self.rollup
+        if self.kept is not None:
+            kept = [rollup.objectives[oid] for oid in self.kept if oid in rollup.reachable]
+            return TreeCounts(objectives=len(kept), at_risk=sum(o.at_risk for o in kept),
+                              behind=sum(o.is_behind(self.on) for o in kept),
+                              stale=sum(o.is_stale(self.now) for o in kept))
+        hidden = [rollup.objectives[oid] for oid in self.hidden if oid in rollup.reachable]
+        return TreeCounts(
+            objectives=len(rollup.reachable) - len(hidden),
+            at_risk=rollup.at_risk_total - sum(o.at_risk for o in hidden),
+            behind=bisect_right(rollup.behind_days, self.on) - sum(o.is_behind(self.on) for o in hidden),
+            stale=bisect_left(rollup.stale_moments, self.now) - sum(o.is_stale(self.now) for o in hidden))
+
+    def levels(self, root_ids: list[int], up_to: int) -> list[int]:
+        """How many shown objectives sit at each depth below these roots (roots at depth 0), level by
+        level until the total passes `up_to` (the last size given may then be an upper bound)."""
+        sizes, level, total = [], list(root_ids), 0
+        seen = set(level)
+        while level:
+            sizes.append(len(level))
+            total += len(level)
+            krs = [kr for oid in level for kr in self.rollup.objectives[oid].kr_ids]
+            bound = sum(len(self.rollup.children_of.get(kr, ())) for kr in krs)
+            if bound and total + bound > up_to:
+                sizes.append(bound)
+                break
+            level = [c for kr in krs for c in self.child_ids(kr) if c not in seen]
+            seen.update(level)
+        return sizes
+
+    def _kept(self, matches) -> set[int]:
+        """The matching visible objectives and every visible ancestor of theirs."""
+        objectives, kept = self.rollup.objectives, set()
+        for facts in objectives.values():
+            if facts.id in self.hidden or not matches(facts):
+                continue
+            current = facts
+            while current is not None and current.id not in kept and current.id not in self.hidden:
+                kept.add(current.id)
+                current = objectives.get(current.parent_id) if current.parent_id is not None else None
+        return kept
+
+    # --- nodes -----------------------------------------------------------------------------------
+
+    def node(self, objective_id: int, depth: int | None = None, path: frozenset[int] = frozenset()) -> ObjectiveNode:
+        """One objective with its key results; the shown objectives aligned to each key result hang
+        under it down to `depth` more levels (None: all the way; 0: none, counted in `hidden`)."""
+        facts = self.rollup.objectives[objective_id]
+        cycle, on = self.cycle, self.on
         krs = []
-        for kr in book.krs_of.get(objective.id, []):
-            progress = book.kr_progress(kr.id)
-            due = kr.due or cycle.end
-            children = [self.node(child, path | {objective.id})
-                        for child in sorted(book.aligned_to.get(kr.id, []), key=_order)
-                        if child.id in self.visible and child.id not in path] if nest else []
+        for kr_id in facts.kr_ids:
+            kr = self.rollup.key_results[kr_id]
+            child_ids = [c for c in self.child_ids(kr_id) if c not in path and c != objective_id]
+            nested = depth is None or depth > 0
+            children = [self.node(c, None if depth is None else depth - 1, path | {objective_id})
+                        for c in child_ids] if nested else []
             krs.append(KrNode(
                 id=kr.id, title=kr.title, kind=kr.kind, unit=kr.unit, start=kr.start_value, target=kr.target_value,
-                current=current_of(measure_of(kr)) if kr.kind != "rollup" else None, progress=progress,
-                expected=expected_progress(cycle.start, due, on), pace=pace_in_cycle(progress, cycle, due, on),
-                confidence=kr.confidence, weight=kr.weight, due=due, vanity_risk=kr.vanity_risk,
-                objectives=children))
-        last = self._last_check_in(objective)
-        team_id_of = objective.team_id if objective.owner_type == "team" else (
-            objective.owner_person.team_id if objective.owner_person else None)
+                current=_current(kr), metric=kr.metric,
+                progress=kr.progress, expected=expected_progress(cycle.start, kr.due, on),
+                pace=pace_on(kr.progress, cycle.state, cycle.start, kr.due, on), confidence=kr.confidence,
+                weight=kr.weight, due=kr.due, vanity_risk=kr.vanity_risk, objectives=children,
+                hidden=0 if nested else len(child_ids)))
         return ObjectiveNode(
-            id=objective.id, title=objective.title, owner_type=objective.owner_type,
-            owner_label=objective.owner_label, owner_person_id=objective.owner_person_id, team_id=team_id_of,
-            team_name=self.team_names.get(team_id_of), private=objective.private,
-            progress=book.objective_progress(objective.id),
-            at_risk=any(kr.at_risk for kr in krs),
-            stale=self._is_stale(objective, krs, last), last_checkin_at=last, key_results=krs)
+            id=facts.id, title=facts.title, owner_type=facts.owner_type, owner_label=facts.owner_label,
+            owner_person_id=facts.owner_person_id, team_id=facts.unit_team_id, team_name=facts.unit_team_name,
+            private=facts.private, progress=facts.progress, at_risk=facts.at_risk, stale=facts.is_stale(self.now),
+            last_checkin_at=facts.last_checkin_at, key_results=krs)
 
-    def _last_check_in(self, objective: Objective) -> datetime | None:
-        """The latest key-result check-in or, for a personal objective, weekly report of its owner:
-        submitting the weekly check-in counts even when no number moved."""
-        moments = [kr.last_checkin_at for kr in self.book.krs_of.get(objective.id, []) if kr.last_checkin_at]
-        if objective.owner_type == "person" and objective.owner_person_id in self.last_reports:
-            moments.append(self.last_reports[objective.owner_person_id])
-        return max(moments) if moments else None
+    def progress(self) -> float:
+        return overall_progress([self.rollup.objectives[oid] for oid in self.root_ids()])
 
-    def _is_stale(self, objective: Objective, krs: list[KrNode], last: datetime | None) -> bool:
-        """A personal objective with key results to update and no check-in for 2+ weeks (counted from
-        the cycle's start when there has never been one)."""
-        if objective.owner_type != "person" or not any(kr.kind != "rollup" for kr in krs):
-            return False
-        since = last or datetime.combine(self.cycle.start, datetime.min.time())
-        return self.now - since > STALE_AFTER
+
+def _current(kr: KrFacts) -> float | None:
+    """The latest check-in (the start before the first); a metric's computed value (None: no cohort yet)."""
+    if kr.kind == "rollup":
+        return None
+    if kr.kind == "metric":
+        return kr.current_value
+    return current_of(Measure(kr.kind, kr.start_value, kr.target_value, kr.current_value))
 
 
 def cycle_tree(actor: Actor, cycle: Cycle, *, on: date | None = None, team_id: int | None = None,
-               status: str | None = None) -> CycleTree:
+               status: str | None = None, root: int | None = None, depth: int | None = None) -> CycleTree:
     """The visible cascade of a cycle; `team_id` / `status` keep matching objectives and their ancestors.
 
     status: "at_risk" (a key result at risk or off track), "behind" (a key result behind pace),
-    "stale" (a personal objective with no check-in for 2+ weeks)."""
-    builder = TreeBuilder.for_cycle(actor, cycle, on)
-    roots = [builder.node(o) for o in builder.roots()]
-    if team_id is not None or status:
-        roots = [node for node in (_prune(r, _matcher(team_id, status)) for r in roots) if node is not None]
-    return CycleTree(cycle=cycle, roots=roots, teams=builder.teams, progress=overall_progress(roots))
+    "stale" (a personal objective with no check-in for 2+ weeks). `root` starts the tree at one
+    shown objective instead of at the top; `depth` stops it that many levels below (None: the whole
+    cascade). A root that is not shown is NotFound."""
+    return _tree_from(CascadeView.for_cycle(actor, cycle, on=on, team_id=team_id, status=status), root, depth)
 
 
-def overall_progress(roots: list[ObjectiveNode]) -> float:
+RENDERED_KEPT = 16
+
+
+def cycle_tree_json(actor: Actor, cycle: Cycle, *, team_id: int | None = None, status: str | None = None,
+                    root: int | None = None, depth: int | None = None) -> str:
+    """`cycle_tree(...).to_dict()` as JSON text, rendered once per state of what it depends on: the
+    roll-up (so the cycle's generation), what this reader may not see, the day (pace), which
+    objectives are stale by now (the count of stale moments passed fixes that set), and the
+    arguments. The full cascade of a big company is megabytes: integrations polling it get the
+    same text until something changes."""
+    view = CascadeView.for_cycle(actor, cycle, team_id=team_id, status=status)
+    key = (frozenset(view.hidden), view.on, bisect_left(view.rollup.stale_moments, view.now), team_id, status,
+           root, depth)
+    rendered = view.rollup.rendered
+    if key not in rendered:
+        if len(rendered) >= RENDERED_KEPT:
+            rendered.clear()
+        rendered[key] = json.dumps(_tree_from(view, root, depth).to_dict(), separators=(",", ":"))
+    return rendered[key]
+
+
+def _tree_from(view: CascadeView, root: int | None, depth: int | None) -> CycleTree:
+    if root is not None:
+        if root not in view.rollup.objectives or not view.shown(root):
+            raise NotFound("No such objective in this cycle.")
+        top = [root]
+    else:
+        top = view.root_ids()
+    teams = list(db.session.scalars(sa.select(Team).order_by(Team.name)))
+    return CycleTree(cycle=view.cycle, roots=[view.node(oid, depth) for oid in top], teams=teams,
+                     progress=view.progress())
+
+
+def overall_progress(roots) -> float:
     """The cycle's headline figure: the mean of the company objectives shown, or of every top-level
     objective when the company has set none (each company objective already rolls the cascade up)."""
     company = [r for r in roots if r.owner_type == "company"] or roots
     return sum(r.progress for r in company) / len(company) if company else 0.0
 
 
-def _order(objective: Objective):
-    return (OWNER_ORDER.get(objective.owner_type, 3), objective.owner_label.lower(), objective.id)
-
-
-def _matcher(team_id: int | None, status: str | None):
-    def matches(node: ObjectiveNode) -> bool:
-        if team_id is not None and node.team_id != team_id:
+def _matcher(team_id: int | None, status: str | None, on: date, now: datetime):
+    def matches(facts: ObjectiveFacts) -> bool:
+        if team_id is not None and facts.unit_team_id != team_id:
             return False
         if status == "at_risk":
-            return node.at_risk
+            return facts.at_risk
         if status == "behind":
-            return node.behind
+            return facts.is_behind(on)
         if status == "stale":
-            return node.stale
+            return facts.is_stale(now)
         return True
     return matches
-
-
-def _prune(node: ObjectiveNode, matches) -> ObjectiveNode | None:
-    """Keep a node when it matches or a descendant does (ancestors stay for context)."""
-    kept_any = False
-    for kr in node.key_results:
-        kr.objectives = [child for child in (_prune(c, matches) for c in kr.objectives) if child is not None]
-        kept_any = kept_any or bool(kr.objectives)
-    return node if kept_any or matches(node) else None

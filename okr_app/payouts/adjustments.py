@@ -10,6 +10,10 @@ today's inputs and pays, per rep and line component (a plan component,
 as a line `adjustment:<A>:<component>` (amounts in cents, each already rounded, so the
 difference is exact). A correction is therefore paid exactly once, and undoing it pays
 it back.
+
+Draw lines (`draw:recovery`, `draw:advance`) are never adjusted: an approved quarter's
+draw was settled and its balance stands; the adjustment lines count as earned in the
+run that pays them, whose draw is settled on them (`okr_app.payouts.draw_balances`).
 """
 from __future__ import annotations
 
@@ -24,6 +28,9 @@ from okr_app.extensions import db
 from okr_app.models import PayoutLine, PayoutRun, RunStatement
 from okr_app.models.payouts import LOCKED_STATES
 from okr_app.payouts.run_inputs import PeriodInputs, cents_of, compute
+
+DRAW_PREFIX = "draw:"
+QUESTION_PREFIX = "question:"
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,8 @@ def adjustments_for(run: PayoutRun, inputs: PeriodInputs) -> list[Adjustment]:
     adjustments = []
     for key in dict.fromkeys([*approved, *recomputed, *adjusted]):
         rep_id, component = key
+        if component.startswith(QUESTION_PREFIX):
+            continue  # an answered question's adjustment is owed by the question, not by a recomputation
         name, email, currency = people[rep_id]
         adjustment = Adjustment(rep_id, name, email, currency, run.period, run.id, component,
                                 approved.get(key, 0), adjusted.get(key, 0), recomputed.get(key, 0))
@@ -86,7 +95,8 @@ def adjustments_for(run: PayoutRun, inputs: PeriodInputs) -> list[Adjustment]:
 
 def _amounts_by_line(run_id: int) -> dict[tuple[str, str], int]:
     rows = db.session.execute(sa.select(PayoutLine.rep_id, PayoutLine.component, PayoutLine.amount_cents)
-                              .where(PayoutLine.run_id == run_id, ~PayoutLine.component.startswith("adjustment:"))
+                              .where(PayoutLine.run_id == run_id, ~PayoutLine.component.startswith("adjustment:"),
+                                     ~PayoutLine.component.startswith(DRAW_PREFIX))
                               .order_by(PayoutLine.position))
     amounts: dict[tuple[str, str], int] = defaultdict(int)
     for rep_id, component, cents in rows:
@@ -116,6 +126,8 @@ def _amounts_of(result: PayoutResult) -> dict[tuple[str, str], int]:
     amounts: dict[tuple[str, str], int] = defaultdict(int)
     for statement in result.statements:
         for line in statement.lines:
+            if line.component.startswith(DRAW_PREFIX):
+                continue
             amounts[(statement.rep_id, line.component)] += cents_of(line.amount)
     return dict(amounts)
 

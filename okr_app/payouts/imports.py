@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 import sqlalchemy as sa
 
@@ -31,10 +32,13 @@ from comp_engine.ingest import (DEALS_COLUMNS, DEALS_OPTIONAL, QUOTAS_COLUMNS, T
                                 read_roster, read_table, trim_id)
 from comp_engine.periods import from_day_number, period_containing
 from comp_engine.plans import parse_plans, plan_sources
+from comp_engine.revenue import SOURCE_COLUMN
 from okr_app.audit.services import record
 from okr_app.errors import InvalidInput, NotAllowed, NotFound
 from okr_app.extensions import db
+from okr_app.ledger.key_results import recompute_metric_key_results
 from okr_app.models import Deal, PayoutImport, PayoutRun, Quota, RosterRep
+from okr_app.payouts.draw_balances import quarter_terms_of
 from okr_app.models.payouts import ID_LENGTH, LOCKED_STATES
 from okr_app.people.importing import FileTooLarge, read_limited
 from okr_app.policy import Actor, can_run_payouts
@@ -63,6 +67,7 @@ class ImportOutcome:
     removed: int = 0
     periods: tuple[str, ...] = ()
     approved_periods: tuple[str, ...] = ()
+    metric_check_ins: int = 0
 
 
 def require_finance(actor: Actor | None, doing: str) -> Actor:
@@ -110,17 +115,19 @@ def import_deals(actor: Actor | None, data: bytes, file: str, replace: bool = Fa
     """Add every deal of a deals.csv (or, with `replace`, correct already imported ones)."""
     actor = require_finance(actor, "imports deals")
     table, problems = read_deals(data, file, None)
-    text, _ = read_table(data, file, DEALS_COLUMNS, DEALS_OPTIONAL)
+    text, _ = read_table(data, file, DEALS_COLUMNS, DEALS_OPTIONAL + (SOURCE_COLUMN,))
     if text is not None:
         problems = list(problems) + _rules_of_the_store(text, file)
     if table is None or problems:
         raise ImportRefused(file, _in_file_order(problems))
     assert text is not None
     rep_text, split_text, lines = text.column("rep_id"), text.column("split"), text.lines
+    source_text = _source_column(text)
     rows = [{"deal_id": str(table.deal_id[row]), "account_id": str(table.account_ids[table.account[row]]),
              "rep_id": trim_id(rep_text[row]), "type": DEAL_TYPES[int(table.type[row])],
              "amount_cents": int(table.amount_cents[row]), "close_date": from_day_number(int(table.day[row])),
-             "split": str(split_text[row]), "line": int(lines[row])} for row in range(len(table))]
+             "split": str(split_text[row]), "lead_source": source_text[row], "line": int(lines[row])}
+            for row in range(len(table))]
     if not rows:
         problems.append(Problem(file, 2, None, "holds no deals (only a header)"))
     existing = _existing_deals([row["deal_id"] for row in rows])
@@ -155,8 +162,10 @@ def import_deals(actor: Actor | None, data: bytes, file: str, replace: bool = Fa
     record(actor.person, "deals.import", "payout_import", batch.id, after={
         "file": batch.file_name, "sha256": batch.sha256, "rows": len(rows), "added": len(fresh),
         "replaced": replaced, "unchanged": unchanged})
+    check_ins = recompute_metric_key_results(batch)
     return ImportOutcome(batch, len(fresh), replaced, unchanged,
-                         approved_periods=_approved_periods({_period_of(day) for day in touched}))
+                         approved_periods=_approved_periods({_period_of(day) for day in touched}),
+                         metric_check_ins=len(check_ins))
 
 
 def _rules_of_the_store(text: TextTable, file: str) -> list[Problem]:
@@ -164,6 +173,9 @@ def _rules_of_the_store(text: TextTable, file: str) -> list[Problem]:
     credited to nobody (the engine checks that only against a roster)."""
     problems = []
     split_text = text.column("split")
+    for row, source in enumerate(_source_column(text)):
+        if len(source) > 40:
+            problems.append(Problem(file, text.lines[row], SOURCE_COLUMN, "is longer than 40 characters"))
     for row, (line, deal_id, account_id, rep_id) in enumerate(zip(
             text.lines, text.column("deal_id"), text.column("account_id"), text.column("rep_id"))):
         deal_id, account_id, rep_id = trim_id(deal_id), trim_id(account_id), trim_id(rep_id)
@@ -171,6 +183,11 @@ def _rules_of_the_store(text: TextTable, file: str) -> list[Problem]:
         if not rep_id and not split_text[row].strip():
             problems.append(Problem(file, line, "rep_id", "is empty and there is no split"))
     return problems
+
+
+def _source_column(text: TextTable) -> list[str]:
+    """The optional `source` column (marketing, sales, partner, ...), lower case."""
+    return [source.strip().lower() for source in text.column(SOURCE_COLUMN)]
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
@@ -190,6 +207,7 @@ def remove_deals(actor: Actor | None, deal_ids: list[str]) -> list[Deal]:
         record(actor.person, "deals.remove", "deal", deal.deal_id, before=_shown(_deal_values(deal)))
         db.session.delete(deal)
     db.session.flush()
+    recompute_metric_key_results(None)
     return list(found.values())
 
 
@@ -209,12 +227,16 @@ def _existing_deals(deal_ids: list[str]) -> dict[str, Deal]:
 
 def _deal_values(deal: Deal) -> dict:
     return {"account_id": deal.account_id, "rep_id": deal.rep_id, "type": deal.type,
-            "amount_cents": deal.amount_cents, "close_date": deal.close_date, "split": deal.split}
+            "amount_cents": deal.amount_cents, "close_date": deal.close_date, "split": deal.split,
+            "lead_source": deal.lead_source}
 
 
 def _shown(values: dict) -> dict:
     """Deal values for the audit trail: the amount as written, dates ISO."""
     shown = dict(values)
+    source = shown.pop("lead_source", "")
+    if source:
+        shown["source"] = source
     cents = shown.pop("amount_cents")
     shown["amount"] = f"{cents // 100}.{cents % 100:02d}"
     shown["close_date"] = shown["close_date"].isoformat()
@@ -256,7 +278,8 @@ def import_roster(actor: Actor | None, data: bytes, file: str, period: str, plan
     db.session.execute(sa.insert(RosterRep), [
         {"period": quarter, "rep_id": rep.rep_id, "name": rep.name, "email": rep.email, "plan": rep.plan_key,
          "manager_id": rep.manager_id, "import_id": batch.id, "line": rep.line,
-         "target_incentive_cents": None if rep.target_incentive is None else int(rep.target_incentive.scaleb(2))}
+         "target_incentive_cents": None if rep.target_incentive is None else int(rep.target_incentive.scaleb(2)),
+         **quarter_terms_of(rep)}
         for rep in roster.reps])
     batch.added, batch.replaced = len(roster.reps), removed
     record(actor.person, "roster.import", "payout_import", batch.id,
@@ -294,3 +317,44 @@ def import_quotas(actor: Actor | None, data: bytes, file: str) -> ImportOutcome:
            after={"periods": periods, "file": batch.file_name, "sha256": batch.sha256, "quotas": len(rows)})
     return ImportOutcome(batch, len(rows), 0, removed=removed, periods=tuple(periods),
                          approved_periods=_approved_periods(set(periods)))
+
+
+# --- the same imports from a browser upload ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Imported:
+    """An upload's outcome and the sentence that says what it did."""
+
+    outcome: ImportOutcome
+    summary: str
+
+
+def import_uploaded(actor: Actor | None, kind: str, stream: BinaryIO | None, file: str, max_bytes: int,
+                    period: str = "", replace: bool = False, plans_dir: str | os.PathLike = "plans") -> Imported:
+    """A deals, roster or quotas file uploaded in the browser, through the same import as the CLI
+    (all or nothing, every bad row listed). Finance only, checked before a byte is read."""
+    require_finance(actor, "imports payout data")
+    if stream is None:
+        raise InvalidInput(f"Choose a {kind} CSV file to import; nothing imported.")
+    if kind == "roster" and not period:
+        raise InvalidInput("Say which quarter this roster pays (e.g. 2026-Q2); nothing imported.")
+    data = read_limited(stream, max_bytes, file)
+    if kind == "deals":
+        outcome = import_deals(actor, data, file, replace=replace)
+        said = (f"Imported {file}: {outcome.added} new deal{'s' if outcome.added != 1 else ''}"
+                + (f", {outcome.replaced} corrected" if replace else "")
+                + (f", {outcome.unchanged} unchanged" if outcome.unchanged else "")
+                + f"; {outcome.metric_check_ins} revenue key result value{'s' if outcome.metric_check_ins != 1 else ''}"
+                  " changed.")
+    elif kind == "roster":
+        outcome = import_roster(actor, data, file, period, plans_dir)
+        said = (f"Imported {file} as the {outcome.batch.period} roster: {outcome.added} reps"
+                + (f" (replacing {outcome.removed})" if outcome.removed else "") + ".")
+    else:
+        outcome = import_quotas(actor, data, file)
+        said = (f"Imported {file}: {outcome.added} quotas for {', '.join(outcome.periods)}"
+                + (f" (replacing {outcome.removed})" if outcome.removed else "") + ".")
+    if outcome.approved_periods:
+        said += (f" This changes {', '.join(outcome.approved_periods)}, already approved: the next quarter's run "
+                 "pays the difference as adjustment lines.")
+    return Imported(outcome, said)

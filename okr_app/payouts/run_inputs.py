@@ -22,7 +22,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from comp_engine import PayoutInputError, PayoutResult, Problem, run_payout
-from comp_engine.ingest import DEALS_COLUMNS, DEALS_OPTIONAL, QUOTAS_COLUMNS, ROSTER_COLUMNS, ROSTER_OPTIONAL
+from comp_engine.ingest import (DEALS_COLUMNS, DEALS_OPTIONAL, QUOTAS_COLUMNS, ROSTER_COLUMNS, ROSTER_EXTRA,
+                                ROSTER_OPTIONAL)
 from comp_engine.money import cents_to_decimal
 from comp_engine.periods import Period
 from comp_engine.plans import plan_sources
@@ -30,6 +31,7 @@ from comp_engine.run import fingerprint_of
 from okr_app.errors import InvalidInput
 from okr_app.extensions import db
 from okr_app.models import Deal, PayoutImport, Quota, RosterRep
+from okr_app.payouts.draw_balances import roster_terms
 
 
 class InputsRefused(InvalidInput):
@@ -112,7 +114,7 @@ def write_period_inputs(period: Period, folder: Path, plans_dir: str | Path) -> 
         raise NoRoster(period)
     inputs = PeriodInputs(period, folder, "", [], {})
     inputs._origins[str(inputs.deals)] = ("the imported deals", _write_deals(period, inputs.deals))
-    inputs._origins[str(inputs.roster)] = (f"the {period} roster", _write_roster(reps, inputs.roster))
+    inputs._origins[str(inputs.roster)] = (f"the {period} roster", _write_roster(reps, inputs.roster, period))
     inputs._origins[str(inputs.quotas)] = ("the imported quotas", _write_quotas(period, reps, inputs.quotas))
     inputs.plans.mkdir()
     copied = []
@@ -153,14 +155,17 @@ def _write_deals(period: Period, path: Path) -> list[Origin]:
     return origins
 
 
-def _write_roster(reps: list[RosterRep], path: Path) -> list[Origin]:
+def _write_roster(reps: list[RosterRep], path: Path, period: Period) -> list[Origin]:
+    """The roster; employment dates and draws (balances carried from approved runs) only
+    when a rep has one, so a roster without them keeps its bytes and fingerprint."""
     files = _file_names({rep.import_id for rep in reps})
+    terms = roster_terms(period, reps)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(ROSTER_COLUMNS + ROSTER_OPTIONAL)
-        for rep in reps:
+        writer.writerow(ROSTER_COLUMNS + ROSTER_OPTIONAL + (ROSTER_EXTRA if terms else ()))
+        for position, rep in enumerate(reps):
             writer.writerow((rep.rep_id, rep.name, rep.email, rep.plan, rep.manager_id or "",
-                             _amount(rep.target_incentive_cents)))
+                             _amount(rep.target_incentive_cents)) + (terms[position] if terms else ()))
     return [Origin(files[rep.import_id], rep.line) for rep in reps]
 
 

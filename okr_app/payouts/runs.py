@@ -48,6 +48,9 @@ from okr_app.extensions import db
 from okr_app.models import PayoutLine, PayoutRun, Person, RunStatement
 from okr_app.models.payouts import LOCKED_STATES
 from okr_app.payouts.adjustments import Adjustment, adjustment_count, adjustments_for
+from okr_app.payouts.draw_balances import settled_with_adjustments
+from okr_app.payouts.plan_signing import unacknowledged_warnings
+from okr_app.payouts.questions import question_adjustments, with_questions
 from okr_app.payouts.run_inputs import PeriodInputs, cents_of, compute, write_period_inputs
 from okr_app.policy import Actor, can_run_payouts
 from okr_app.clock import utcnow
@@ -92,7 +95,8 @@ class RunOutcome:
     status: str
     replaced: PayoutRun | None = None
     adjustments: int = 0
-    notes: tuple[str, ...] = ()  # the engine's notes (e.g. deals crediting people no longer on the roster)
+    notes: tuple[str, ...] = ()  # the engine's notes (e.g. deals crediting people no longer on the roster), and
+    # warnings about reps paid on a plan version they have not acknowledged (`okr_app.payouts.plan_signing`)
 
 
 # --- locks ----------------------------------------------------------------------------------------
@@ -164,12 +168,15 @@ def record_run(actor: Actor | None, period: str | Period, plans_dir: str | Path)
         recomputations = {run.id: write_period_inputs(parse_period(run.period), Path(folder) / f"run-{run.id}",
                                                       plans_dir) for run in earlier}
         basis_runs = ",".join(str(run.id) for run in approved)
-        basis_fingerprint = _basis_fingerprint(earlier, recomputations)
+        owed_on_questions = question_adjustments(quarter)
+        basis_fingerprint = with_questions(_basis_fingerprint(earlier, recomputations), owed_on_questions)
         if live is not None and (live.fingerprint, live.basis_runs, live.basis_fingerprint) == (
                 inputs.fingerprint, basis_runs, basis_fingerprint):
-            return RunOutcome(live, "unchanged", adjustments=adjustment_count(live))
+            return RunOutcome(live, "unchanged", adjustments=adjustment_count(live),
+                              notes=tuple(unacknowledged_warnings(live.id)))
         result = compute(inputs, f"The imported data for {quarter} cannot be paid")
         adjustments = [adjustment for run in earlier for adjustment in adjustments_for(run, recomputations[run.id])]
+        adjustments += owed_on_questions
         run = _new_run(actor, quarter, inputs, result, live, basis_runs, basis_fingerprint)
         _store(run, result, adjustments)
     record(actor.person, "payout.run", "payout_run", run.id,
@@ -177,7 +184,8 @@ def record_run(actor: Actor | None, period: str | Period, plans_dir: str | Path)
            after={"period": run.period, "fingerprint": run.fingerprint, "reps": run.rep_count,
                   "lines": run.line_count, "adjustments": len(adjustments),
                   "totals": {currency: f"{amount:f}" for currency, amount in totals_of(run).items()}})
-    return RunOutcome(run, "replaced" if live else "created", live, len(adjustments), result.notes)
+    return RunOutcome(run, "replaced" if live else "created", live, len(adjustments),
+                      result.notes + tuple(unacknowledged_warnings(run.id)))
 
 
 def _changed_since(run: PayoutRun, folder: Path, plans_dir: str | Path) -> bool:
@@ -241,6 +249,7 @@ def _store(run: PayoutRun, result: PayoutResult, adjustments: list[Adjustment]) 
     for statement in result.statements:
         owed = by_rep.pop(statement.rep_id, [])
         _check_currency(statement, owed)
+        statement = settled_with_adjustments(statement, sum(a.amount_cents for a in owed))
         person_id = people.get(statement.email.strip().lower())
         statements.append({
             "rep_id": statement.rep_id, "person_id": person_id, "name": statement.name, "email": statement.email,
@@ -248,8 +257,11 @@ def _store(run: PayoutRun, result: PayoutResult, adjustments: list[Adjustment]) 
             "total_cents": cents_of(statement.total) + sum(a.amount_cents for a in owed),
             "detail": json.dumps(statement_to_dict(statement, result, names), sort_keys=True),
             "adjustments": json.dumps([a.as_dict() for a in owed]),
+            "earned_cents": cents_of(statement.earned) + (0 if statement.draw else sum(a.amount_cents for a in owed)),
+            "draw_balance_cents": statement.draw.balance_after_cents if statement.draw else None,
         })
-        lines += _engine_lines(statement, result.period, person_id) + _adjustment_lines(owed, person_id)
+        lines += (_engine_lines(statement, result.period, person_id) + _adjustment_lines(owed, person_id)
+                  + _draw_rows(statement, person_id))
     for rep_id, owed in by_rep.items():
         first = owed[0]
         _check_currency(None, owed)
@@ -257,6 +269,7 @@ def _store(run: PayoutRun, result: PayoutResult, adjustments: list[Adjustment]) 
         statements.append({"rep_id": rep_id, "person_id": person_id, "name": first.name, "email": first.email,
                            "manager_rep_id": None, "plan_key": "", "currency": first.currency,
                            "total_cents": sum(a.amount_cents for a in owed), "detail": "",
+                           "earned_cents": sum(a.amount_cents for a in owed), "draw_balance_cents": None,
                            "adjustments": json.dumps([a.as_dict() for a in owed])})
         lines += _adjustment_lines(owed, person_id)
     for position, row in enumerate(statements):
@@ -298,6 +311,12 @@ def _engine_lines(statement: RepStatement, period: str, person_id: int | None) -
     for clawback in statement.clawbacks:
         rows.append(_line(statement.rep_id, person_id, "clawback", clawback.deal_id, "", "", "", clawback.amount))
     return rows
+
+
+def _draw_rows(statement: RepStatement, person_id: int | None) -> list[dict]:
+    """draw:recovery and draw:advance, after the adjustments they were settled on."""
+    return [_line(statement.rep_id, person_id, line.component, "", "", "", "", line.amount)
+            for line in statement.draw_lines]
 
 
 def _adjustment_lines(owed: list[Adjustment], person_id: int | None) -> list[dict]:

@@ -299,3 +299,9 @@ def payroll_csv(run: PayoutRun) -> str:
     for rep_id, email, currency, cents in rows:
         writer.writerow((rep_id, email, run.period, currency, f"{cents_to_decimal(int(cents)):f}"))
     return buffer.getvalue()
+
+
+def lines_of_statement(statement: RunStatement) -> list[PayoutLine]:
+    """The stored lines of one statement, in statement order (what a question can be about)."""
+    return list(db.session.scalars(sa.select(PayoutLine).where(
+        PayoutLine.run_id == statement.run_id, PayoutLine.rep_id == statement.rep_id).order_by(PayoutLine.position)))

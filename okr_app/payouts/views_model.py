@@ -19,10 +19,11 @@ import sqlalchemy as sa
 from comp_engine import parse_period
 from comp_engine.money import cents_to_decimal
 from okr_app.extensions import db
-from okr_app.models import PayoutRun, RunStatement
+from okr_app.errors import NotAllowed
+from okr_app.models import Deal, PayoutImport, PayoutRun, Person, RosterRep, RunStatement
 from okr_app.models.payouts import LOCKED_STATES
 from okr_app.payouts import services
-from okr_app.policy import Actor, can_approve_payout, can_view_runs
+from okr_app.policy import Actor, can_approve_payout, can_run_payouts, can_view_runs
 from reports.figures import metric_name, money
 from reports.statement_model import FORMAT
 from reports.statement_view import Section, StatementView, SummaryRow, statement_view
@@ -198,6 +199,8 @@ def component_label(key: str) -> str:
     kind, _, metric = key.partition(":")
     if kind == "modifier" and metric:
         return f"Modifier: {metric_name(metric)}"
+    if kind == "question" and metric:
+        return f"Question #{metric}"
     words = " ".join(key.replace("_", " ").split())
     return words[:1].upper() + words[1:] if words else key
 
@@ -268,3 +271,48 @@ def _notice(run: PayoutRun) -> Notice | None:
         return Notice(f"Run #{run.id} was replaced by run #{run.superseded_by_id}: this statement is kept for the "
                       "record and is never paid.", "warn")
     return None
+
+
+# --- the quarter page (finance) ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImportRow:
+    kind: str
+    file_name: str
+    period: str
+    rows: int
+    by: str
+    at: str
+
+
+@dataclass(frozen=True)
+class QuarterPage:
+    """Finance's quarter in the browser: upload the three files, run, then review and approve
+    the run on its page. `problems` lists every bad row of a refused upload or run."""
+
+    imports: list[ImportRow]
+    runs: list[RunRow]
+    deal_count: int
+    rosters: list[tuple[str, int]]  # (quarter, reps)
+    failed: str = ""  # which form was refused: deals, roster, quotas or run
+    message: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+def quarter_page(actor: Actor, refused: Any = None, failed: str = "") -> QuarterPage:
+    """The page; NotAllowed (403) for anyone but finance, as the deals upload page answers."""
+    if not can_run_payouts(actor):
+        raise NotAllowed("Only finance imports payout data and runs payouts.")
+    recent = db.session.execute(
+        sa.select(PayoutImport, Person.name).outerjoin(Person, PayoutImport.imported_by_id == Person.id)
+        .order_by(PayoutImport.id.desc()).limit(10))
+    imports = [ImportRow(batch.kind, batch.file_name, batch.period or "", batch.row_count, name or "–",
+                         f"{batch.imported_at:%Y-%m-%d %H:%M}") for batch, name in recent]
+    rosters = [(period, int(count)) for period, count in db.session.execute(
+        sa.select(RosterRep.period, sa.func.count(RosterRep.id)).group_by(RosterRep.period)
+        .order_by(RosterRep.period.desc()))]
+    runs = [run_row(summary.run, summary.totals) for summary in services.list_runs(actor)]
+    problems = [str(problem) for problem in getattr(refused, "problems", ())]
+    message = refused.message.split("\n")[0] if refused is not None else ""
+    return QuarterPage(imports, runs, db.session.scalar(sa.select(sa.func.count(Deal.id))) or 0, rosters,
+                       failed, message, problems)

@@ -1,4 +1,4 @@
-from flask_wtf import FlaskForm
+from okr_app.bounds import BoundedForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -11,7 +11,7 @@ from okr_app.models import ROLES, TEAM_KINDS
 NOBODY = 0
 
 
-class PersonForm(FlaskForm):
+class PersonForm(BoundedForm):
     """Add or edit a person; choices for manager and team are filled by the view."""
 
     name = StringField("Name", validators=[DataRequired(), Length(max=limits.PERSON_NAME.max)])
@@ -24,6 +24,7 @@ class PersonForm(FlaskForm):
                              description=f"At least {MIN_LENGTH} characters. Leave blank to set it later.",
                              render_kw={"autocomplete": "new-password"})  # never the admin's own, autofilled
     active = BooleanField("Active (may sign in)", default=True)
+    invite = BooleanField("Send an invitation by e-mail (a link to choose their password, valid 7 days)")
     submit = SubmitField("Save")
 
     def set_choices(self, managers: list[tuple[int, str]], teams: list[tuple[int, str]]) -> None:
@@ -31,14 +32,15 @@ class PersonForm(FlaskForm):
         self.team_id.choices = [SelectChoice(NOBODY, "— no team —"), *(SelectChoice(*t) for t in teams)]
 
 
-class TeamForm(FlaskForm):
+class TeamForm(BoundedForm):
     name = StringField("Team name", validators=[DataRequired(), Length(max=limits.TEAM_NAME.max)])
     kind = SelectField("Kind", choices=[SelectChoice(kind) for kind in TEAM_KINDS], default="function",
                        description="A function (sales, marketing, customer success) or a cross-functional pod.")
     submit = SubmitField("Add team")
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BoundedForm):
     file = FileField("People CSV", validators=[FileRequired("Choose a CSV file.")],
                      description="Columns: email,name,role,manager_email,team (optional: password).")
+    invite = BooleanField("Send each person an invitation by e-mail")
     submit = SubmitField("Import")

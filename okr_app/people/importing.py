@@ -203,7 +203,7 @@ def _check_row(header: list[str], line: int, fields: list[str], file: str, probl
     row.role = take("role", clean_role)
     row.manager_email = take("manager_email", lambda v: v.strip().lower()[:254])
     row.team = take("team", lambda v: clean_text(v, "team", "A team name", required=False))
-    row.password = take("password", lambda v: check_password(v) if v else "")
+    row.password = take("password", lambda v: check_password(v, email=row.email or "", name=row.name or "") if v else "")
     return row
 
 

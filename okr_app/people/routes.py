@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
+from okr_app.auth.links import invite
 from okr_app.auth.session import current_actor, login_required_actor
-from okr_app.edge import refuse
+from okr_app.edge import attempt, refuse
 from okr_app.errors import CadenceError, NotFound
 from okr_app.extensions import db
 from okr_app.models import Person, Team
@@ -67,10 +68,13 @@ def new():
             person = services.add_person(actor, email=form.email.data, name=form.name.data, role=form.role.data,
                                          manager=_chosen(Person, form.manager_id.data),
                                          team=_chosen(Team, form.team_id.data), password=form.password.data or None)
+            if form.invite.data:
+                invite(actor, person)
         except CadenceError as exc:
             _refused(form, exc)
         else:
-            flash(f"{person.name} is added.", "success")
+            flash(f"{person.name} is added" + (f"; an invitation is on its way to {person.email}." if form.invite.data
+                                               else "."), "success")
             return redirect(url_for("people.show", person_id=person.id))
     return render_template("people/form.html", form=form, person=None), _status(form)
 
@@ -87,12 +91,25 @@ def show(person_id: int):
                            is_me=person_id == actor.id)
 
 
+@bp.route("/<int:person_id>/invite", methods=["POST"])
+@login_required_actor
+def send_invitation(person_id: int):
+    """Mail this person a link to choose their password (admins)."""
+    actor = _admin()
+    person = db.get_or_404(Person, person_id)
+    sent, error = attempt(lambda: invite(actor, person))
+    if error is None:
+        flash(f"An invitation is on its way to {person.email}; its link works for 7 days.", "success")
+    return redirect(url_for("people.show", person_id=person.id))
+
+
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
 @login_required_actor
 def edit(person_id: int):
     actor = _admin()
     person = db.get_or_404(Person, person_id)
     form = PersonForm(obj=None if request.method == "POST" else person)  # an empty POST must not "save"
+    del form.invite  # the person's page has its own "Send an invitation" button
     managers = [(pid, label) for pid, label in services.manager_choices() if pid != person.id]
     if person.manager is not None and not person.manager.active:
         managers.append((person.manager.id, f"{person.manager.name} (deactivated)"))
@@ -145,12 +162,15 @@ def import_csv():
         name = (upload.filename or "upload.csv").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:120]
         try:
             result = import_people_stream(actor, upload.stream, name, current_app.config["MAX_IMPORT_BYTES"])
+            for person in (result.people if form.invite.data else []):
+                invite(actor, person)
         except ImportRejected as exc:
             refuse()
             problems = exc.problems
         except CadenceError as exc:
             _refused(form, exc)
         else:
-            flash(f"Imported {len(result.people)} people from {name}.", "success")
+            flash(f"Imported {len(result.people)} people from {name}"
+                  + ("; each gets an invitation by e-mail." if form.invite.data else "."), "success")
             return redirect(url_for("people.index"))
     return render_template("people/import.html", form=form, problems=problems), _status(form)

@@ -9,7 +9,6 @@ tokens are revoked. Every change is audited with before and after values.
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -18,7 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 from okr_app.domain import limits
 from okr_app.api.tokens import revoke_tokens
 from okr_app.audit.services import record
-from okr_app.auth.passwords import MIN_LENGTH, hash_password
+from okr_app.auth.passwords import hash_password, password_problem
 from okr_app.errors import InvalidInput, NotAllowed, NotFound
 from okr_app.extensions import db
 from okr_app.models import ROLES, TEAM_KINDS, Person, Team
@@ -72,7 +71,7 @@ def clean_text(text: str | None, field: str, what: str, required: bool = True, m
         return ""
     if len(text) > max_length:
         raise PersonRejected(field, f"{what} is at most {max_length} characters.")
-    if any(unicodedata.category(char) in ("Cc", "Cs") for char in text):
+    if limits.control_characters_in(text) or "\n" in text or "\r" in text or "\t" in text:
         raise PersonRejected(field, f"{what} contains control characters.")
     return text
 
@@ -85,11 +84,11 @@ def clean_role(text: str | None, field: str = "role") -> str:
     return role
 
 
-def check_password(password: str, field: str = "password") -> str:
-    if len(password) < MIN_LENGTH:
-        raise PersonRejected(field, f"A password needs at least {MIN_LENGTH} characters.")
-    if len(password) > MAX_PASSWORD:
-        raise PersonRejected(field, f"A password is at most {MAX_PASSWORD} characters.")
+def check_password(password: str, field: str = "password", email: str = "", name: str = "") -> str:
+    """The password, when `okr_app.auth.passwords` accepts it for the person with this email and name."""
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise PersonRejected(field, problem)
     return password
 
 
@@ -147,10 +146,11 @@ def add_person(actor: Actor | None, *, email: str, name: str, role: str = "emplo
     email = clean_email(email)
     if person_by_email(email) is not None:
         raise PersonRejected("email", f"{email} already belongs to someone in Cadence.")
-    person = Person(email=email, name=clean_text(name, "name", "A name"), role=clean_role(role),
+    name = clean_text(name, "name", "A name")
+    person = Person(email=email, name=name, role=clean_role(role),
                     manager_id=usable_manager(manager).id if manager else None,
                     team_id=team.id if team else None,
-                    password_hash=hash_password(check_password(password)) if password else None)
+                    password_hash=hash_password(check_password(password, email=email, name=name)) if password else None)
     db.session.add(person)
     db.session.flush()
     record(_person_of(actor), "person.create", "person", person.id, after=describe(person))
@@ -255,7 +255,7 @@ def reactivate(actor: Actor | None, person: Person) -> Person:
 def set_password(actor: Actor | None, person: Person, password: str) -> Person:
     """An admin (or the CLI) sets someone's password; their other sessions end."""
     _require_admin(actor)
-    person.password_hash = hash_password(check_password(password))
+    person.password_hash = hash_password(check_password(password, email=person.email, name=person.name))
     person.session_version += 1
     record(_person_of(actor), "person.password", "person", person.id, after="password set")
     db.session.flush()

@@ -50,7 +50,7 @@ def test_a_payout_run_from_files_imports_the_engine_but_not_the_app(tmp_path):
     code, modules = imported_by("payout", "run", "--period", "2026-Q2", *as_arguments(paths),
                                 "--out", str(tmp_path / "out"))
     assert code in (0, None)
-    assert (tmp_path / "out" / "totals.csv").read_text().splitlines()[1] == "rep1,2026-Q2,USD,29200.00"
+    assert (tmp_path / "out" / "totals.csv").read_text().splitlines()[1] == "rep1,2026-Q2,USD,29200.00,29200.00,0.00"
     assert "comp_engine" in modules
     assert not modules & (APP_LIBRARIES | {"pandas"}), sorted(modules & (APP_LIBRARIES | {"pandas"}))
 

@@ -121,8 +121,8 @@ def test_no_check_in_for_two_weeks_flags_the_objective_only_after_fourteen_whole
     last = datetime(2026, 11, 2, 9, 0)
     clock.pin(last)
     build.key_result(objective, current=10)  # checked in at `last`
-    sign_in(auth, lead)  # at `last`, before the moments asked about
     clock.pin(last + timedelta(days=14))  # exactly 14 days: not yet "2+ weeks"
+    sign_in(auth, lead)  # at each moment: sessions expire after 12 idle hours
     assert "Tidy the funnel" not in client.get(f"/tree?cycle={cycle.id}&status=stale").get_data(as_text=True)
     clock.pin(last + timedelta(days=14, minutes=1))
     assert "Tidy the funnel" in client.get(f"/tree?cycle={cycle.id}&status=stale").get_data(as_text=True)

@@ -2,6 +2,8 @@
 the inline check-in, and the limits as a person meets them in the form."""
 from __future__ import annotations
 
+import re
+
 from datetime import date, timedelta
 
 import pytest
@@ -234,7 +236,12 @@ def test_a_quantitative_key_result_needs_start_and_target_but_a_milestone_ignore
     url = f"/okrs/objectives/{objective.id}/key-results/new"
     response = client.post(url, data={**KR_FORM, "kind": "stay_above", "target": ""})
     assert response.status_code == 422
-    assert "A stay_above key result needs a start and a target." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "stay_above" not in page.split("<form")[0]  # no internal names in what people read
+    target = page.split('id="target"')[1].split("</label>")[0]
+    assert "A “stay above” key result needs a start and a target." in target  # said beside the empty field
+    [tag] = re.findall(r'<input[^>]*id="target"[^>]*>', page)
+    assert 'aria-describedby="target-error target-help"' in tag and 'aria-invalid="true"' in tag
     assert count(KeyResult) == 0
     assert client.post(url, data={**KR_FORM, "kind": "milestone", "title": "Launch"}).status_code == 302
     kr = db.session.scalar(sa.select(KeyResult))
@@ -314,7 +321,7 @@ def test_editing_a_key_result_saves_its_numbers_and_answers(client, build, auth)
     ana = build.person()
     kr = build.key_result(build.objective(build.cycle(), owner=ana), start=0, target=10)
     sign_in(auth, ana)
-    assert 'value="10.0"' in client.get(f"/okrs/key-results/{kr.id}/edit").get_data(as_text=True)
+    assert 'value="10"' in client.get(f"/okrs/key-results/{kr.id}/edit").get_data(as_text=True)
     response = client.post(f"/okrs/key-results/{kr.id}/edit", data={
         "title": "Sharper", "start": "0", "target": "25", "unit": "logos", "weight": "2",
         "leads_to_action": "no", "reproducible": "yes", "about_buyers": "yes"})

@@ -42,7 +42,7 @@ def test_the_contract_command_pays_every_rep_on_the_examples(inputs, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["lines.csv", "totals.csv"]
     totals = (out / "totals.csv").read_text().splitlines()
     roster = (inputs / "roster.csv").read_text().splitlines()
-    assert totals[0] == "rep_id,period,currency,total"
+    assert totals[0] == "rep_id,period,currency,total,earned,draw_balance"
     assert [row.split(",")[0] for row in totals[1:]] == [row.split(",")[0] for row in roster[1:]]
     assert all(row.split(",")[3].split(".")[1].__len__() == 2 for row in totals[1:])
     lines = (out / "lines.csv").read_text().splitlines()
@@ -181,11 +181,12 @@ def test_a_rep_who_left_is_noted_and_their_past_deals_change_nobodys_pay(inputs,
     # ae11's and ae7's deals are on accounts nobody on the roster ever had: no line moves.
     for name in ("lines.csv", "totals.csv"):
         assert (tmp_path / "after" / name).read_bytes() == (tmp_path / "before" / name).read_bytes()
-    assert result.stderr == (
+    assert result.stderr.splitlines()[0] == (
         "note: 3 deals closed before 2026-Q2 credit 2 reps not on the roster (ae11: 2 deals, ae7: 1 deal); they are "
         "not paid or measured this quarter. An id nobody recognises is a typo in the deals file: it leaves that "
-        "account out of the real rep's book.\n")
-    assert result.output.startswith("Paid 16 reps for 2026-Q2: 160,771.36 USD.")
+        "account out of the real rep's book.")
+    assert result.stderr.splitlines()[1].startswith("note: 2 deal credits closed outside the rep's employment dates")
+    assert result.output.startswith("Paid 17 reps for 2026-Q2: 173,292.74 USD.")
 
 
 def test_the_example_readme_shows_the_note_about_reps_who_left(inputs, tmp_path):
@@ -204,8 +205,8 @@ def test_a_deal_in_the_quarter_for_someone_not_on_the_roster_exits_2_naming_file
     assert result.exit_code == 2
     reason = "the deal closed in 2026-Q2, the quarter being paid, so every rep it credits must be on the roster"
     assert result.stderr.splitlines() == [
-        f"{inputs}/deals.csv, line 446, rep_id: 'ae11' is not on the roster; {reason}",
-        f"{inputs}/deals.csv, line 447, split: 'ae11' is not on the roster; {reason}",
+        f"{inputs}/deals.csv, line 450, rep_id: 'ae11' is not on the roster; {reason}",
+        f"{inputs}/deals.csv, line 451, split: 'ae11' is not on the roster; {reason}",
         "Nothing was written: 2 problems in the inputs.",
     ]
     assert not (tmp_path / "OUT").exists()

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from okr_app.extensions import db
 from okr_app.models import AuditEvent, PayoutRun
-from tests.builders.finance_cli import DEALS_HEADER, ROSTER, FinanceCli
+from tests.builders.payout_runs import DEALS_HEADER, QUOTAS, ROSTER, Finance
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def finance(app, build, clock, tmp_path):
         build.person(email=email)
     for email in ("fin1@example.com", "fin2@example.com", "fin3@example.com"):
         build.person(email=email, role="finance")
-    return FinanceCli(app, tmp_path)
+    return Finance(app, tmp_path)
 
 
 def live_run(period: str = "2026-Q2") -> PayoutRun:
@@ -36,7 +36,8 @@ def refusals() -> list[AuditEvent]:
 
 def test_finance_cannot_approve_a_run_that_pays_them_but_another_finance_person_can(finance):
     # fin3 is on the 2026-Q2 roster as rep f3 (paid 0.00: no deals, but on the roster all the same)
-    finance.load(roster=ROSTER + ["f3,Fin Three,FIN3@example.com,ae-80-20,,"])
+    finance.load(roster=ROSTER + ["f3,Fin Three,FIN3@example.com,ae-80-20,,"],
+                 quotas=QUOTAS + ["f3,2026-Q2,new_business,100000", "f3,2026-Q2,renewal,50000"])
     finance.ok("payout", "run", "--period", "2026-Q2")
     run = live_run()
     refused = finance("payout", "approve", str(run.id), who="fin3@example.com")
@@ -87,3 +88,12 @@ def test_the_person_who_ran_it_is_refused_and_the_refusal_is_audited(finance):
     assert refused.exit_code == 2 and "you ran payout run" in refused.output
     (event,) = refusals()
     assert event.actor_email == "fin1@example.com" and '"reason": "ran_it"' in event.after
+
+
+def test_approving_asks_for_confirmation_at_a_terminal_and_yes_skips_it(finance):
+    help_text = finance("payout", "approve", "--help", who=None).output
+    assert "asks for confirmation first (approving cannot be undone)" in " ".join(help_text.split())
+    finance.load()
+    finance.ok("payout", "run", "--period", "2026-Q2")
+    assert "Approved run" in finance.ok("payout", "approve", str(live_run().id), "--yes", who="fin2@example.com")
+    assert live_run().state == "approved"

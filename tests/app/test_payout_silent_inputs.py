@@ -70,8 +70,8 @@ def test_other_unknown_columns_are_listed_in_one_note_and_ignored(tmp_path):
     assert result.exit_code == 0, result.output
     notes = [line for line in result.stderr.splitlines() if line.startswith("note:")]
     assert notes == [f"note: {paths['--deals']}: ignored the columns 'region', 'notes'; Cadence reads only deal_id, "
-                     "account_id, rep_id, type, amount, close_date, split"]
-    assert (tmp_path / "OUT" / "totals.csv").read_text().splitlines()[1] == "rep1,2026-Q2,USD,29200.00"
+                     "account_id, rep_id, type, amount, close_date, split, source"]
+    assert (tmp_path / "OUT" / "totals.csv").read_text().splitlines()[1] == "rep1,2026-Q2,USD,29200.00,29200.00,0.00"
 
 
 def test_a_column_named_twice_is_refused(tmp_path):
@@ -92,7 +92,7 @@ def test_ids_with_stray_spaces_are_the_same_ids_in_every_file(tmp_path):
         quotas=["rep1 ,2026-Q2, new_business,100000", "\trep1,2026-Q2,renewal ,50000"])
     result = run(tmp_path, paths)
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "OUT" / "totals.csv").read_text().splitlines()[1:] == ["rep1,2026-Q2,USD,29200.00"]
+    assert (tmp_path / "OUT" / "totals.csv").read_text().splitlines()[1:] == ["rep1,2026-Q2,USD,29200.00,29200.00,0.00"]
     assert "note:" not in result.stderr
 
 

@@ -61,7 +61,7 @@ def test_users_add_refuses_an_unknown_manager_or_team_and_saves_nothing(cadence,
 def test_users_add_refuses_a_short_password_and_a_duplicate_email(cadence, build):
     build.person(email="taken@example.com")
     short = cadence("users", "add", "new@example.com", "--name", "N", "--password-stdin", stdin="short\n")
-    assert short.exit_code == 2 and "at least 10 characters" in short.output
+    assert short.exit_code == 2 and "at least 12 characters" in short.output
     taken = cadence("users", "add", "TAKEN@example.com", "--name", "T")
     assert taken.exit_code == 2 and "already belongs to someone" in taken.output
     assert person("new@example.com") is None

@@ -174,12 +174,35 @@ def test_the_tree_page_issues_the_same_small_number_of_queries_for_50_and_2000_p
     counts = {}
     for size, (app, facts) in orgs.items():
         client = signed_in(app, CEO_EMAIL)
-        counts[size], page = measure(app, client, "/tree")
+        counts[size], page = measure(app, client, "/tree?depth=all")
         # The CEO sees every objective, private ones included: 1 company + 3 team + one per person.
         assert f'<strong class="count-objectives">{facts["objectives"]}</strong>' in page
         assert page.count('<details class="node') == facts["objectives"]
     assert counts[50] <= BOUND and counts[2000] <= BOUND, counts
     assert counts[50] == counts[2000], counts
+
+
+def test_the_tree_page_opens_the_company_and_team_levels_and_counts_the_whole_cycle(orgs):
+    """54 objectives fit on one page (at most 150), so at 50 people every level opens; at 2,000 the
+    page opens 1 company + 3 team objectives, plus the CEO's own (on no team, so aligned to nothing:
+    a root), = 5, and links each team objective to the people below it, loaded on demand."""
+    counts = {}
+    for size, (app, facts) in orgs.items():
+        client = signed_in(app, CEO_EMAIL)
+        counts[size], page = measure(app, client, "/tree")
+        assert f'<strong class="count-objectives">{facts["objectives"]}</strong>' in page
+        assert page.count('<details class="node') == (54 if size == 50 else 5)
+        assert page.count('data-fragment="/tree/objectives/') == (0 if size == 50 else 3)
+    assert counts[50] <= BOUND and counts[50] == counts[2000], counts
+
+
+def test_a_subtree_fragment_issues_the_same_small_number_of_queries_for_50_and_2000_people(orgs):
+    counts = {}
+    for size, (app, _) in orgs.items():
+        client = signed_in(app, CEO_EMAIL)
+        counts[size], fragment = measure(app, client, "/tree/objectives/2/fragment")
+        assert fragment.startswith('<details class="node node-team"')
+    assert counts[50] <= BOUND and counts[50] == counts[2000], counts
 
 
 def test_the_filtered_and_collapsed_tree_page_stays_within_the_bound(orgs):

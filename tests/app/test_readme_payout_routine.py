@@ -52,15 +52,19 @@ def test_every_line_of_the_readme_routine_works_as_written_and_the_payroll_file_
     assert [words[:2] for words in commands] == [
         ["deals", "import"], ["roster", "import"], ["quotas", "import"], ["payout", "run"], ["payout", "runs"],
         ["payout", "approve"], ["payout", "export"]]
-    outputs = []
+    outputs, errors = [], []
     for words in commands:
         result = fresh_install(*words)
         assert result.exit_code == 0, (words, result.output)
-        outputs.append(result.output)
-    assert "Recorded draft run #1 for 2026-Q2: 16 reps, 160,771.36 USD" in outputs[3]
+        outputs.append(result.stdout)
+        errors.append(result.stderr)
+    assert "Recorded draft run #1 for 2026-Q2: 17 reps, 173,292.74 USD" in outputs[3]
+    # the example's reps are not people of the demo company: the run names them so finance can invite them
+    assert ("note: 17 payees have no Cadence account yet (ae01 (nora.lindqvist@example.com), ae02 (" in errors[3]
+            and "and 7 more): invite them" in errors[3])
     assert outputs[5].startswith("Approved run #1 for 2026-Q2; it is locked.")
     payroll = (tmp_path / "payroll-2026-Q2.csv").read_text().splitlines()
-    assert payroll[0] == "rep,email,period,currency,amount" and len(payroll) == 17
+    assert payroll[0] == "rep,email,period,currency,amount" and len(payroll) == 18
     # the same totals as `cadence payout run --deals ...` on the same files (examples/README.md)
     assert "ae03,priya.raman@example.com,2026-Q2,USD,-1698.69" in payroll
 

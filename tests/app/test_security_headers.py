@@ -86,7 +86,7 @@ def test_over_https_every_cookie_is_secure_and_hsts_is_sent(client, build):
     response = client.post("https://localhost/login", data={"email": "bo@example.com",
                                                              "password": Builders.PASSWORD, "remember": "y"})
     cookies = response.headers.getlist("Set-Cookie")
-    assert {c.split("=", 1)[0] for c in cookies} >= {"session", "remember_token"}
+    assert {c.split("=", 1)[0] for c in cookies} >= {"session", "cadence_remember"}
     assert all("; Secure" in cookie for cookie in cookies)
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 

@@ -86,13 +86,13 @@ def quarters():
 
 def test_every_line_of_every_statement_is_recomputed_from_its_printed_formula_to_the_cent(quarters, tmp_path):
     pdfs, runs = quarters
-    checked = {"component": 0, "modifier": 0, "clawback": 0}
+    checked = {"component": 0, "modifier": 0, "clawback": 0, "draw": 0}
     for rep_id, pdf in pdfs["2026-Q2"].items():
         statement = runs["2026-Q2"].statement(rep_id)
         formulas = formulas_of(pdf, tmp_path)
         summary = summary_amounts(pdf, tmp_path)
         kinds = (["component"] * len(statement.components) + ["modifier"] * len(statement.modifiers)
-                 + ["clawback"] * len(statement.clawbacks))
+                 + ["clawback"] * len(statement.clawbacks) + ["draw"] * len(statement.draw_lines))
         assert len(formulas) == len(kinds) == len(summary), rep_id
         for (formula, said), shown, kind in zip(formulas, summary, kinds):
             # the formula's exact value, rounded once half-up, is the amount it states and the summary's line
@@ -103,14 +103,17 @@ def test_every_line_of_every_statement_is_recomputed_from_its_printed_formula_to
             # (multiplier − 1) × (the component lines as printed above)
             summed = formula.split("×", 1)[1]
             assert sorted(printed(n) for n in NUMBER.findall(summed)) == sorted(components), (rep_id, formula)
-        for clawback, (formula, _) in zip(statement.clawbacks, formulas[-len(statement.clawbacks) or len(formulas):]):
+        clawback_formulas = formulas[:len(formulas) - len(statement.draw_lines)]
+        for clawback, (formula, _) in zip(statement.clawbacks,
+                                          clawback_formulas[-len(statement.clawbacks) or len(clawback_formulas):]):
             earlier = formulas_of(pdfs[clawback.original_period][rep_id], tmp_path)
             earlier_lines = {said for _, said in earlier}
             taken_from = [printed(term.split("×")[0]) for term in re.findall(r"[\d,]+\.\d\d × min", formula)]
             # each part names a line printed on the rep's statement of the new deal's quarter
             assert taken_from and all(line in earlier_lines for line in taken_from), (rep_id, formula)
-    # the example quarter: 16 reps, 54 component lines, 5 modifiers and 5 clawbacks, every one re-added
-    assert checked == {"component": 54, "modifier": 5, "clawback": 5}
+    # the example quarter: 17 reps, 56 component lines, 6 modifiers, 5 clawbacks and 3 draw lines (ae12's
+    # recovery and advance, ae07's advance), every one re-added
+    assert checked == {"component": 56, "modifier": 6, "clawback": 5, "draw": 3}
 
 
 def test_the_worked_example_prints_the_issues_formula():

@@ -74,6 +74,12 @@ def test_a_submit_saves_the_updates_and_the_report_then_says_so(client, mine):
     assert (report.person_id, report.iso_week, report.satisfaction) == (mine["me"].id, WEEK, 4)
 
 
+@pytest.mark.parametrize("typed, stored", [("1,250", 1250.0), ("$500,000", 500000.0), ("12.5 %", 12.5)])
+def test_a_value_typed_the_way_cadence_prints_values_is_stored_as_its_number(client, mine, typed, stored):
+    assert post(client, mine, **{f"kr_{mine['deals'].id}_value": typed}).status_code == 302
+    assert saved_check_ins()[-1] == (mine["deals"].id, stored)
+
+
 def test_submitting_twice_in_a_week_updates_the_one_report(client, mine):
     post(client, mine)
     post(client, mine, progress="Three demos", satisfaction="2")
@@ -89,7 +95,8 @@ def test_an_untouched_page_records_no_key_result_update(client, mine):
 
 @pytest.mark.parametrize("field, value, message", [
     ("deals", "lots", "is not a number"),
-    ("deals", "inf", "finite number"),
+    ("deals", "inf", "is not a number"),
+    ("deals", "€1.2k", "uses shorthand; write the full number, like 1200"),
     ("launch", "2", "A milestone takes 1 (done) or 0"),
     ("satisfaction", "0", "Satisfaction is a whole number from 1"),
     ("satisfaction", "6", "Satisfaction is a whole number from 1"),
@@ -113,7 +120,7 @@ def test_a_bad_value_re_renders_the_page_with_the_message_and_saves_nothing(clie
 def test_the_field_with_the_bad_value_carries_the_message(client, mine):
     page = post(client, mine, **{f"kr_{mine['deals'].id}_value": "ten"}).get_data(as_text=True)
     field_html = page.split(f'id="kr_{mine["deals"].id}_value"')[1].split("</label>")[0]
-    assert "field-error" in field_html and "Close ten deals: &#39;ten&#39; is not a number" in field_html
+    assert "field-error" in field_html and "Close ten deals: “ten” is not a number" in field_html
 
 
 def test_a_page_opened_last_week_is_refused_and_offered_again_for_this_week(client, mine):
@@ -149,5 +156,24 @@ def test_signing_in_is_required(client):
 def test_every_refused_field_is_marked_at_once(client, mine):
     page = post(client, mine, satisfaction="", **{f"kr_{mine['deals'].id}_value": "ten",
                                                   f"kr_{mine['launch'].id}_value": "5"}).get_data(as_text=True)
-    assert page.count('class="field-error"') == 2
-    assert "Satisfaction is a whole number" in page
+    assert page.count('class="field-error"') == 3  # the two values and the satisfaction group
+    assert "Satisfaction is missing: choose how satisfied you are" in page
+
+
+def test_a_missing_satisfaction_marks_the_radio_group_in_plain_words(client, mine):
+    response = post(client, mine, satisfaction="")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    group = page.split('id="satisfaction-group"')[1].split("</fieldset>")[0]
+    assert 'aria-invalid="true"' in group and 'aria-describedby="satisfaction-error"' in group
+    assert "Satisfaction is missing: choose how satisfied you are" in group
+
+
+def test_an_over_long_report_is_refused_beside_its_field_and_never_cut(client, mine):
+    long_text = "x" * 10_001
+    response = post(client, mine, problems=long_text)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    field = page.split('id="problems"')[1].split("</label>")[0]
+    assert "maxlength" not in field and long_text in field  # kept whole, to shorten
+    assert 'class="field-error" id="problems-error"' in field and "longer than the 10000 characters" in field

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from okr_app.extensions import db
-from okr_app.models import CheckIn, Cycle, KeyResult, Objective, Person, Team, WeeklyReport
+from okr_app.models import CheckIn, Cycle, KeyResult, Objective, PayoutImport, Person, RosterRep, Team, WeeklyReport
 from okr_app.clock import today, utcnow
 from okr_app.domain.weeks import iso_week_of, monday_of
 
@@ -84,3 +84,14 @@ class Builders:
         db.session.add(report)
         db.session.commit()
         return report
+
+    def roster_rep(self, rep_id: str, person: Person, period: str = "2026-Q1", plan: str = "ae-80-20") -> RosterRep:
+        """A rep on a quarter's roster with this person's e-mail: Cadence then knows the person is that rep."""
+        batch = PayoutImport(kind="roster", file_name="roster.csv", sha256="0" * 64, period=period)
+        db.session.add(batch)
+        db.session.flush()
+        rep = RosterRep(period=period, rep_id=rep_id, name=person.name, email=person.email.upper(), plan=plan,
+                        import_id=batch.id, line=2)
+        db.session.add(rep)
+        db.session.commit()
+        return rep

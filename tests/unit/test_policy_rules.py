@@ -92,9 +92,19 @@ def test_a_weekly_report_is_read_by_its_author_those_above_and_leaders():
     assert who(policy.can_read_weekly, OLLI) == {OLLI, LIA, ADA}
 
 
-def test_managers_reply_to_a_report_but_the_author_does_not_reply_to_themselves():
+def test_a_reports_thread_is_for_its_author_the_people_above_and_leaders():
     report = WeeklyReport(person_id=EVE)
-    assert who(policy.can_reply_to, report) == {MAX, LIA, ADA}
+    assert who(policy.can_reply_to, report) == {EVE, MAX, LIA, ADA}
+
+
+def test_only_the_people_above_someone_nudge_them():
+    assert who(policy.can_nudge, EVE) == {MAX, LIA}
+    assert who(policy.can_nudge, OLLI) == set()
+
+
+def test_anyone_who_sees_an_objective_writes_in_its_key_results_threads():
+    assert who(policy.can_comment_on_objective, personal(EVE)) == {LIA, MAX, EVE, OLLI, FAY, ADA}
+    assert who(policy.can_comment_on_objective, personal(EVE, private=True)) == {LIA, MAX, EVE, ADA}
 
 
 # --- people, audit ---------------------------------------------------------------------------------

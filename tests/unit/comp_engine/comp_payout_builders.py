@@ -53,10 +53,11 @@ class PayoutFiles:
 
     # -- roster and quotas ----------------------------------------------------------------
     def rep(self, rep_id: str, plan: str = "ae-80-20", name: str | None = None, email: str | None = None,
-            manager_id: str = "", target_incentive: str = "") -> str:
+            manager_id: str = "", target_incentive: str = "", **extra: str) -> str:
+        """A roster row; `extra` fills optional columns (start_date, end_date, draw, draw_kind, draw_balance)."""
         self.roster_rows.append({"rep_id": rep_id, "name": name or f"Rep {rep_id}",
                                  "email": email or f"{rep_id}@example.com", "plan": plan,
-                                 "manager_id": manager_id, "target_incentive": target_incentive})
+                                 "manager_id": manager_id, "target_incentive": target_incentive, **extra})
         return rep_id
 
     def quota(self, rep_id: str, period: str, component: str, quota: str) -> None:
@@ -117,8 +118,10 @@ class PayoutFiles:
     def write(self) -> None:
         _write_csv(self.deals_path, ["deal_id", "account_id", "rep_id", "type", "amount", "close_date", "split"],
                    self.deal_rows)
-        _write_csv(self.roster_path, ["rep_id", "name", "email", "plan", "manager_id", "target_incentive"],
-                   self.roster_rows)
+        roster_header = ["rep_id", "name", "email", "plan", "manager_id", "target_incentive"]
+        roster_header += [column for column in dict.fromkeys(key for row in self.roster_rows for key in row)
+                          if column not in roster_header]
+        _write_csv(self.roster_path, roster_header, self.roster_rows)
         _write_csv(self.quotas_path, ["rep_id", "period", "component", "quota"], self.quota_rows)
 
     def run(self, period: str = "2026-Q2") -> PayoutResult:
@@ -133,7 +136,7 @@ class PayoutFiles:
 
 def _write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n", restval="")
         writer.writeheader()
         writer.writerows(rows)
 

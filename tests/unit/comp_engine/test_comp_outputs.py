@@ -57,7 +57,9 @@ def test_totals_csv_has_one_row_per_rep_on_the_roster_with_its_currency(files):
     worked_example(files)
     files.rep("r2")
     files.quotas("r2", ["2026-Q2"], new_business="100000", renewal="50000")
-    assert totals_csv(files.run()) == "rep_id,period,currency,total\nr1,2026-Q2,USD,29200.00\nr2,2026-Q2,USD,0.00\n"
+    assert totals_csv(files.run()) == (
+        "rep_id,period,currency,total,earned,draw_balance\nr1,2026-Q2,USD,29200.00,29200.00,0.00\n"
+        "r2,2026-Q2,USD,0.00,0.00,0.00\n")
 
 
 def test_text_that_a_spreadsheet_would_run_as_a_formula_is_quoted_but_numbers_are_not(files):
