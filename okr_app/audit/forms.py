@@ -1,4 +1,5 @@
 from okr_app.bounds import BoundedForm
+from okr_app.domain import limits
 from wtforms import DateField, EmailField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import Length, Optional
 
@@ -10,7 +11,7 @@ class AuditFilterForm(BoundedForm):
         csrf = False
 
     action = SelectField("Action", choices=[SelectChoice("", "any action")], default="", validate_choice=False)
-    actor = EmailField("Actor's email", validators=[Optional(), Length(max=254)])
+    actor = EmailField("Actor's email", validators=[Optional(), Length(max=limits.EMAIL.max)])
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
     submit = SubmitField("Filter")

@@ -9,7 +9,7 @@ from flask import Response, abort, render_template, request, stream_with_context
 from wtforms import SelectChoice
 
 from okr_app.audit import bp
-from okr_app.audit.event_view import event_row
+from okr_app.audit.pages import event_row
 from okr_app.audit.forms import AuditFilterForm
 from okr_app.audit.services import AuditFilter, count_events, find_events, iter_events, known_actions, object_text
 from okr_app.auth.session import current_actor, login_required_actor

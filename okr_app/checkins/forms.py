@@ -12,7 +12,7 @@ from wtforms.validators import Length
 
 from okr_app.checkins.services import KrUpdate
 from okr_app.domain import limits
-from okr_app.checkins.weekly_page import KrRow, WeeklyPage
+from okr_app.checkins.pages import KrRow, WeeklyPage
 from okr_app.models import CONFIDENCES
 
 TOO_LONG = "This is longer than the %(max)s characters a field takes (%(length)s now); shorten it — nothing was cut."

@@ -10,7 +10,7 @@ from okr_app.checkins import bp
 from okr_app.checkins.forms import check_in_form
 from okr_app.checkins.services import reply_to_report, report_for, submit_weekly_check_in
 from okr_app.checkins.team import one_report, team_page
-from okr_app.checkins.weekly_page import weekly_page
+from okr_app.checkins.pages import weekly_page
 from okr_app.edge import refuse
 from okr_app.errors import CadenceError
 from okr_app.clock import today

@@ -104,7 +104,7 @@ def _from_database(run_id: int, as_email: str | None
                    ) -> tuple[str, list[dict[str, Any]], tuple[tuple[str, str, str], ...]]:
     from okr_app.commands.common import app_context, cli_errors
     from okr_app.payouts.services import actor_by_email
-    from okr_app.payouts.views_model import run_documents
+    from okr_app.payouts.pages import run_documents
 
     with app_context(), cli_errors():
         return run_documents(actor_by_email(as_email), run_id)

@@ -28,7 +28,7 @@ from okr_app.clock import today
 from okr_app.extensions import db
 from okr_app.ledger.key_results import measuring_day
 from okr_app.ledger.loading import load_ledger, rep_ids_of
-from okr_app.models import Cycle, KeyResult, Objective, Person, Snapshot, Team
+from okr_app.models import Cycle, Objective, Person, Snapshot, Team
 from okr_app.okrs.display import format_pct
 from okr_app.okrs.pages import kr_row
 from okr_app.okrs.progress import ProgressBook

@@ -2,7 +2,7 @@
 the rules (limits, who may own what, dates inside the cycle) are the services' job."""
 from __future__ import annotations
 
-from wtforms import (BooleanField, DateField, FloatField, IntegerField, RadioField, SelectChoice, SelectField,
+from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectChoice, SelectField,
                      StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 

@@ -15,7 +15,7 @@ from okr_app.errors import InvalidInput
 from okr_app.payouts import bp, questions, services
 from okr_app.clock import today
 from okr_app.payouts.forms import AnswerForm, QuestionForm
-from okr_app.payouts.views_model import statement_page
+from okr_app.payouts.pages import statement_page
 from okr_app.policy import can_answer_questions, can_ask_about_statement
 from reports.figures import money
 

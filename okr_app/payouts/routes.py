@@ -1,7 +1,7 @@
 """Pay pages: your statements (and your reports'), and for finance the runs.
 
 Views only parse, call `okr_app.payouts.services` (which asks the policy) or the page
-builders of `views_model`, and render. A statement that is not yours to read answers
+builders of `pages`, and render. A statement that is not yours to read answers
 404 like one that does not exist, so ids leak nothing. The PDF is rendered on the fly
 from the same stored dict the HTML page shows.
 """
@@ -18,7 +18,7 @@ from okr_app.payouts import bp, imports, services
 from okr_app.payouts.forms import DealsImportForm
 from okr_app.payouts.imports import ImportRefused, import_deals, require_finance
 from okr_app.payouts.runs import record_run
-from okr_app.payouts.views_model import (pay_index, quarter_page, run_documents, run_page, statement_document,
+from okr_app.payouts.pages import (pay_page, quarter_page, run_documents, run_page, statement_document,
                                          statement_page)
 from okr_app.people.importing import read_limited
 from okr_app.payouts.plan_signing import unacknowledged_warnings
@@ -31,7 +31,7 @@ from reports.summary import summary_pdf
 @bp.route("/")
 @login_required_actor
 def index():
-    return render_template("payouts/index.html", page=pay_index(current_actor()))
+    return render_template("payouts/index.html", page=pay_page(current_actor()))
 
 
 @bp.route("/deals/import", methods=["GET", "POST"])

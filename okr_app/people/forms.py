@@ -4,7 +4,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, Selec
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from okr_app.domain import limits
-from okr_app.auth.forms import PASSWORD_LENGTH
+from okr_app.auth.forms import EMAIL_LENGTH, NEW_PASSWORD_LENGTH
 from okr_app.auth.passwords import MIN_LENGTH
 from okr_app.models import ROLES, TEAM_KINDS
 
@@ -15,12 +15,12 @@ class PersonForm(BoundedForm):
     """Add or edit a person; choices for manager and team are filled by the view."""
 
     name = StringField("Name", validators=[DataRequired(), Length(max=limits.PERSON_NAME.max)])
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=limits.EMAIL.max)])
+    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), EMAIL_LENGTH])
     role = SelectField("Role", choices=[SelectChoice(role) for role in ROLES], default="employee")
     manager_id = SelectField("Manager", coerce=int, default=NOBODY)
     team_id = SelectField("Team", coerce=int, default=NOBODY)
     password = PasswordField("Initial password",
-                             validators=[Optional(), Length(min=MIN_LENGTH, max=limits.PASSWORD.max, message=PASSWORD_LENGTH)],
+                             validators=[Optional(), NEW_PASSWORD_LENGTH],
                              description=f"At least {MIN_LENGTH} characters. Leave blank to set it later.",
                              render_kw={"autocomplete": "new-password"})  # never the admin's own, autofilled
     active = BooleanField("Active (may sign in)", default=True)

@@ -30,7 +30,8 @@ def _admin() -> Actor:
 def _refused(form, exc: CadenceError) -> None:
     """Show a refused change next to the field it concerns (or above the form)."""
     refuse()
-    field = getattr(form, FORM_FIELDS.get(getattr(exc, "field", ""), getattr(exc, "field", "")), None)
+    name = getattr(exc, "field", None) or ""  # a refusal about the whole file names no field
+    field = getattr(form, FORM_FIELDS.get(name, name), None) if name else None
     if field is not None and hasattr(field, "errors"):
         field.errors = [*field.errors, exc.message]
     else:

@@ -8,7 +8,6 @@ from flask import g
 
 from okr_app.extensions import db
 from okr_app.models import KeyResultComment, Notification
-from okr_app.policy import Actor
 from okr_app.ritual.threads import mentioned_people
 
 

@@ -10,7 +10,7 @@ import pytest
 from okr_app.extensions import db
 from okr_app.models import PayoutRun
 from okr_app.payouts.services import approve_run
-from okr_app.payouts.views_model import component_label
+from okr_app.payouts.pages import component_label
 from okr_app.policy import Actor
 from tests.builders.payout_files import record_payout_run
 

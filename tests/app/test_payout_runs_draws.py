@@ -89,7 +89,7 @@ def test_a_correction_to_an_approved_quarter_changes_the_next_quarter_through_ad
 
 
 def test_the_statement_page_document_adds_up_with_adjustments_and_draw_lines(quarters):
-    from okr_app.payouts.views_model import statement_document
+    from okr_app.payouts.pages import statement_document
     from reports.statement_view import statement_view
     from datetime import date
 

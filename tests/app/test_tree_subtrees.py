@@ -7,7 +7,7 @@ import pytest
 
 from okr_app.api.schemas import TreeSchema
 from okr_app.api.tokens import create_token
-from okr_app.dashboard import services as dashboard
+from okr_app.dashboard import pages as dashboard
 from okr_app.extensions import db
 
 

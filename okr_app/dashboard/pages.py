@@ -171,7 +171,7 @@ class Home:
     behind_total: int = 0
 
 
-def home(actor: Actor, on: date | None = None) -> Home:
+def home_page(actor: Actor, on: date | None = None) -> Home:
     """My objectives with each key result's pace, the company's objectives my work rolls up to, whether
     I checked in this week, my team's check-ins, and (for anyone with reports) the people below me
     who are behind."""

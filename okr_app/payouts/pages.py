@@ -132,7 +132,7 @@ def run_row(run: PayoutRun, totals: dict[str, Decimal]) -> RunRow:
 
 
 @dataclass(frozen=True)
-class PayIndex:
+class PayPage:
     """The Pay page: my statements, my reports' statements and (finance) the runs."""
 
     mine: list[StatementLink]
@@ -141,16 +141,16 @@ class PayIndex:
     sees_runs: bool
 
 
-def pay_index(actor: Actor) -> PayIndex:
+def pay_page(actor: Actor) -> PayPage:
     """Finance reads every statement through the runs, so their list of their own is
     queried alone rather than filtered out of every approved statement."""
     if can_view_runs(actor):
         runs = [run_row(summary.run, summary.totals) for summary in services.list_runs(actor)]
-        return PayIndex([link_of(statement) for statement in _own_statements(actor)], [], runs, True)
+        return PayPage([link_of(statement) for statement in _own_statements(actor)], [], runs, True)
     visible = services.visible_statements(actor)
     mine = [link_of(statement) for statement in visible if services.pays(actor, statement)]
     team = [link_of(statement) for statement in visible if not services.pays(actor, statement)]
-    return PayIndex(mine, team, [], False)
+    return PayPage(mine, team, [], False)
 
 
 def _own_statements(actor: Actor) -> list[RunStatement]:
