@@ -46,7 +46,11 @@ test: install-test
 loadtest: install-test
 	$(PY) bench/loadtest.py
 
-bench: install-test
+$(VENV)/.installed-bench: $(VENV)/.installed-test pyproject.toml
+	$(PIP) install -q -e '.[bench]'
+	touch $@
+
+bench: install-test $(VENV)/.installed-bench
 	$(PY) bench/payout.py
 	$(PY) bench/queries.py
 	$(PY) bench/pages.py

@@ -32,6 +32,10 @@ def negative_arr_problems(deals: DealTable, source: str) -> list[Problem]:
     rows = np.flatnonzero(sign != 0)
     if not len(rows) or not (sign[rows] < 0).any():
         return []
+    # Only accounts with a contraction or churn can go negative: the others are left out of the sort.
+    lowered = np.zeros(len(deals.account_ids), dtype=bool)
+    lowered[deals.account[rows[sign[rows] < 0]]] = True
+    rows = rows[lowered[deals.account[rows]]]
     decrease = sign[rows] < 0
     order = np.lexsort((rows, decrease, deals.day[rows], deals.account[rows]))
     rows, decrease = rows[order], decrease[order]

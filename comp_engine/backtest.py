@@ -125,15 +125,16 @@ def quarters_between(first: str | Period, last: str | Period) -> tuple[Period, .
 
 def _roster_on_plan(roster: bytes, file: str, plan: str) -> bytes:
     """The roster with `plan` in every rep's plan column; everything else (employment dates, draws) as it was."""
-    frame, _, problems = read_table(roster, file, ROSTER_COLUMNS, ROSTER_OPTIONAL + ROSTER_EXTRA)
-    if frame is None:
+    table, problems = read_table(roster, file, ROSTER_COLUMNS, ROSTER_OPTIONAL + ROSTER_EXTRA)
+    if table is None:
         raise PayoutInputError(problems)
     columns = list(ROSTER_COLUMNS + ROSTER_OPTIONAL + ROSTER_EXTRA)  # employment dates and draws stay
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    for record in frame.to_dict("records"):
-        writer.writerow([plan if column == "plan" else record.get(column, "") for column in columns])
+    texts = {column: table.column(column) for column in columns}
+    for row in range(len(table)):
+        writer.writerow([plan if column == "plan" else texts[column][row] for column in columns])
     return buffer.getvalue().encode("utf-8")
 
 

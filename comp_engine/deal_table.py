@@ -1,6 +1,8 @@
 """The deals file: validated in bulk and encoded as integer columns.
 
-A million deal rows are checked with pandas and numpy, without a Python loop per row:
+A million deal rows are checked with Arrow and numpy, without a Python loop per row
+(the file is read by `comp_engine.deal_columns`, ids trimmed alike, each distinct id,
+date, type and split parsed once):
 ids must be unique, types known, amounts positive with at most two decimals, dates
 real `YYYY-MM-DD` days, and splits `rep_a:60;rep_b:40` adding up to 100. Every rep
 credited must be on the roster, except on deals that cannot change the quarter being
@@ -14,27 +16,33 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from comp_engine.arrow_texts import arrow_mask, cents_of_texts, lengths, numbers, trimmed_codes, trimmed_texts
+from comp_engine.csv_input import ID_SPACE, trim_id
+from comp_engine.deal_columns import DEALS_COLUMNS, DEALS_EXTRA, DEALS_OPTIONAL, DealColumns, read_deal_columns
 from comp_engine.deal_types import DEAL_TYPES
 from comp_engine.errors import Problem
-from comp_engine.csv_input import column_of, read_table
-from comp_engine.money import AmountInvalid, cents_from_texts, cents_to_decimal, to_cents, why_not_an_amount
+from comp_engine.money import AmountInvalid, cents_to_decimal, to_cents, why_not_an_amount
+from comp_engine.text_column import TextColumn
 
 if TYPE_CHECKING:
     from comp_engine.ingest import Roster
     from comp_engine.off_roster import PaidQuarter
 
-DEALS_COLUMNS = ("deal_id", "account_id", "rep_id", "type", "amount", "close_date")
-DEALS_OPTIONAL = ("split",)
-
 SHARE_SCALE = 10_000
 """A rep's share of a deal in ten-thousandths: 100% = 10,000 and a 33.33% split = 3,333."""
 
-_SPLIT_PART = re.compile(r"\s*([^:\s][^:]*?)\s*:\s*(\S*?)\s*")
+_SPACE = "[" + re.escape(ID_SPACE) + "]"
+_NOT_SPACE = "[^" + re.escape(ID_SPACE) + "]"
+_SPLIT_PART = re.compile(rf"{_SPACE}*([^:{re.escape(ID_SPACE)}][^:]*?){_SPACE}*:{_SPACE}*({_NOT_SPACE}*?){_SPACE}*")
+_SPLIT_PART_COLUMNS = (rf"^{_SPACE}*(?P<name>[^:{re.escape(ID_SPACE)}][^:]*?){_SPACE}*:{_SPACE}*"
+                       rf"(?P<percent>{_NOT_SPACE}*?){_SPACE}*$")
 _MAX_TOTAL_CENTS = (2**63 - 1) // SHARE_SCALE
 
 
@@ -43,7 +51,8 @@ class DealTable:
     """The deals file as integer columns, one entry per deal row in file order.
 
     `account` indexes `account_ids`; `type` is a code into DEAL_TYPES; `day` is the
-    close date as days since 1970-01-01. The credit rows say who each deal is
+    close date as days since 1970-01-01. Ids are trimmed (`trim_id`) and kept in
+    Arrow memory (`TextColumn`), not as a Python object per deal. The credit rows say who each deal is
     credited to: `credit_deal` (a deal row, ascending), `credit_rep` (a position in
     the roster) and `credit_share` (in SHARE_SCALE units). A deal without a split has
     one credit row for its rep_id at 100%.
@@ -53,9 +62,9 @@ class DealTable:
     and `off_roster_in_split` (named in the split rather than in rep_id).
     """
 
-    deal_id: np.ndarray
+    deal_id: TextColumn
     account: np.ndarray
-    account_ids: np.ndarray
+    account_ids: TextColumn
     type: np.ndarray
     amount_cents: np.ndarray
     day: np.ndarray
@@ -66,66 +75,87 @@ class DealTable:
     off_roster_deal: np.ndarray
     off_roster_rep: np.ndarray
     off_roster_in_split: np.ndarray
+    notes: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.deal_id)
 
 
-def read_deals(content: bytes, source: str, roster: Roster | None, paying: PaidQuarter | None = None
-               ) -> tuple[DealTable | None, list[Problem]]:
+def read_deals(content: bytes | Path, source: str, roster: Roster | None,
+               paying: PaidQuarter | None = None, digests: list | None = None,
+               columns: tuple[DealColumns | None, list[Problem]] | None = None) -> tuple[DealTable | None, list[Problem]]:
     """Read deals.csv into a DealTable, or return every problem found in it.
 
-    A deal is credited to its `rep_id`, or, when `split` is filled in, to the reps it
-    names (`rep_a:60;rep_b:40`, percents adding up to 100, up to two decimals).
-    With `paying` (the quarter being paid), a deal closed inside that quarter must
-    credit only reps on the roster and other deals' credits to reps not on it are set
-    aside; without it, every rep credited must be on the roster. Without a roster,
-    reps are not checked.
+    `content` is the file's bytes or its path (read in blocks, never whole; every byte
+    also goes to each of `digests`). A deal is credited to its `rep_id`, or, when
+    `split` is filled in, to the reps it names (`rep_a:60;rep_b:40`, percents adding up
+    to 100, up to two decimals). With `paying` (the quarter being paid), a deal closed
+    inside that quarter must credit only reps on the roster and other deals' credits to
+    reps not on it are set aside; without it, every rep credited must be on the roster.
+    Without a roster, reps are not checked. A file with a header and no deal is refused.
+    `columns` is what `read_deal_columns` already read of the file, if it was read apart.
     """
-    frame, lines, problems = read_table(content, source, DEALS_COLUMNS, DEALS_OPTIONAL)
-    if frame is None:
+    columns, problems = columns if columns is not None else read_deal_columns(content, source, digests)
+    if columns is None or not columns.columns:
         return None, problems
+    if not len(columns) and not problems:
+        return None, [Problem(source, 2, None, "holds no deals (only a header)")]
+    lines = columns.lines
+    notes = list(columns.notes)
     found = _RowProblems(source, lines)
-    deal_id = column_of(frame, "deal_id")
-    account_text = column_of(frame, "account_id")
-    rep_text = column_of(frame, "rep_id")
-    type_text = column_of(frame, "type")
-    amount_text = column_of(frame, "amount")
-    date_text = column_of(frame, "close_date")
-    split_text = column_of(frame, "split")
-    del frame
-
+    deal_id = trimmed_texts(columns.columns["deal_id"])
     _check_deal_ids(deal_id, found)
-    account, account_ids = pd.factorize(account_text)
-    empty_account = np.flatnonzero(account_ids == "")
+    account, account_ids = trimmed_codes(columns.columns["account_id"])
+    empty_account = np.flatnonzero(lengths(account_ids) == 0)
     if len(empty_account):
         found.add(np.flatnonzero(account == empty_account[0]), "account_id", lambda row: "is empty")
-    type_code = pd.Index(DEAL_TYPES).get_indexer(type_text)
+    type_column = columns.columns["type"]
+    type_texts = type_column.dictionary.to_pylist()
+    type_of_text = np.array([DEAL_TYPES.index(text) if text in DEAL_TYPES else -1 for text in type_texts] or [-1],
+                            dtype=np.int64)
+    type_index = numbers(type_column.indices)
+    type_code = type_of_text[type_index]
     found.add(np.flatnonzero(type_code < 0), "type",
-              lambda row: f"{type_text[row]!r} is not a deal type; use {', '.join(DEAL_TYPES)}" if type_text[row] else "is empty")
-    amount_cents, amount_ok = cents_from_texts(amount_text)
-    found.add(np.flatnonzero(~amount_ok), "amount", lambda row: why_not_an_amount(amount_text[row]) or "is not an amount")
-    day = _days_from_texts(date_text)
+              lambda row: (f"{type_texts[type_index[row]]!r} is not a deal type; use {', '.join(DEAL_TYPES)}"
+                           if type_texts[type_index[row]] else "is empty"))
+    amount_column = columns.columns["amount"]
+    amount_cents, amount_ok = cents_of_texts(amount_column)
+    found.add(np.flatnonzero(~amount_ok), "amount",
+              lambda row: why_not_an_amount(amount_column[row].as_py()) or "is not an amount")
+    date_column = columns.columns["close_date"]
+    date_texts = date_column.dictionary.to_pylist()
+    date_index = numbers(date_column.indices)
+    day_of_text = _days_from_texts(np.array(date_texts, dtype=object)) if date_texts else np.full(1, -1)
+    day = day_of_text[date_index]
     found.add(np.flatnonzero(day < 0), "close_date",
-              lambda row: f"{date_text[row]!r} is not a date; write YYYY-MM-DD, e.g. 2026-04-30" if date_text[row] else "is empty")
+              lambda row: (f"{date_texts[date_index[row]]!r} is not a date; write YYYY-MM-DD, e.g. 2026-04-30"
+                           if date_texts[date_index[row]] else "is empty"))
 
-    roster_ids = pd.Index([rep.rep_id for rep in roster.reps]) if roster is not None else None
-    has_split = split_text != ""
+    roster_position = {rep.rep_id: position for position, rep in enumerate(roster.reps)} if roster is not None else None
+    rep_code, rep_texts_arrow = trimmed_codes(columns.columns["rep_id"])
+    rep_texts = np.array(rep_texts_arrow.to_pylist() or [""], dtype=object)
+    rep_of_text = (np.array([roster_position.get(text, -1) for text in rep_texts.tolist()], dtype=np.int64)
+                   if roster_position is not None else np.zeros(len(rep_texts), dtype=np.int64))
+    split_column = columns.columns["split"]
+    split_index = numbers(split_column.indices)
+    split_texts = split_column.dictionary
+    has_split = (lengths(split_texts) > 0)[split_index] if len(split_texts) else np.zeros(len(lines), dtype=bool)
     plain = np.flatnonzero(~has_split)
-    plain_rep = roster_ids.get_indexer(rep_text[plain]) if roster_ids is not None else np.zeros(len(plain), dtype=np.intp)
+    plain_rep = rep_of_text[rep_code[plain]]
     unknown = plain_rep < 0
     unknown_rows = plain[unknown]
-    empty = rep_text[unknown_rows] == ""
+    empty = lengths(rep_texts_arrow)[rep_code[unknown_rows]] == 0 if len(unknown_rows) else np.zeros(0, dtype=bool)
     found.add(unknown_rows[empty], "rep_id", "is empty and there is no split")
     off_plain = unknown_rows[~empty]
     plain, plain_rep = plain[~unknown], plain_rep[~unknown]
-    split = _parse_splits(split_text, np.flatnonzero(has_split), roster_ids)
+    split = _parse_splits(split_texts, split_index, np.flatnonzero(has_split), roster_position)
     off_deal = np.concatenate([off_plain, split.off_rows])
-    off_rep = np.concatenate([rep_text[off_plain], split.off_names]).astype(object)
+    off_rep = np.concatenate([rep_texts[rep_code[off_plain]], split.off_names]).astype(object)
     off_in_split = np.arange(len(off_deal)) >= len(off_plain)
     refused = np.ones(len(off_deal), dtype=bool) if paying is None else paying.closed_inside(day[off_deal])
     why = "" if paying is None else f"; {paying.reason}"
-    found.add(off_deal[refused & ~off_in_split], "rep_id", lambda row: not_on_roster([rep_text[row]]) + why)
+    found.add(off_deal[refused & ~off_in_split], "rep_id",
+              lambda row: not_on_roster([rep_texts[rep_code[row]]]) + why)
     refused_names: dict[int, list[str]] = {}
     for row, name in zip(off_deal[refused & off_in_split].tolist(), off_rep[refused & off_in_split].tolist()):
         refused_names.setdefault(row, []).append(name)
@@ -136,14 +166,20 @@ def read_deals(content: bytes, source: str, roster: Roster | None, paying: PaidQ
     _check_total(amount_cents, found)
     if found.problems:
         return None, problems + found.sorted()
+    zero = np.flatnonzero(amount_cents == 0)
+    if len(zero):
+        many = len(zero) > 1
+        notes.append(f"{source}: {len(zero)} {'deals have' if many else 'deal has'} the amount 0 "
+                     f"({lines_text(lines[zero].tolist())}): {'they change' if many else 'it changes'} no credit and "
+                     f"no ARR; check {'the amounts' if many else 'the amount'}")
 
     credit_deal = np.concatenate([plain, split.rows]).astype(np.int32)
     order = np.argsort(credit_deal, kind="stable")
     off_order = np.argsort(off_deal, kind="stable")
     return DealTable(
-        deal_id=deal_id,
-        account=account.astype(np.int32),
-        account_ids=np.asarray(account_ids, dtype=object),
+        deal_id=TextColumn(deal_id),
+        account=account,
+        account_ids=TextColumn(account_ids),
         type=type_code.astype(np.int8),
         amount_cents=amount_cents,
         day=day.astype(np.int32),
@@ -154,6 +190,7 @@ def read_deals(content: bytes, source: str, roster: Roster | None, paying: PaidQ
         off_roster_deal=off_deal.astype(np.int64)[off_order],
         off_roster_rep=off_rep[off_order],
         off_roster_in_split=off_in_split[off_order],
+        notes=tuple(notes),
     ), problems
 
 
@@ -176,9 +213,14 @@ class _RowProblems:
         return [problem for _, _, problem in sorted(self.problems, key=lambda item: item[:2])]
 
 
-def _check_deal_ids(deal_id: np.ndarray, found: _RowProblems) -> None:
-    codes, uniques = pd.factorize(deal_id)
-    empty = np.flatnonzero(uniques == "")
+def _check_deal_ids(deal_id: pa.Array, found: _RowProblems) -> None:
+    """Every deal_id filled in and unique. Ids in strictly increasing order (as most
+    exports write them) are unique without hashing them."""
+    if len(deal_id) > 1 and lengths(deal_id).min() > 0 and pc.all(pc.less(deal_id[:-1], deal_id[1:])).as_py():
+        return
+    encoded = pc.dictionary_encode(deal_id)
+    codes, uniques = numbers(encoded.indices), encoded.dictionary
+    empty = np.flatnonzero(lengths(uniques) == 0)
     if len(empty):
         found.add(np.flatnonzero(codes == empty[0]), "deal_id", "is empty")
     if len(uniques) == len(deal_id):
@@ -187,9 +229,11 @@ def _check_deal_ids(deal_id: np.ndarray, found: _RowProblems) -> None:
     first = np.full(len(uniques), -1, dtype=np.int64)
     rows = np.arange(len(codes))
     first[codes[::-1]] = rows[::-1]
-    repeated = np.flatnonzero((counts[codes] > 1) & (first[codes] != rows) & (deal_id != ""))
+    not_empty = lengths(uniques)[codes] > 0
+    repeated = np.flatnonzero((counts[codes] > 1) & (first[codes] != rows) & not_empty)
     found.add(repeated, "deal_id",
-              lambda row: f"{deal_id[row]!r} is a duplicate; the same deal_id is on line {int(found.lines[first[codes[row]]])}")
+              lambda row: f"{deal_id[row].as_py()!r} is a duplicate; the same deal_id is on line "
+                          f"{int(found.lines[first[codes[row]]])}")
 
 
 def _days_from_texts(texts: np.ndarray) -> np.ndarray:
@@ -240,30 +284,87 @@ class _Splits:
     bad: dict[int, list[str]]
 
 
-def _parse_splits(split_text: np.ndarray, rows: np.ndarray, roster_ids: pd.Index | None) -> _Splits:
-    """Parse every split: `rep_a:60;rep_b:40`, each rep named once, percents above 0
-    with up to two decimals, adding up to exactly 100."""
-    known = {rep_id: position for position, rep_id in enumerate(roster_ids)}.get if roster_ids is not None else None
-    deal_rows: list[int] = []
-    reps: list[int] = []
-    shares: list[int] = []
-    off_rows: list[int] = []
-    off_names: list[str] = []
+@dataclass(frozen=True, eq=False)
+class _SplitTexts:
+    """Every distinct split text parsed at once: its parts naming reps on the roster
+    (`credit_*`), naming others (`off_*`), each as ranges per text, and which texts are refused."""
+
+    bad: np.ndarray
+    credit_start: np.ndarray
+    credit_count: np.ndarray
+    credit_rep: np.ndarray
+    credit_share: np.ndarray
+    off_start: np.ndarray
+    off_count: np.ndarray
+    off_name: np.ndarray
+
+
+def _parse_split_texts(texts: pa.Array, known: dict[str, int] | None) -> _SplitTexts:
+    """Parse distinct split texts with Arrow kernels: `rep_a:60;rep_b:40`, each rep named
+    once, percents above 0 with up to two decimals, adding up to exactly 100 (the same
+    rules as `_parse_split`, which words the reasons of the texts refused here)."""
+    parts = pc.split_pattern(texts, ";")
+    text_of = numbers(pc.list_parent_indices(parts))
+    part = pc.list_flatten(parts)
+    named = lengths(pc.utf8_trim(part, characters=ID_SPACE)) > 0
+    part, text_of = part.filter(arrow_mask(named)), text_of[named]
+    matched = pc.extract_regex(part, _SPLIT_PART_COLUMNS)
+    is_part = numbers(matched.is_valid())
+    count = len(texts)
+    bad = np.zeros(count, dtype=bool)
+    bad[text_of[~is_part]] = True
+    matched, text_of = matched.filter(arrow_mask(is_part)), text_of[is_part]
+    name, percent = pc.struct_field(matched, "name"), pc.struct_field(matched, "percent")
+    share, share_ok = cents_of_texts(percent)
+    share_ok &= (share > 0) & (share <= SHARE_SCALE)
+    names = pc.dictionary_encode(name)
+    name_code = numbers(names.indices).astype(np.int64)
+    key = text_of.astype(np.int64) * (int(name_code.max(initial=0)) + 1) + name_code
+    _, first_of_key = np.unique(key, return_index=True)
+    first = np.zeros(len(key), dtype=bool)
+    first[first_of_key] = True
+    np.logical_or.at(bad, text_of, ~share_ok | ~first)
+    total = np.zeros(count, dtype=np.int64)
+    np.add.at(total, text_of, share)
+    bad |= total != SHARE_SCALE
+    distinct = names.dictionary.to_pylist()
+    rep_of_name = (np.array([known.get(text, -1) for text in distinct] or [-1], dtype=np.int64) if known is not None
+                   else np.zeros(max(len(distinct), 1), dtype=np.int64))
+    rep = rep_of_name[name_code]
+    credit = np.flatnonzero(first & (rep >= 0))
+    off = np.flatnonzero(first & (rep < 0))
+    credit_count = np.bincount(text_of[credit], minlength=count)
+    off_count = np.bincount(text_of[off], minlength=count)
+    return _SplitTexts(bad, np.cumsum(credit_count) - credit_count, credit_count, rep[credit], share[credit],
+                       np.cumsum(off_count) - off_count, off_count,
+                       np.array(distinct or [""], dtype=object)[name_code[off]])
+
+
+def _expand(rows: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows each owning `counts` consecutive items from `starts`: (row per item, item)."""
+    total = int(counts.sum())
+    row_of = np.repeat(rows, counts)
+    within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return row_of, np.repeat(starts, counts) + within
+
+
+def _parse_splits(split_texts: pa.Array, split_index: np.ndarray, rows: np.ndarray,
+                  known: dict[str, int] | None) -> _Splits:
+    """Parse every split: each distinct text once, then the parts given to each deal row."""
+    parsed = _parse_split_texts(split_texts, known)
+    text = split_index[rows]
+    bad_rows = rows[parsed.bad[text]]
+    good = rows[~parsed.bad[text]]
+    good_text = split_index[good]
+    deal_rows, credit = _expand(good, parsed.credit_start[good_text], parsed.credit_count[good_text])
+    off_rows, off = _expand(rows, parsed.off_start[text], parsed.off_count[text])
     bad: dict[int, list[str]] = {}
-    for row in rows.tolist():
-        parsed, off_roster, reasons = _parse_split(split_text[row], known)
-        off_rows += [row] * len(off_roster)
-        off_names += off_roster
-        if reasons:
-            bad[row] = reasons
-            continue
-        for rep, share in parsed:
-            deal_rows.append(row)
-            reps.append(rep)
-            shares.append(share)
-    return _Splits(np.array(deal_rows, dtype=np.int64), np.array(reps, dtype=np.int64),
-                   np.array(shares, dtype=np.int64), np.array(off_rows, dtype=np.int64),
-                   np.array(off_names, dtype=object), bad)
+    lookup = known.get if known is not None else None
+    for row in bad_rows.tolist():
+        bad[row] = _parse_split(split_texts[int(split_index[row])].as_py(), lookup)[2] or \
+            ["is not rep:percent; write rep_a:60;rep_b:40"]
+    return _Splits(deal_rows, parsed.credit_rep[credit], parsed.credit_share[credit], off_rows,
+                   parsed.off_name[off], bad)
 
 
 def _parse_split(text: str, known: Callable[[str, int], int] | None
@@ -276,11 +377,11 @@ def _parse_split(text: str, known: Callable[[str, int], int] | None
     named: set[str] = set()
     total = 0
     for part in text.split(";"):
-        if not part.strip():
+        if not trim_id(part):
             continue
         match = _SPLIT_PART.fullmatch(part)
         if not match:
-            reasons.append(f"{part.strip()!r} is not rep:percent")
+            reasons.append(f"{trim_id(part)!r} is not rep:percent")
             continue
         name, percent = match.groups()
         if percent.isdigit() and len(percent) <= 3 and percent.isascii():
@@ -308,6 +409,13 @@ def _parse_split(text: str, known: Callable[[str, int], int] | None
         shown = f"{cents_to_decimal(total):f}".rstrip("0").rstrip(".")
         reasons.append(f"{text!r} adds up to {shown}%, not 100%")
     return parsed, off_roster, reasons
+
+
+def lines_text(lines: list[int], shown: int = 5) -> str:
+    """`line 4`, `lines 4, 9` or `lines 4, 9, 12, 15, 20 and 3 more`."""
+    listed = ", ".join(str(line) for line in lines[:shown])
+    more = f" and {len(lines) - shown} more" if len(lines) > shown else ""
+    return f"line{'s' if len(lines) > 1 else ''} {listed}{more}"
 
 
 def not_on_roster(names: list[str]) -> str:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from comp_engine.csv_input import column_of, read_table
+from comp_engine.csv_input import TextTable, read_table, trim_id
+from comp_engine.deal_table import DEALS_COLUMNS, DEALS_OPTIONAL, SHARE_SCALE, DealTable, lines_text, read_deals
 from comp_engine.draws import DRAW_COLUMNS, DrawTerms, read_draw
 from comp_engine.employment import ALWAYS, EMPLOYMENT_COLUMNS, Employment, read_employment
-from comp_engine.deal_table import DEALS_COLUMNS, DEALS_OPTIONAL, SHARE_SCALE, DealTable, read_deals
 from comp_engine.errors import PeriodInvalid, Problem
 from comp_engine.money import AmountInvalid, cents_to_decimal, to_cents
 from comp_engine.periods import parse_period
@@ -47,9 +47,10 @@ class Rep:
 
 @dataclass(frozen=True)
 class Roster:
-    """The reps of the run, in the roster file's order."""
+    """The reps of the run, in the roster file's order, and the notes its reading left."""
 
     reps: tuple[Rep, ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def index(self) -> dict[str, int]:
@@ -59,9 +60,10 @@ class Roster:
 
 @dataclass(frozen=True)
 class Quotas:
-    """Quota in cents per (rep_id, period name, component key)."""
+    """Quota in cents per (rep_id, period name, component key), and the notes its reading left."""
 
     cents: dict[tuple[str, str, str], int]
+    notes: tuple[str, ...] = ()
 
     def quota_cents(self, rep_id: str, period: str, component: str) -> int | None:
         return self.cents.get((rep_id, period, component))
@@ -69,17 +71,20 @@ class Quotas:
 
 # -- roster ---------------------------------------------------------------------------
 def read_roster(content: bytes, source: str, plan_keys: set[str]) -> tuple[Roster | None, list[Problem]]:
-    """Read roster.csv: one rep per row, each on a plan named by its key."""
-    frame, lines, problems = read_table(content, source, ROSTER_COLUMNS, ROSTER_OPTIONAL + ROSTER_EXTRA)
-    if frame is None:
+    """Read roster.csv: one rep per row, each on a plan named by its key. A roster with
+    no rep is refused: it would pay nobody, silently."""
+    table, problems = read_table(content, source, ROSTER_COLUMNS, ROSTER_OPTIONAL + ROSTER_EXTRA)
+    if table is None:
         return None, problems
+    if not len(table) and not problems:
+        return None, [Problem(source, 2, None, "holds no reps (only a header)")]
     known = ", ".join(sorted(plan_keys)) or "none"
     reps: list[Rep] = []
     first_line: dict[str, int] = {}
-    columns = {name: column_of(frame, name) for name in ROSTER_COLUMNS + ROSTER_OPTIONAL + ROSTER_EXTRA}
-    for row in range(len(frame)):
-        line = int(lines[row])
-        values = {name: str(columns[name][row]).strip() for name in columns}
+    columns = {name: table.column(name) for name in ROSTER_COLUMNS + ROSTER_OPTIONAL + ROSTER_EXTRA}
+    ids = ("rep_id", "plan", "manager_id")
+    for row, line in enumerate(table.lines):
+        values = {name: trim_id(columns[name][row]) if name in ids else columns[name][row].strip() for name in columns}
         row_problems = []
         rep_id = values["rep_id"]
         if not rep_id:
@@ -109,25 +114,28 @@ def read_roster(content: bytes, source: str, plan_keys: set[str]) -> tuple[Roste
             continue
         reps.append(Rep(rep_id, values["name"], values["email"], values["plan"],
                         values["manager_id"] or None, target, line, employment, draw))
-    return (None if problems else Roster(tuple(reps))), problems
+    return (None if problems else Roster(tuple(reps), tuple(table.notes))), problems
 
 
 # -- quotas ---------------------------------------------------------------------------
-def read_quotas(content: bytes, source: str, roster: Roster | None) -> tuple[Quotas | None, list[Problem]]:
+def read_quotas(content: bytes, source: str, roster: Roster | None, components: set[str] | None = None
+                ) -> tuple[Quotas | None, list[Problem]]:
     """Read quotas.csv: one quota per rep, quarter and quota component, in ARR.
 
     Rows of reps not on the roster (people who left: finance keeps quota history) are
-    checked like any other row, then left out.
+    checked like any other row, then left out. With `components` (the quota components
+    of the plans), rows naming a component no plan has are noted: they pay nothing.
     """
-    frame, lines, problems = read_table(content, source, QUOTAS_COLUMNS)
-    if frame is None:
+    table, problems = read_table(content, source, QUOTAS_COLUMNS)
+    if table is None:
         return None, problems
     known_reps = roster.index if roster is not None else None
     quotas: dict[tuple[str, str, str], int] = {}
     first_line: dict[tuple[str, str, str], int] = {}
-    columns = [column_of(frame, name).tolist() for name in QUOTAS_COLUMNS]
-    for line, rep_id, period_text, component, quota_text in zip(lines.tolist(), *columns):
-        rep_id, period_text, component, quota_text = rep_id.strip(), period_text.strip(), component.strip(), quota_text.strip()
+    unplanned: dict[str, list[int]] = {}
+    columns = [table.column(name) for name in QUOTAS_COLUMNS]
+    for line, rep_id, period_text, component, quota_text in zip(table.lines, *columns):
+        rep_id, period_text, component, quota_text = trim_id(rep_id), period_text.strip(), trim_id(component), quota_text.strip()
         row_problems = []
         if not rep_id:
             row_problems.append(Problem(source, line, "rep_id", "is empty"))
@@ -151,13 +159,20 @@ def read_quotas(content: bytes, source: str, roster: Roster | None) -> tuple[Quo
             problems += row_problems
             continue
         first_line[key] = line
+        if components is not None and component not in components:
+            unplanned.setdefault(component, []).append(line)
         if known_reps is None or rep_id in known_reps:
             quotas[key] = cents
-    return (None if problems else Quotas(quotas)), problems
+    notes = list(table.notes)
+    if unplanned:
+        planned = ", ".join(sorted(components or ())) or "none"
+        notes += [f"{source}: no plan has a quota component {component!r} ({lines_text(lines)}); "
+                  f"those quotas are ignored (quota components: {planned})" for component, lines in unplanned.items()]
+    return (None if problems else Quotas(quotas, tuple(notes))), problems
 
 
 __all__ = [
     "DEALS_COLUMNS", "DEALS_OPTIONAL", "QUOTAS_COLUMNS", "ROSTER_COLUMNS", "ROSTER_EXTRA", "ROSTER_OPTIONAL",
-    "SHARE_SCALE",
-    "DealTable", "Quotas", "Rep", "Roster", "column_of", "read_deals", "read_quotas", "read_roster", "read_table",
+    "SHARE_SCALE", "DealTable", "Quotas", "Rep", "Roster", "TextTable", "read_deals", "read_quotas", "read_roster",
+    "read_table", "trim_id",
 ]

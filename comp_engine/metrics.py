@@ -26,10 +26,11 @@ from fractions import Fraction
 
 import numpy as np
 
-from comp_engine.deal_types import ARR_SIGN, NEW, RENEWAL
 from comp_engine.deal_table import SHARE_SCALE, DealTable
-from comp_engine.periods import day_number, months_before
+from comp_engine.deal_types import ARR_SIGN, NEW, RENEWAL
 from comp_engine.money import cents_to_decimal
+from comp_engine.periods import day_number, months_before
+from comp_engine.text_column import TextColumn
 from comp_engine.result import CREDIT_SCALE, CohortAccount, MetricValue, units_to_decimal
 
 BOOK_TYPES = {"originated": (NEW,), "renewed": (NEW, RENEWAL)}
@@ -79,15 +80,18 @@ class CohortRows:
     """Every rep's cohort accounts as columns grouped by rep; built once per window, so that a run
     over a million deals creates no object per account unless a statement lists its cohort."""
 
-    def __init__(self, rep: np.ndarray, account_ids: np.ndarray, share: np.ndarray, arr_start: np.ndarray,
-                 arr_end: np.ndarray, rep_count: int) -> None:
+    def __init__(self, rep: np.ndarray, account: np.ndarray, account_ids: TextColumn, share: np.ndarray,
+                 arr_start: np.ndarray, arr_end: np.ndarray, rep_count: int) -> None:
         order = np.argsort(rep, kind="stable")
         self._rep = rep[order]
-        self._account_ids = account_ids[order]
+        self._account_ids = account_ids[account[order]]
         self._share = share[order]
         self._arr_start = arr_start[order]
         self._arr_end = arr_end[order]
         self._bounds = np.searchsorted(self._rep, np.arange(rep_count + 1)).tolist()
+
+    def count(self, rep: int) -> int:
+        return self._bounds[rep + 1] - self._bounds[rep]
 
     def of_rep(self, rep: int) -> tuple[CohortAccount, ...]:
         start, stop = self._bounds[rep], self._bounds[rep + 1]
@@ -98,9 +102,6 @@ class CohortRows:
                 self._account_ids[start:stop].tolist(), self._share[start:stop].tolist(),
                 self._arr_start[start:stop].tolist(), self._arr_end[start:stop].tolist())),
             key=lambda account: account.account_id))
-
-    def count(self, rep: int) -> int:
-        return self._bounds[rep + 1] - self._bounds[rep]
 
 
 class CohortAccounts(Sequence[CohortAccount]):
@@ -202,7 +203,7 @@ class BookMetrics:
             return total
 
         return BookWindow(
-            cohort_rows=CohortRows(rep, self.deals.account_ids[account[cohort]], share, arr_start, arr_end,
+            cohort_rows=CohortRows(rep, account[cohort], self.deals.account_ids, share, arr_start, arr_end,
                                    self.rep_count),
             book=book, window_start=start, window_end=end,
             accounts=per_rep(np.ones(len(rep), dtype=np.int64)),

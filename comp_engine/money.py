@@ -1,7 +1,7 @@
 """Exact money: integer cents, `Decimal` and `Fraction`, never a float.
 
 Amounts in the input files are parsed from their text to integer cents (`to_cents`
-for one value, `cents_from_texts` for a whole pandas column at once). Payouts are
+for one value, `cents_from_texts` for a whole column at once). Payouts are
 computed as exact `Fraction`s, because attainment is a ratio (credited / quota) that
 a decimal cannot always hold, and rounded once, at the end, half-up to the cent
 (`round_half_up`): 0.005 becomes 0.01 and -0.005 becomes -0.01, whatever the ambient
@@ -15,9 +15,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
+import pyarrow as pa
+
+from comp_engine.arrow_texts import MAX_INTEGER_DIGITS, cents_of_texts
 
 CENTS_PER_UNIT = 100
-MAX_INTEGER_DIGITS = 12  # up to 999,999,999,999.99: larger is a typo, not a deal
 MAX_AMOUNT_CHARS = MAX_INTEGER_DIGITS + 3
 
 _AMOUNT = re.compile(r"([0-9]{1,12})(?:\.([0-9]{1,2}))?")
@@ -71,42 +73,10 @@ def cents_from_texts(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Parse a column of amount texts to integer cents without a Python loop per value.
 
     Returns `(cents, ok)`: int64 cents (0 where not ok) and a boolean mask of the
-    values that `to_cents` accepts. The texts are read as bytes, one character
-    position at a time for the whole column (Horner's rule on the digits), so no value
-    ever passes through a float.
+    values that `to_cents` accepts. The column is read by Arrow's kernels
+    (`comp_engine.arrow_texts.cents_of_texts`), so no value ever passes through a float.
     """
-    texts = np.asarray(texts, dtype=object)
-    width = MAX_AMOUNT_CHARS + 2  # one more than the longest accepted text, and a NUL
-    try:
-        raw = texts.astype(f"S{width}")
-        ascii_text = np.ones(len(texts), dtype=bool)
-    except UnicodeEncodeError:
-        ascii_text = np.fromiter((t.isascii() for t in texts), dtype=bool, count=len(texts))
-        raw = np.where(ascii_text, texts, "").astype(f"S{width}")
-    codes = raw.view(np.uint8).reshape(len(texts), width)
-    spelled = np.zeros(len(texts), dtype=np.int64)
-    dots = np.zeros(len(texts), dtype=np.int8)
-    whole = np.zeros(len(texts), dtype=np.int8)
-    decimals = np.zeros(len(texts), dtype=np.int8)
-    bad = ~ascii_text | (codes[:, width - 1] != 0)  # longer than width - 1 characters
-    ended = np.zeros(len(texts), dtype=bool)
-    for position in range(width - 1):
-        code = codes[:, position]
-        digit = code - np.uint8(48)
-        is_digit = digit <= 9
-        is_dot = code == 46
-        is_end = code == 0
-        bad |= ~(is_digit | is_dot | is_end) | (ended & ~is_end)
-        ended |= is_end
-        spelled = np.where(is_digit, spelled * 10 + digit, spelled)
-        after_dot = dots > 0
-        decimals += is_digit & after_dot
-        whole += is_digit & ~after_dot
-        dots += is_dot
-    ok = (~bad & (dots <= 1) & (whole >= 1) & (whole <= MAX_INTEGER_DIGITS)
-          & (decimals <= 2) & ((dots == 0) | (decimals >= 1)))
-    to_cents_factor = np.array([100, 10, 1], dtype=np.int64)[np.minimum(decimals, 2)]
-    return np.where(ok, spelled * to_cents_factor, 0), ok
+    return cents_of_texts(pa.array(list(texts), type=pa.string()))
 
 
 def cents_to_decimal(cents: int) -> Decimal:
@@ -209,16 +179,26 @@ def exact_amount(value: Exact) -> str:
         negative = value < 0
     else:
         fraction = exact(value)
-        places = 2
-        while (fraction * 10**places).denominator != 1:
-            places += 1
-            if places > 12:
-                raise ValueError(f"{value!r} has no exact decimal form")
+        places = max(2, _decimal_places(fraction.denominator))
+        if places > 12:
+            raise ValueError(f"{value!r} has no exact decimal form")
         units = fraction.numerator * (10**places // fraction.denominator)
         text, negative = _fixed_point(abs(units), places, grouped=True), units < 0
     whole, _, part = text.partition(".")
     part = (part + "00")[:2] + part[2:].rstrip("0")
     return f"{MINUS if negative else ''}{whole}.{part}"
+
+
+def _decimal_places(denominator: int) -> int:
+    """How many decimals a fraction in lowest terms with this denominator needs (13 when none will do)."""
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    return max(twos, fives) if denominator == 1 else 13
 
 
 def exact_ratio(value: Decimal) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from comp_engine.deal_types import DEAL_TYPES
 from comp_engine.errors import Problem
-from comp_engine.plans import (BOOKS, CLAWBACK_MODES, METRICS, NO_CLAWBACK, RESERVED_COMPONENT_KEYS, TIERS, Band,
+from comp_engine.plan_model import (BOOKS, CLAWBACK_MODES, METRICS, NO_CLAWBACK, RESERVED_COMPONENT_KEYS, TIERS, Band,
                                ClawbackPolicy, Component, FlatRateComponent, MetricComponent, Modifier, Plan,
                                QuotaComponent)
 
@@ -26,12 +26,21 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 class PlanChecker:
     """Reads a parsed plan table, recording a Problem for every broken rule."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, text: str = "") -> None:
         self.source = source
+        self.content = text
         self.problems: list[Problem] = []
 
-    def fail(self, path: str, message: str) -> None:
-        self.problems.append(Problem(self.source, None, path, message))
+    def fail(self, path: str, message: str, line: int | None = None) -> None:
+        self.problems.append(Problem(self.source, line, path, message))
+
+    def line_of(self, table: str) -> int | None:
+        """The line of a `[table]` header in the plan file, to point at it."""
+        pattern = re.compile(rf"\s*\[\s*{re.escape(table)}\s*\]")
+        for number, line in enumerate(self.content.splitlines(), start=1):
+            if pattern.match(line):
+                return number
+        return None
 
     def plan(self, table: dict[str, Any]) -> Plan | None:
         self.unknown_keys(
@@ -180,6 +189,10 @@ class PlanChecker:
             self.fail("clawback", "write the clawback policy as a [clawback] table")
             return NO_CLAWBACK
         self.unknown_keys(raw, "clawback", {"window_days", "mode"}, hint="a clawback has mode and window_days")
+        if "mode" not in raw and "window_days" in raw:
+            self.fail("clawback.mode", 'is missing, so this clawback would take nothing back; write mode = "full" or '
+                      'mode = "linear" to claw back, or mode = "none" to turn clawbacks off', line=self.line_of("clawback"))
+            return NO_CLAWBACK
         mode = self.choice(raw, "mode", "clawback.mode", CLAWBACK_MODES, default="none")
         if mode == "none":
             return NO_CLAWBACK

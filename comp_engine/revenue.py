@@ -32,8 +32,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from comp_engine.csv_input import column_of, read_table
-from comp_engine.deal_table import DEALS_COLUMNS, DEALS_OPTIONAL, SHARE_SCALE, DealTable, read_deals
+from comp_engine.csv_input import trim_id
+from comp_engine.deal_columns import read_deal_columns
+from comp_engine.deal_table import SHARE_SCALE, DealTable, read_deals
 from comp_engine.deal_types import ARR_SIGN, CHURN, CONTRACTION, EXPANSION, NEW
 from comp_engine.errors import Problem
 from comp_engine.ingest import Rep, Roster
@@ -128,18 +129,18 @@ def read_ledger(content: bytes, file: str) -> tuple[Ledger | None, list[Problem]
 
     Every rep the file names is credited, so the same file the payout reads gives
     every scope's numbers."""
-    frame, _, problems = read_table(content, file, DEALS_COLUMNS, DEALS_OPTIONAL + (SOURCE_COLUMN,))
-    if frame is None:
+    columns, problems = read_deal_columns(content, file, extra=(SOURCE_COLUMN,))
+    if columns is None or not columns.columns:
         return None, problems
-    names = dict.fromkeys(rep for rep in column_of(frame, "rep_id").tolist() if rep)
-    for split in column_of(frame, "split").tolist():
+    names = dict.fromkeys(rep for rep in map(trim_id, columns.columns["rep_id"].to_pylist()) if rep)
+    for split in columns.columns["split"].to_pylist():
         for part in split.split(";"):
-            rep = part.partition(":")[0].strip()
+            rep = trim_id(part.partition(":")[0])
             if rep:
                 names.setdefault(rep)
     roster = Roster(tuple(Rep(rep, rep, "", "", None, None, 0) for rep in names))
-    source = np.array([text.strip().lower() for text in column_of(frame, SOURCE_COLUMN).tolist()], dtype=object)
-    deals, problems = read_deals(content, file, roster)
+    source = np.array([text.strip().lower() for text in columns.columns[SOURCE_COLUMN].to_pylist()], dtype=object)
+    deals, problems = read_deals(content, file, roster, columns=(columns, problems))
     if deals is None:
         return None, problems
     return Ledger(deals, tuple(names), source, BookMetrics(deals, len(names))), problems

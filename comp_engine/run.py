@@ -10,6 +10,7 @@ It writes nothing; see `comp_engine.outputs` for the CSV files.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -21,6 +22,7 @@ from comp_engine.arr_checks import negative_arr_problems
 from comp_engine.clawbacks import EarlyChurn, clawback_fraction, clawback_line, early_churns, earned_share
 from comp_engine.components import flat_rate_line, metric_line, modifier_line, not_employed_line, quota_line
 from comp_engine.crediting import DealsBehind, QuarterCredit, quarter_credit
+from comp_engine.deal_columns import read_deal_columns
 from comp_engine.deal_table import DealTable, read_deals
 from comp_engine.draws import settle_draw
 from comp_engine.employment import CreditsOutside, days_employed, proration_of, without_credits_outside_employment
@@ -50,54 +52,91 @@ def run_payout(period: str | Period, deals_path: str | Path, roster_path: str | 
 
 @dataclass(frozen=True)
 class Inputs:
-    """The raw bytes of a run's inputs, as read once from disk."""
+    """A run's inputs: the roster, quotas and plans as bytes (small files, read once), and the
+    deals file as a path, read later in blocks while it is parsed and fingerprinted."""
 
-    deals: tuple[str, bytes | None]
+    deals: tuple[str, Path | None]
     roster: tuple[str, bytes | None]
     quotas: tuple[str, bytes | None]
     plans: tuple[tuple[str, bytes], ...]
     problems: tuple[Problem, ...]
 
-    def files(self) -> list[tuple[str, str, bytes]]:
-        """(role, path, bytes) in fingerprint order: deals, roster, quotas, plans by name."""
-        listed = [(role, path, content) for role, (path, content) in
-                  (("deals", self.deals), ("roster", self.roster), ("quotas", self.quotas)) if content is not None]
-        return listed + [("plan", path, content) for path, content in self.plans]
-
 
 def _read_inputs(deals_path: str | Path, roster_path: str | Path, quotas_path: str | Path,
                  plans_dir: str | Path) -> Inputs:
-    """Read every input's bytes once; a missing or unreadable file is a Problem."""
+    """Read every small input's bytes once and check that the deals file can be opened;
+    a missing or unreadable file is a Problem."""
     problems: list[Problem] = []
+
+    def refused(path: str | Path, error: OSError) -> None:
+        if isinstance(error, FileNotFoundError):
+            problems.append(Problem(str(path), None, None, "file not found"))
+        elif isinstance(error, IsADirectoryError):
+            problems.append(Problem(str(path), None, None, "is a folder, not a CSV file"))
+        else:
+            problems.append(Problem(str(path), None, None, f"cannot be read: {error.strerror}"))
 
     def read(path: str | Path) -> tuple[str, bytes | None]:
         try:
             return str(path), Path(path).read_bytes()
-        except FileNotFoundError:
-            problems.append(Problem(str(path), None, None, "file not found"))
-        except IsADirectoryError:
-            problems.append(Problem(str(path), None, None, "is a folder, not a CSV file"))
         except OSError as error:
-            problems.append(Problem(str(path), None, None, f"cannot be read: {error.strerror}"))
+            refused(path, error)
         return str(path), None
 
-    deals, roster, quotas = read(deals_path), read(roster_path), read(quotas_path)
+    def openable(path: str | Path) -> tuple[str, Path | None]:
+        try:
+            with open(path, "rb") as handle:
+                handle.read(1)
+            return str(path), Path(path)
+        except OSError as error:
+            refused(path, error)
+        return str(path), None
+
+    deals, roster, quotas = openable(deals_path), read(roster_path), read(quotas_path)
     plans, plan_problems = plan_sources(plans_dir)
     return Inputs(deals, roster, quotas, tuple(plans), tuple(problems + plan_problems))
 
 
+def _fingerprint_label(role: str, path: str, size: int) -> bytes:
+    label = role if role != "plan" else f"plan:{Path(path).name}"
+    return f"{label}\0{size}\0".encode()
+
+
 def fingerprint_of(files: list[tuple[str, str, bytes]]) -> str:
-    """sha256 over every input's role, file name and bytes, length-prefixed, in order."""
+    """sha256 over every input's role, file name and bytes, length-prefixed, in order:
+    deals, roster, quotas, then plans by file name."""
     digest = hashlib.sha256()
     for role, path, content in files:
-        label = role if role != "plan" else f"plan:{Path(path).name}"
-        digest.update(f"{label}\0{len(content)}\0".encode())
+        digest.update(_fingerprint_label(role, path, len(content)))
         digest.update(content)
     return digest.hexdigest()
 
 
+class _Counted:
+    """Counts the bytes fed to it beside the digests (a file must not change while it is read)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+
+    def update(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+
+
 def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
-    """Validate the inputs and compute every statement (see `run_payout`)."""
+    """Validate the inputs and compute every statement (see `run_payout`).
+
+    The deals file is read in blocks, each block hashed into the run's fingerprint as it
+    is parsed: the fingerprint is of exactly the bytes paid on, and the file is never
+    held whole in memory.
+    """
+    fingerprint, deals_sha256, counted = hashlib.sha256(), hashlib.sha256(), _Counted()
+    deals_path, reading = inputs.deals[1], None
+    if deals_path is not None:  # Arrow reads the deals (without the GIL) while the small files are checked
+        size = deals_path.stat().st_size
+        fingerprint.update(_fingerprint_label("deals", str(deals_path), size))
+        reading = ThreadPoolExecutor(1, thread_name_prefix="deals")
+        columns = reading.submit(read_deal_columns, deals_path, inputs.deals[0], [fingerprint, deals_sha256, counted])
+        reading.shutdown(wait=False)
     problems = list(inputs.problems)
     plans, plan_keys, plan_problems = parse_plans(list(inputs.plans))
     problems += plan_problems
@@ -106,10 +145,14 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
         roster, found = read_roster(inputs.roster[1], inputs.roster[0], plan_keys)
         problems += found
     if inputs.quotas[1] is not None:
-        quotas, found = read_quotas(inputs.quotas[1], inputs.quotas[0], roster)
+        components = {component.key for plan in plans.values() for component in plan.quota_components}
+        quotas, found = read_quotas(inputs.quotas[1], inputs.quotas[0], roster, components if not plan_problems else None)
         problems += found
-    if inputs.deals[1] is not None:
-        deals, found = read_deals(inputs.deals[1], inputs.deals[0], roster, PaidQuarter(period))
+    if reading is not None:
+        deals, found = read_deals(deals_path, inputs.deals[0], roster, PaidQuarter(period), columns=columns.result())
+        if deals is not None and counted.size != size:
+            deals, found = None, [Problem(inputs.deals[0], None, None,
+                                          "changed while it was being read; run again once it is saved")]
         problems += found
         if deals is not None:
             problems += negative_arr_problems(deals, inputs.deals[0])
@@ -118,11 +161,15 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
     assert roster is not None and quotas is not None and deals is not None
     deals, outside = without_credits_outside_employment(
         deals, [rep.rep_id for rep in roster.reps], [rep.employment for rep in roster.reps])
-    files = inputs.files()
+    rest = [(role, path, content) for role, (path, content) in (("roster", inputs.roster), ("quotas", inputs.quotas))
+            if content is not None] + [("plan", path, content) for path, content in inputs.plans]
+    for role, path, content in rest:
+        fingerprint.update(_fingerprint_label(role, path, len(content)))
+        fingerprint.update(content)
+    files = (InputFile("deals", inputs.deals[0], deals_sha256.hexdigest()),
+             *(InputFile(role, path, hashlib.sha256(content).hexdigest()) for role, path, content in rest))
     return _Computation(period, plans, roster, quotas, deals, inputs.deals[0], inputs.quotas[0], outside).result(
-        fingerprint_of(files),
-        tuple(InputFile(role, path, hashlib.sha256(content).hexdigest()) for role, path, content in files),
-    )
+        fingerprint.hexdigest(), files)
 
 
 class _Computation:
@@ -174,9 +221,11 @@ class _Computation:
             clawbacks.setdefault(rep_index, []).append(self._clawback(rep_index, churn, share_units))
         statements = tuple(self._statement(position, rep, clawbacks.get(position, []))
                            for position, rep in enumerate(self.roster.reps))
-        notes = (off_roster_note(self.deals, self.period), self.outside.note(self.period) if self.outside else None)
+        note = off_roster_note(self.deals, self.period)
+        outside = self.outside.note(self.period) if self.outside else None
+        notes = self.deals.notes + self.roster.notes + self.quotas.notes + tuple(n for n in (note, outside) if n)
         return PayoutResult(str(self.period), self.period.start, self.period.end, fingerprint, files, statements,
-                            notes=tuple(note for note in notes if note))
+                            notes=notes)
 
     # -- statements ---------------------------------------------------------------------
     def _statement(self, position: int, rep: Rep, clawbacks: list[ClawbackLine]) -> RepStatement:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from werkzeug.routing import IntegerConverter
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -12,13 +13,16 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app from the environment (see `okr_app.config.Config`), then `test_config` on top."""
     # Imported here rather than at the top: `import okr_app.<anything>` (the CLI's file-mode payout commands, the
-    # clock) must not load Flask's extensions, SQLAlchemy and every blueprint; building the app does.
+    # clock) must not load Flask, its extensions, SQLAlchemy and every blueprint; building the app does.
+    from flask import Flask
+
     from okr_app import bounds, edge, security, web_errors
     from okr_app.audit import append_only
     from okr_app.auth import session
     from okr_app.mail import services as mail
     from okr_app.config import Config
     from okr_app.extensions import csrf, db, login_manager, migrate
+    from okr_app.url_ids import DatabaseId
 
     config = Config((test_config or {}).get("INSTANCE_PATH"))
     app = Flask(__name__, instance_path=config.INSTANCE_PATH, instance_relative_config=True,
@@ -50,16 +54,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     mail.init_app(app)
     _register_blueprints(app)
     return app
-
-
-class DatabaseId(IntegerConverter):
-    """`<int:id>` in every route: only ids a database column can hold (1 to 2**31 − 1) match;
-    anything larger answers 404 instead of overflowing PostgreSQL's INTEGER into a 500."""
-
-    def __init__(self, url_map, *args, **kwargs) -> None:
-        kwargs.setdefault("min", 1)
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(url_map, *args, **kwargs)
 
 
 def tune_sqlite(engine) -> None:

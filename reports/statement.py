@@ -36,6 +36,11 @@ def statement_pdf(detail: dict[str, Any], generated: date, pagesize: str = "a4")
     return render(statement_flowables(view, pagesize), f"Payout statement {view.period} {view.name}", footer, pagesize)
 
 
+def statement_pdfs(details: list[dict[str, Any]], generated: date, pagesize: str = "a4") -> list[bytes]:
+    """Several statements' PDFs, in order (one task for a worker process)."""
+    return [statement_pdf(detail, generated, pagesize) for detail in details]
+
+
 def statement_flowables(view: StatementView, pagesize: str = "a4") -> list[Flowable]:
     register_fonts()
     width = content_width(pagesize)

@@ -14,6 +14,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import reportlab
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
@@ -180,6 +181,7 @@ def numbered_canvas(footer: str):
 def render(flowables: list[Flowable], title: str, footer: str, pagesize: str = "a4") -> bytes:
     """Lay the flowables out on numbered pages and return the PDF's bytes."""
     register_fonts()
+    rl_config.useA85 = 0  # compressed streams stay binary: ASCII85 would add a quarter to every page and its time
     size = PAGE_SIZES[pagesize]
     buffer = io.BytesIO()
     document = SimpleDocTemplate(

@@ -33,6 +33,3 @@ def audit(since: datetime | None, until: datetime | None, action: str, actor: st
             fields = [event.at.isoformat(sep=" ", timespec="seconds"), event.actor_email, event.action,
                       object_text(event), change_text(event)]
             click.echo(printable("  ".join(fields).rstrip()))
-
-
-COMMANDS: list[click.Command] = [audit]

@@ -55,6 +55,3 @@ def restore(file: Path, yes: bool) -> None:
     with cli_errors():
         restore_database(url, file)
     click.echo(f"Restored {describe(url)} from {file}.")
-
-
-COMMANDS: list[click.Command] = [backup, restore]

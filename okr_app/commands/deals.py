@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from okr_app.commands.common import app_context, unit_of_work
-from okr_app.commands.payout_runs import as_option
+from okr_app.commands.options import as_option
 
 
 def _approved_note(periods: tuple[str, ...]) -> str:
@@ -141,6 +141,3 @@ def import_quotas(csv_file: Path, as_email: str | None) -> None:
                    + (f" (replacing {outcome.removed})" if outcome.removed else "") + "."
                    + _approved_note(outcome.approved_periods))
     click.echo(message)
-
-
-COMMANDS: list[click.Command] = [deals, roster, quotas]

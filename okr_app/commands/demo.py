@@ -45,6 +45,3 @@ def demo(if_empty: bool, people: int, seed: int) -> None:
         width = max(len(email) for _, _, email in company.logins)
         for role, name, email in company.logins:
             click.echo(f"  {role:<9} {email:<{width}}  {DEMO_PASSWORD}  {name}")
-
-
-COMMANDS: list[click.Command] = [demo]

@@ -10,10 +10,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,10 @@ import click
 from comp_engine import PayoutInputError, Problem, run_payout
 from comp_engine.periods import Period
 from okr_app.clock import today
-from okr_app.commands.payout import INPUT_ERROR_EXIT, _period, payout
-from okr_app.commands.payout_runs import as_option
+from okr_app.commands.options import as_option, refuse_inputs
+from okr_app.commands.payout_run import period_option
 from reports.folder import FileNameClash, StagedFolder, statement_file_names, summary_file_name
-from reports.statement import statement_pdf
+from reports.statement import statement_pdf, statement_pdfs
 from reports.statement_model import statements_to_dicts
 from reports.statement_view import StatementInconsistent
 from reports.summary import summary_pdf
@@ -33,10 +33,12 @@ from reports.summary import summary_pdf
 PARALLEL_FROM = 64
 """From this many statements, PDFs render in worker processes (starting them costs a few seconds)."""
 MAX_WORKERS = 8
+BATCH = 8
+"""Statements sent to a worker at once."""
 
 
-@payout.command("statements")
-@click.option("--period", metavar="YYYY-Qn", callback=_period,
+@click.command("statements")
+@click.option("--period", metavar="YYYY-Qn", callback=period_option,
               help="The calendar quarter, e.g. 2026-Q2 (with the input files).")
 @click.option("--deals", type=click.Path(path_type=Path), help="Closed deals CSV (as for `payout run`).")
 @click.option("--roster", type=click.Path(path_type=Path), help="Roster CSV (as for `payout run`).")
@@ -70,7 +72,7 @@ def statements(period: Period | None, deals: Path | None, roster: Path | None, q
     """
     files = {"--deals": deals, "--roster": roster, "--quotas": quotas, "--plans": plans_dir}
     if out.exists() and not out.is_dir():
-        _refuse([Problem(str(out), None, None, "exists and is not a folder")])
+        refuse_inputs([Problem(str(out), None, None, "exists and is not a folder")])
     if run_id is not None:
         if period is not None or any(value is not None for value in files.values()):
             raise click.UsageError("give either --run RUN_ID or --period with the input files, not both")
@@ -91,7 +93,7 @@ def _from_files(period: Period, deals: Path, roster: Path, quotas: Path, plans_d
     try:
         result = run_payout(period, deals, roster, quotas, plans_dir)
     except PayoutInputError as refused:
-        _refuse(list(refused.problems))
+        refuse_inputs(list(refused.problems))
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     inputs = tuple((item.role, item.path, item.sha256) for item in result.inputs)
@@ -114,7 +116,7 @@ def _write(period: str, details: list[dict[str, Any]], inputs: tuple[tuple[str, 
     try:
         names = statement_file_names(period, [detail["rep_id"] for detail in details])
     except FileNameClash as clash:
-        _refuse([Problem("roster", None, "rep_id", str(clash))])
+        refuse_inputs([Problem("roster", None, "rep_id", str(clash))])
     generated = today()
     try:
         with StagedFolder(out) as folder:
@@ -133,25 +135,24 @@ def _write(period: str, details: list[dict[str, Any]], inputs: tuple[tuple[str, 
 def _rendered(details: list[dict[str, Any]], today: date, page_size: str
               ) -> Iterator[tuple[dict[str, Any], bytes]]:
     """(statement, PDF) in roster order. A large run renders on every CPU: each PDF
-    depends only on its statement, so the bytes are the same either way."""
-    render = partial(statement_pdf, generated=today, pagesize=page_size)
+    depends only on its statement, so the bytes are the same either way.
+
+    The workers are fresh processes (spawned, not forked: they do not inherit the run)
+    and receive statements in batches of `BATCH`, at most two batches per worker in
+    flight, so memory stays bounded however many statements there are."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(details) < PARALLEL_FROM or workers < 2:
         for detail in details:
-            yield detail, render(detail)
+            yield detail, statement_pdf(detail, generated=today, pagesize=page_size)
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from zip(details, pool.map(render, details, chunksize=8))
-
-
-def _refuse(problems: list[Problem]) -> None:
-    """Print every problem on stderr and exit with status 2 (nothing was written)."""
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    count = len(problems)
-    click.echo(f"Nothing was written: {count} problem{'s' if count != 1 else ''} in the inputs.", err=True)
-    raise SystemExit(INPUT_ERROR_EXIT)
-
-
-COMMANDS: list[click.Command] = []
-"""Nothing of its own at the top level: `statements` joins the `payout` group above."""
+        waiting: deque[tuple[list[dict[str, Any]], Future[list[bytes]]]] = deque()
+        for start in range(0, len(details), BATCH):
+            batch = details[start:start + BATCH]
+            waiting.append((batch, pool.submit(statement_pdfs, batch, today, page_size)))
+            if len(waiting) >= 2 * workers:
+                batch, future = waiting.popleft()
+                yield from zip(batch, future.result())
+        while waiting:
+            batch, future = waiting.popleft()
+            yield from zip(batch, future.result())

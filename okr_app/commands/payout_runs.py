@@ -13,13 +13,13 @@ import tempfile
 from pathlib import Path
 
 import click
+from flask import current_app
 
 from okr_app.commands.common import UsageFailure, app_context, unit_of_work
-from okr_app.commands.payout import payout
-
-as_option = click.option(
-    "--as", "as_email", envvar="CADENCE_USER", metavar="EMAIL",
-    help="Your email in Cadence (a finance person); or set CADENCE_USER.")
+from okr_app.commands.options import as_option
+from okr_app.payouts.runs import record_run, totals_of
+from okr_app.payouts.services import (actor_by_email, approve_run, export_run, get_run, list_runs,
+                                      payees_without_account)
 
 
 def _money(totals: dict) -> str:
@@ -28,11 +28,6 @@ def _money(totals: dict) -> str:
 
 def run_from_database(period: str, plans_dir: Path | None, as_email: str | None) -> None:
     """`cadence payout run --period P` without --deals: pay the quarter on the imported data."""
-    from flask import current_app
-
-    from okr_app.payouts.runs import record_run, totals_of
-    from okr_app.payouts.services import actor_by_email, payees_without_account
-
     with app_context(), unit_of_work():
         actor = actor_by_email(as_email)
         outcome = record_run(actor, period, plans_dir or current_app.config["PLANS_DIR"])
@@ -60,7 +55,7 @@ def run_from_database(period: str, plans_dir: Path | None, as_email: str | None)
                    err=True)
 
 
-@payout.command("approve")
+@click.command("approve")
 @click.argument("run_id", type=int)
 @click.option("--yes", "confirmed", is_flag=True,
               help="Approve without asking (asked only when typing at a terminal).")
@@ -74,9 +69,6 @@ def approve(run_id: int, confirmed: bool, as_email: str | None) -> None:
     confirmation first (approving cannot be undone). A correction to an approved quarter
     is paid as adjustment lines in a later quarter's run.
     """
-    from okr_app.payouts.runs import totals_of
-    from okr_app.payouts.services import actor_by_email, approve_run, get_run
-
     with app_context(), unit_of_work():
         actor = actor_by_email(as_email)
         run = get_run(actor, run_id)
@@ -89,7 +81,7 @@ def approve(run_id: int, confirmed: bool, as_email: str | None) -> None:
     click.echo(message)
 
 
-@payout.command("export")
+@click.command("export")
 @click.argument("run_id", type=int)
 @click.option("--format", "file_format", type=click.Choice(["csv"]), default="csv", show_default=True,
               help="The payroll file's format.")
@@ -102,8 +94,6 @@ def export(run_id: int, file_format: str, out: Path | None, as_email: str | None
     One row per rep, amounts with two decimals. The run is marked exported; exporting
     again writes the same file and is recorded again in the audit trail.
     """
-    from okr_app.payouts.services import actor_by_email, export_run, get_run
-
     with app_context(), unit_of_work():
         actor = actor_by_email(as_email)
         run = get_run(actor, run_id)
@@ -134,15 +124,13 @@ def _write_whole(out: Path, text: str) -> None:
         raise UsageFailure(f"Could not write {out}: {error.strerror or error}; nothing was exported.") from None
 
 
-@payout.command("runs")
+@click.command("runs")
 @click.option("--period", metavar="YYYY-Qn", help="Only this quarter's runs.")
 @click.option("--all", "include_superseded", is_flag=True, help="Also list drafts replaced by a newer run.")
 @as_option
 def runs(period: str | None, include_superseded: bool, as_email: str | None) -> None:
     """List payout runs, newest quarter first: id, quarter, state, reps, totals, who ran
     and approved them."""
-    from okr_app.payouts.services import actor_by_email, list_runs
-
     with app_context(), unit_of_work():
         actor = actor_by_email(as_email)
         rows = []
@@ -157,5 +145,3 @@ def runs(period: str | None, include_superseded: bool, as_email: str | None) -> 
                 ran, approved, exported) if part))
     click.echo("\n".join(rows) if rows else "No payout runs yet: `cadence payout run --period YYYY-Qn --as EMAIL`.")
 
-
-COMMANDS: list[click.Command] = []

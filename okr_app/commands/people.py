@@ -199,6 +199,3 @@ def list_teams() -> None:
     with app_context():
         for team, members in services.list_teams(None):
             click.echo(f"{team.name}\t{team.kind}\t{members}")
-
-
-COMMANDS: list[click.Command] = [users, teams]

@@ -53,6 +53,3 @@ def version_recipients(version_id: int) -> list[int]:
 
     return list(db.session.scalars(sa.select(PlanAcknowledgement.id)
                                    .where(PlanAcknowledgement.plan_version_id == version_id)))
-
-
-COMMANDS: list[click.Command] = [plans]

@@ -55,6 +55,3 @@ def send_digests_command() -> None:
         with unit_of_work():
             report = send_digests(today())
         _say(report, "digest(s)")
-
-
-COMMANDS: list[click.Command] = [reminders, digest]

@@ -88,6 +88,3 @@ def schedule(once: bool) -> None:
         with app_context():
             said = run_due_jobs()
     click.echo("\n".join(said) or "Nothing was due.")
-
-
-COMMANDS: list[click.Command] = [init, serve, schedule]

@@ -79,6 +79,3 @@ def list_tokens(email: str) -> None:
     widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
     for row in (header, *rows):
         click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
-
-
-COMMANDS: list[click.Command] = [tokens]

@@ -28,8 +28,8 @@ import sqlalchemy as sa
 
 from comp_engine import PeriodInvalid, Problem, parse_period
 from comp_engine.deal_types import DEAL_TYPES
-from comp_engine.ingest import (DEALS_COLUMNS, DEALS_OPTIONAL, QUOTAS_COLUMNS, read_deals, read_quotas, read_roster,
-                                read_table)
+from comp_engine.ingest import (DEALS_COLUMNS, DEALS_OPTIONAL, QUOTAS_COLUMNS, TextTable, read_deals, read_quotas,
+                                read_roster, read_table, trim_id)
 from comp_engine.periods import from_day_number, period_containing
 from comp_engine.plans import parse_plans, plan_sources
 from comp_engine.revenue import SOURCE_COLUMN
@@ -115,15 +115,16 @@ def import_deals(actor: Actor | None, data: bytes, file: str, replace: bool = Fa
     """Add every deal of a deals.csv (or, with `replace`, correct already imported ones)."""
     actor = require_finance(actor, "imports deals")
     table, problems = read_deals(data, file, None)
-    frame, lines, _ = read_table(data, file, DEALS_COLUMNS, DEALS_OPTIONAL + (SOURCE_COLUMN,))
-    if frame is not None:
-        problems = list(problems) + _rules_of_the_store(frame, lines, file)
+    text, _ = read_table(data, file, DEALS_COLUMNS, DEALS_OPTIONAL + (SOURCE_COLUMN,))
+    if text is not None:
+        problems = list(problems) + _rules_of_the_store(text, file)
     if table is None or problems:
         raise ImportRefused(file, _in_file_order(problems))
-    assert frame is not None
-    rep_text, split_text, source_text = frame["rep_id"].tolist(), _split_column(frame), _source_column(frame)
+    assert text is not None
+    rep_text, split_text, lines = text.column("rep_id"), text.column("split"), text.lines
+    source_text = _source_column(text)
     rows = [{"deal_id": str(table.deal_id[row]), "account_id": str(table.account_ids[table.account[row]]),
-             "rep_id": str(rep_text[row]), "type": DEAL_TYPES[int(table.type[row])],
+             "rep_id": trim_id(rep_text[row]), "type": DEAL_TYPES[int(table.type[row])],
              "amount_cents": int(table.amount_cents[row]), "close_date": from_day_number(int(table.day[row])),
              "split": str(split_text[row]), "lead_source": source_text[row], "line": int(lines[row])}
             for row in range(len(table))]
@@ -167,31 +168,26 @@ def import_deals(actor: Actor | None, data: bytes, file: str, replace: bool = Fa
                          metric_check_ins=len(check_ins))
 
 
-def _rules_of_the_store(frame, lines, file: str) -> list[Problem]:  # noqa: ANN001
+def _rules_of_the_store(text: TextTable, file: str) -> list[Problem]:
     """What the engine allows but the store cannot keep: ids longer than a column, a deal
     credited to nobody (the engine checks that only against a roster)."""
     problems = []
-    split_text = _split_column(frame)
-    for row, source in enumerate(_source_column(frame)):
+    split_text = text.column("split")
+    for row, source in enumerate(_source_column(text)):
         if len(source) > 40:
-            problems.append(Problem(file, int(lines[row]), SOURCE_COLUMN, "is longer than 40 characters"))
-    for row, (deal_id, account_id, rep_id) in enumerate(zip(frame["deal_id"], frame["account_id"], frame["rep_id"])):
-        line = int(lines[row])
+            problems.append(Problem(file, text.lines[row], SOURCE_COLUMN, "is longer than 40 characters"))
+    for row, (line, deal_id, account_id, rep_id) in enumerate(zip(
+            text.lines, text.column("deal_id"), text.column("account_id"), text.column("rep_id"))):
+        deal_id, account_id, rep_id = trim_id(deal_id), trim_id(account_id), trim_id(rep_id)
         problems += _too_long(file, line, {"deal_id": deal_id, "account_id": account_id, "rep_id": rep_id})
-        if not str(rep_id).strip() and not str(split_text[row]).strip():
+        if not rep_id and not split_text[row].strip():
             problems.append(Problem(file, line, "rep_id", "is empty and there is no split"))
     return problems
 
 
-def _split_column(frame) -> list[str]:  # noqa: ANN001
-    return frame["split"].tolist() if "split" in frame.columns else [""] * len(frame)
-
-
-def _source_column(frame) -> list[str]:  # noqa: ANN001
+def _source_column(text: TextTable) -> list[str]:
     """The optional `source` column (marketing, sales, partner, ...), lower case."""
-    if SOURCE_COLUMN not in frame.columns:
-        return [""] * len(frame)
-    return [str(text).strip().lower() for text in frame[SOURCE_COLUMN].tolist()]
+    return [source.strip().lower() for source in text.column(SOURCE_COLUMN)]
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
@@ -301,7 +297,8 @@ def import_quotas(actor: Actor | None, data: bytes, file: str) -> ImportOutcome:
     quotas, problems = read_quotas(data, file, None)
     if quotas is None or problems:
         raise ImportRefused(file, problems)
-    _, lines, _ = read_table(data, file, QUOTAS_COLUMNS)
+    text, _ = read_table(data, file, QUOTAS_COLUMNS)
+    lines = text.lines if text is not None else []
     rows = [{"rep_id": rep_id, "period": period, "component": component, "quota_cents": cents, "line": int(line)}
             for ((rep_id, period, component), cents), line in zip(quotas.cents.items(), lines)]
     for row in rows:

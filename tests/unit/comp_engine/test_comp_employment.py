@@ -131,7 +131,9 @@ def test_a_rep_employed_no_day_of_the_quarter_needs_no_quota_and_earns_nothing(f
 def test_a_draw_is_not_paid_for_a_quarter_the_rep_did_not_work_and_the_balance_stays(files):
     # Left 2026-03-31, still on the roster with a recoverable draw of 5,000 and 1,200 owed: 2026-Q2 earns 0,
     # the draw is 0 for a quarter not worked, so recovery = min(1,200, max(0, 0 - 0)) = 0 and advance = 0.
+    # (The rep's one deal closed in 2026-Q1, while employed: a deals file must hold a deal, and it pays nothing in Q2.)
     marginal_plan(files)
     files.rep("gone", plan="m", end_date="2026-03-31", draw="5000", draw_balance="1200")
+    files.deal(rep="gone", amount="10000", date="2026-02-10")
     statement = files.run().statement("gone")
     assert (statement.total, statement.draw_balance) == (Decimal("0.00"), Decimal("1200.00"))

@@ -108,7 +108,7 @@ def test_a_missing_column_is_named_on_the_header_line(files):
     with pytest.raises(PayoutInputError) as error:
         files.run_as_written()
     assert [str(p) for p in error.value.problems] == [f"{files.deals_path}, line 1, close_date: column is missing; the header must name "
-                              "deal_id, account_id, rep_id, type, amount, close_date, split"]
+                              "deal_id, account_id, rep_id, type, amount, close_date, split, source"]
 
 
 def test_blank_lines_are_skipped_but_still_counted_in_line_numbers(files):

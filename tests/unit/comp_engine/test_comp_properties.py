@@ -132,6 +132,8 @@ def test_more_new_business_never_pays_less(base_credit, extra_credit):
     for credits in ([base_credit], [base_credit, extra_credit]):
         with tempfile.TemporaryDirectory() as folder:
             files = build(Path(folder), [], "100000.00")
+            # Another rep's deal: a deals file with no deal at all is refused (issue 12), and r2 does not credit r1.
+            files.deal(rep="r2", type="renewal", amount="1.00", date="2026-05-05")
             for credit in credits:
                 if credit:
                     files.deal(rep="r1", type="new", amount=str(credit), date="2026-05-05")

@@ -1,0 +1,112 @@
+"""Rules on whole Arrow text columns at once: lengths, trimmed ids, amounts in cents.
+
+Each function reads a column with Arrow's compute kernels and numpy, never a Python
+loop per value, and gives exactly what the one-value rules give (`trim_id`,
+`money.to_cents`); the property tests hold them to it.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from comp_engine.csv_input import ID_SPACE
+
+MAX_INTEGER_DIGITS = 12
+"""Digits before the decimal point of an amount, as `money.MAX_INTEGER_DIGITS` (which is this)."""
+_CENTS_FACTOR = np.array([100, 10, 1], dtype=np.int64)
+_SPACE_FIRST_BYTES = np.array(sorted({character.encode()[0] for character in ID_SPACE}), dtype=np.uint8)
+_SPACE_LAST_BYTES = np.array(sorted({character.encode()[-1] for character in ID_SPACE}), dtype=np.uint8)
+
+
+def numbers(array: pa.Array) -> np.ndarray:
+    """An Arrow array of integers or booleans without nulls, as numpy, read from its buffer.
+
+    (Arrow's `to_numpy`, `pa.array` and `pa.scalar` load pandas when it is installed:
+    half a second of start-up that a payout run does not need.)"""
+    if pa.types.is_boolean(array.type):
+        bits = np.frombuffer(array.buffers()[1], dtype=np.uint8)
+        return np.unpackbits(bits, bitorder="little")[array.offset:array.offset + len(array)].astype(bool)
+    dtype = np.dtype(f"{'int' if pa.types.is_signed_integer(array.type) else 'uint'}{array.type.bit_width}")
+    return np.frombuffer(array.buffers()[1], dtype=dtype)[array.offset:array.offset + len(array)]
+
+
+def arrow_ints(values: np.ndarray) -> pa.Array:
+    """A numpy int64 array as an Arrow array (sharing its memory)."""
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+
+
+def arrow_mask(values: np.ndarray) -> pa.Array:
+    """A numpy boolean array as an Arrow boolean array."""
+    return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(np.packbits(values, bitorder="little"))])
+
+
+def lengths(texts: pa.Array) -> np.ndarray:
+    """The length in bytes of each text of an Arrow string array, read from its offsets."""
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset:texts.offset + len(texts) + 1]
+    return np.diff(offsets)
+
+
+def trimmed_codes(column: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """A dictionary column of ids as (code per row, distinct trimmed ids): 'ae02 ' and 'ae02' get one code."""
+    trimmed = pc.utf8_trim(column.dictionary, characters=ID_SPACE)
+    encoded = pc.dictionary_encode(trimmed)
+    remap = numbers(encoded.indices)
+    codes = numbers(column.indices)
+    return (remap[codes] if len(remap) else codes).astype(np.int32), encoded.dictionary
+
+
+def trimmed_texts(column: pa.Array) -> pa.Array:
+    """A plain text column of ids, each trimmed as `trim_id` trims (the column itself when
+    no id starts or ends with a byte that can begin or end one of those spaces)."""
+    offsets = np.frombuffer(column.buffers()[1], dtype=np.int32)[column.offset:column.offset + len(column) + 1]
+    data = np.frombuffer(column.buffers()[2], dtype=np.uint8) if column.buffers()[2] is not None else np.zeros(0, np.uint8)
+    filled = offsets[1:] > offsets[:-1]
+    if not len(data) or not filled.any():
+        return column
+    first, last = data[offsets[:-1][filled]], data[offsets[1:][filled] - 1]
+    if not (np.isin(first, _SPACE_FIRST_BYTES).any() or np.isin(last, _SPACE_LAST_BYTES).any()):
+        return column
+    return pc.utf8_trim(column, characters=ID_SPACE)
+
+
+def cents_of_texts(texts: pa.Array, block: int = 1 << 20) -> tuple[np.ndarray, np.ndarray]:
+    """Amount texts to integer cents (see `_cents_of_block`), a block of rows at a time so
+    that ten million amounts need no more scratch memory than one million."""
+    if len(texts) <= block:
+        return _cents_of_block(texts)
+    cents = np.empty(len(texts), dtype=np.int64)
+    ok = np.empty(len(texts), dtype=bool)
+    for start in range(0, len(texts), block):
+        cents[start:start + block], ok[start:start + block] = _cents_of_block(texts.slice(start, block))
+    return cents, ok
+
+
+def _cents_of_block(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Amount texts to integer cents, as `money.to_cents` reads each: `(cents, ok)`.
+
+    Accepted: 1 to 12 ASCII digits, then optionally a dot and one or two digits. The
+    digits without the dot are read as one integer and scaled by 100, 10 or 1 for
+    0, 1 or 2 decimals, so no value ever passes through a float.
+    """
+    size = lengths(texts)
+    dot = numbers(pc.find_substring(texts, "."))
+    digits = pc.replace_substring(texts, ".", "", max_replacements=1)
+    all_digits = numbers(pc.ascii_is_decimal(digits))
+    whole = np.where(dot < 0, size, dot)
+    decimals = np.where(dot < 0, 0, size - dot - 1)
+    ok = (all_digits & (whole >= 1) & (whole <= MAX_INTEGER_DIGITS)
+          & ((dot < 0) | ((decimals >= 1) & (decimals <= 2))))
+    value = np.zeros(len(texts), dtype=np.int64)
+    value[ok] = numbers(pc.cast(digits.filter(arrow_mask(ok)), pa.int64()))
+    return np.where(ok, value * _CENTS_FACTOR[np.clip(decimals, 0, 2)], 0), ok
+
+
+def same_texts(count: int, text: str = "") -> pa.Array:
+    """A dictionary column holding one text on every row (a column the file does not have)."""
+    encoded = text.encode()
+    offsets = np.array([0, len(encoded)], dtype=np.int32)
+    dictionary = pa.Array.from_buffers(pa.string(), 1, [None, pa.py_buffer(offsets), pa.py_buffer(encoded)])
+    indices = pa.Array.from_buffers(pa.int32(), count, [None, pa.py_buffer(np.zeros(count, dtype=np.int32))])
+    return pa.DictionaryArray.from_arrays(indices, dictionary)

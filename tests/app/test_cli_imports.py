@@ -1,0 +1,78 @@
+"""Each `cadence` command loads only what it uses (issue 9): checked by the modules a fresh process imported.
+
+`cadence --help` imports click and nothing of the app; `cadence payout run` from files imports the
+engine but neither Flask, SQLAlchemy, reportlab nor alembic. The one-line help the lazy groups show
+without importing a command is the command's own.
+"""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from okr_app.commands.lazy import LazyGroup
+from tests.builders.payout_files import as_arguments, write_payout_inputs
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_LIBRARIES = {"flask", "sqlalchemy", "reportlab", "alembic", "flask_sqlalchemy", "flask_migrate", "werkzeug"}
+ENGINE_LIBRARIES = {"pandas", "numpy", "pyarrow"}
+DRIVER = """
+import json, sys
+from cli import cli
+try:
+    cli(sys.argv[1:], prog_name="cadence")
+except SystemExit as stop:
+    code = stop.code
+print(json.dumps({"code": code, "modules": sorted({name.split(".")[0] for name in sys.modules})}))
+"""
+
+
+def imported_by(*arguments: str) -> tuple[int, set[str]]:
+    """Run `cadence ARGUMENTS` in a fresh interpreter; its exit code and the top-level packages it imported."""
+    done = subprocess.run([sys.executable, "-c", DRIVER, *arguments], cwd=ROOT, capture_output=True, text=True,
+                          check=True)
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return report["code"], set(report["modules"])
+
+
+def test_cadence_help_imports_click_and_nothing_of_the_app_or_the_engine():
+    code, modules = imported_by("--help")
+    assert code == 0
+    assert "click" in modules
+    assert not modules & (APP_LIBRARIES | ENGINE_LIBRARIES), sorted(modules & (APP_LIBRARIES | ENGINE_LIBRARIES))
+    assert not {"comp_engine", "reports"} & modules
+
+
+def test_a_payout_run_from_files_imports_the_engine_but_not_the_app(tmp_path):
+    paths = write_payout_inputs(tmp_path / "in")
+    code, modules = imported_by("payout", "run", "--period", "2026-Q2", *as_arguments(paths),
+                                "--out", str(tmp_path / "out"))
+    assert code in (0, None)
+    assert (tmp_path / "out" / "totals.csv").read_text().splitlines()[1] == "rep1,2026-Q2,USD,29200.00,29200.00,0.00"
+    assert "comp_engine" in modules
+    assert not modules & (APP_LIBRARIES | {"pandas"}), sorted(modules & (APP_LIBRARIES | {"pandas"}))
+
+
+def test_the_payout_groups_help_imports_none_of_its_commands():
+    code, modules = imported_by("payout", "--help")
+    assert code == 0
+    assert not modules & (APP_LIBRARIES | ENGINE_LIBRARIES | {"comp_engine"})
+
+
+def walk(group: LazyGroup, prefix: str = ""):
+    """Every command listed by a lazy group (the top level and `payout`), imported."""
+    for name in list(group.commands):
+        command = group.commands[name]
+        yield f"{prefix}{name}", group, name, command
+        if isinstance(command, LazyGroup):
+            yield from walk(command, f"{prefix}{name} ")
+
+
+@pytest.mark.parametrize("width", [80, 1000])
+def test_the_listed_one_line_help_is_each_commands_own(width):
+    from cli import cli
+
+    for path, group, name, command in walk(cli):
+        assert group.commands.summary_of_listed(name, width) == command.get_short_help_str(width), path

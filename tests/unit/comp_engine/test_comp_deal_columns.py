@@ -1,0 +1,71 @@
+"""The deals file read fast (Arrow, whole columns) gives exactly what the one-value rules give.
+
+Splits are parsed once per distinct text by Arrow kernels; `_parse_split` words the reasons of
+the refused ones. Both must agree on which texts are refused and on every share. A file read by
+Arrow and the same file read by the exact text reader (forced by a blank line between rows)
+must give the same table, lines counted the same way.
+"""
+import numpy as np
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from comp_engine.deal_table import SHARE_SCALE, _parse_split, _parse_split_texts, read_deals
+from comp_engine.ingest import Rep, Roster
+
+REPS = ("r1", "r2", "r3")
+ROSTER = Roster(tuple(Rep(rep, rep, f"{rep}@example.com", "p", None, None, 2 + i) for i, rep in enumerate(REPS)))
+KNOWN = {rep: position for position, rep in enumerate(REPS)}
+
+NAMES = st.sampled_from(["r1", "r2", "r3", "ghost", " r1", "r2 ", "\u00a0r3", "", "r1:", "a b"])
+PERCENTS = st.sampled_from(["60", "40", "100", "50", "50.00", "33.33", "33.34", "0", "101", "-5", "1.234", "x", "",
+                            " 40", "60 ", "007", "٣"])
+PARTS = st.tuples(NAMES, st.sampled_from([":", "", "::", " : "]), PERCENTS).map("".join)
+SPLITS = st.lists(PARTS, min_size=0, max_size=4).map(";".join) | st.sampled_from(["r1:60;r2:40", " ; ", ";;r1:100;"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SPLITS, min_size=1, max_size=12, unique=True))
+def test_the_column_parser_refuses_and_shares_exactly_as_the_one_split_parser(texts):
+    """For every split text: refused by the Arrow parser iff `_parse_split` gives a reason, and
+    the same (rep, share) parts and names off the roster otherwise."""
+    parsed = _parse_split_texts(pa.array(texts, type=pa.string()), KNOWN)
+    for index, text in enumerate(texts):
+        credits, off_roster, reasons = _parse_split(text, KNOWN.get)
+        assert bool(parsed.bad[index]) == bool(reasons), (text, reasons)
+        if reasons:
+            continue
+        start, count = parsed.credit_start[index], parsed.credit_count[index]
+        assert list(zip(parsed.credit_rep[start:start + count].tolist(),
+                        parsed.credit_share[start:start + count].tolist())) == credits
+        start, count = parsed.off_start[index], parsed.off_count[index]
+        assert parsed.off_name[start:start + count].tolist() == off_roster
+        assert sum(share for _, share in credits) + 0 <= SHARE_SCALE
+
+
+DEALS = ("deal_id,account_id,rep_id,type,amount,close_date,split\n"
+         "D1,A1,r1,new,60000,2026-04-10,\n"
+         "D2, A2 ,,new,1000.5,2026-04-11,r1:60;r2 :40\n"
+         "D3,A1,r2 ,expansion,0.25,2026-05-01,\n"
+         ",,,,,,\n"
+         "D4,A3,r3,renewal,70000.00,2026-06-30,r3:33.33;r2:33.33;r1:33.34\n")
+
+
+def table_of(text: str):
+    table, problems = read_deals(text.encode(), "deals.csv", ROSTER)
+    assert not problems, problems
+    return table
+
+
+def test_a_file_read_by_arrow_and_by_the_exact_reader_gives_the_same_table():
+    fast = table_of(DEALS)
+    lines = DEALS.splitlines(keepends=True)
+    exact = table_of("".join(lines[:3] + ["\n"] + lines[3:]))  # a blank line: only the exact reader counts it
+    assert fast.deal_id.tolist() == exact.deal_id.tolist() == ["D1", "D2", "D3", "D4"]
+    assert fast.line.tolist() == [2, 3, 4, 6] and exact.line.tolist() == [2, 3, 5, 7]
+    for name in ("account", "type", "amount_cents", "day", "credit_deal", "credit_rep", "credit_share"):
+        assert np.array_equal(getattr(fast, name), getattr(exact, name)), name
+    assert fast.account_ids.tolist() == exact.account_ids.tolist() == ["A1", "A2", "A3"]
+    # 1000.5 is 100,050 cents; 0.25 is 25; D2 is split 60/40 and D4 in thirds of 33.33/33.33/33.34.
+    assert fast.amount_cents.tolist() == [6_000_000, 100_050, 25, 7_000_000]
+    assert fast.credit_share.tolist() == [10_000, 6_000, 4_000, 10_000, 3_333, 3_333, 3_334]
