@@ -5,6 +5,7 @@ from datetime import datetime
 
 import click
 
+from okr_app.audit.services import AuditFilter, change_text, iter_events, object_text
 from okr_app.commands.common import app_context
 
 _CONTROL = {i: f"\\x{i:02x}" for i in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
@@ -24,7 +25,6 @@ def printable(text: str) -> str:
 def audit(since: datetime | None, until: datetime | None, action: str, actor: str) -> None:
     """Print who did what and when, oldest first:
     time (UTC), actor's email, action, object, before → after."""
-    from okr_app.audit.services import AuditFilter, change_text, iter_events, object_text
 
     where = AuditFilter(action=action.strip(), actor=actor.strip(),
                         since=since.date() if since else None, until=until.date() if until else None)

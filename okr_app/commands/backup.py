@@ -5,7 +5,14 @@ from pathlib import Path
 
 import click
 
+from okr_app.backup import (
+    backup_database,
+    check_backup_file,
+    describe,
+    restore_database,
+)
 from okr_app.commands.common import cli_errors
+from okr_app.config import Config
 
 
 def _database_url() -> str:
@@ -13,7 +20,6 @@ def _database_url() -> str:
 
     Read from the configuration alone, without building the app: a restore onto a fresh machine
     works before `cadence init` has written a secret key."""
-    from okr_app.config import Config
 
     return Config().SQLALCHEMY_DATABASE_URI
 
@@ -26,7 +32,6 @@ def backup(out: Path, yes: bool) -> None:
 
     SQLite is copied with its online backup API; PostgreSQL with pg_dump (custom format; needs
     the PostgreSQL client tools). Get it back with `cadence restore OUT`."""
-    from okr_app.backup import backup_database, describe
 
     url = _database_url()
     if out.is_file() and not yes:
@@ -45,7 +50,6 @@ def restore(file: Path, yes: bool) -> None:
     Stop `cadence serve` first. The file is checked before anything changes; a restore that fails
     half way leaves the database as it was. Run `cadence init` afterwards when the backup comes
     from an older version of Cadence (it upgrades the tables)."""
-    from okr_app.backup import check_backup_file, describe, restore_database
 
     url = _database_url()
     with cli_errors():

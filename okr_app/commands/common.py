@@ -5,13 +5,16 @@ from contextlib import contextmanager
 from typing import Iterator
 
 import click
-from flask import Flask
+from flask import Flask, has_app_context
+
+from okr_app import create_app
+from okr_app.audit.services import record_refusal
+from okr_app.errors import CadenceError
+from okr_app.extensions import db
 
 
 @contextmanager
 def app_context() -> Iterator[Flask]:
-    from okr_app import create_app
-
     try:
         app = create_app()
     except RuntimeError as exc:
@@ -20,8 +23,6 @@ def app_context() -> Iterator[Flask]:
         try:
             yield app
         finally:  # close pooled connections now rather than when garbage collected (psycopg warns then)
-            from okr_app.extensions import db
-
             db.session.remove()
             db.engine.dispose()
 
@@ -35,15 +36,11 @@ class UsageFailure(click.ClickException):
 @contextmanager
 def cli_errors() -> Iterator[None]:
     """Domain errors become a message and exit 2; the transaction is rolled back."""
-    from okr_app.errors import CadenceError
-
     try:
         yield
     except CadenceError as exc:
         _rollback()
         if getattr(exc, "audit", None):
-            from okr_app.audit.services import record_refusal  # commands import the app only when they run
-
             record_refusal(exc)
         raise UsageFailure(exc.message) from None
 
@@ -51,8 +48,6 @@ def cli_errors() -> Iterator[None]:
 @contextmanager
 def unit_of_work() -> Iterator[None]:
     """One commit for the whole command; any error rolls everything back."""
-    from okr_app.extensions import db
-
     with cli_errors():
         try:
             yield
@@ -63,9 +58,5 @@ def unit_of_work() -> Iterator[None]:
 
 
 def _rollback() -> None:
-    from flask import has_app_context
-
     if has_app_context():
-        from okr_app.extensions import db
-
         db.session.rollback()

@@ -10,9 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 
 from okr_app.commands.common import app_context, unit_of_work
 from okr_app.commands.options import as_option
+from okr_app.payouts import imports
+from okr_app.payouts.services import actor_by_email
 
 
 def _approved_note(periods: tuple[str, ...]) -> str:
@@ -41,16 +44,11 @@ def import_deals(csv_file: Path, replace: bool, as_email: str | None) -> None:
     refused unless --replace is given. Every problem is printed (file, line, field);
     files over CADENCE_MAX_IMPORT_BYTES are refused before they are read.
     """
-    from flask import current_app
-
-    from okr_app.payouts.imports import import_deals as import_file
-    from okr_app.payouts.imports import read_import_file
-    from okr_app.payouts.services import actor_by_email
 
     with app_context(), unit_of_work():
         actor = actor_by_email(as_email)
-        data, name = read_import_file(csv_file, current_app.config["MAX_IMPORT_BYTES"])
-        outcome = import_file(actor, data, name, replace=replace)
+        data, name = imports.read_import_file(csv_file, current_app.config["MAX_IMPORT_BYTES"])
+        outcome = imports.import_deals(actor, data, name, replace=replace)
         message = (f"Imported {name}: {outcome.added} new deal{'s' if outcome.added != 1 else ''}"
                    + (f", {outcome.replaced} corrected" if replace else "")
                    + (f", {outcome.unchanged} unchanged" if outcome.unchanged else "")
@@ -67,15 +65,12 @@ def import_deals(csv_file: Path, replace: bool, as_email: str | None) -> None:
 @as_option
 def remove_deals(deal_ids: tuple[str, ...], as_email: str | None) -> None:
     """Remove imported deals by deal_id (a deal imported by mistake). All or none."""
-    from okr_app.payouts.imports import deals_periods
-    from okr_app.payouts.imports import remove_deals as remove
-    from okr_app.payouts.services import actor_by_email
 
     with app_context(), unit_of_work():
         actor = actor_by_email(as_email)
-        removed = remove(actor, list(deal_ids))
+        removed = imports.remove_deals(actor, list(deal_ids))
         message = (f"Removed {len(removed)} deal{'s' if len(removed) != 1 else ''}."
-                   + _approved_note(deals_periods(removed)))
+                   + _approved_note(imports.deals_periods(removed)))
     click.echo(message)
 
 
@@ -98,16 +93,11 @@ def import_roster(csv_file: Path, period: str, plans_dir: Path | None, as_email:
     on the roster of the quarters paid. A recoverable draw's balance is carried from the
     last approved run; draw_balance is only the opening balance.
     """
-    from flask import current_app
-
-    from okr_app.payouts.imports import import_roster as import_file
-    from okr_app.payouts.imports import read_import_file
-    from okr_app.payouts.services import actor_by_email
 
     with app_context(), unit_of_work():
         actor = actor_by_email(as_email)
-        data, name = read_import_file(csv_file, current_app.config["MAX_IMPORT_BYTES"])
-        outcome = import_file(actor, data, name, period, plans_dir or current_app.config["PLANS_DIR"])
+        data, name = imports.read_import_file(csv_file, current_app.config["MAX_IMPORT_BYTES"])
+        outcome = imports.import_roster(actor, data, name, period, plans_dir or current_app.config["PLANS_DIR"])
         message = (f"Imported {name} as the {outcome.batch.period} roster: {outcome.added} reps"
                    + (f" (replacing {outcome.removed})" if outcome.removed else "") + "."
                    + _approved_note(outcome.approved_periods))
@@ -127,16 +117,11 @@ def import_quotas(csv_file: Path, as_email: str | None) -> None:
 
     Columns: rep_id,period,component,quota (one row per rep, quarter and quota component).
     """
-    from flask import current_app
-
-    from okr_app.payouts.imports import import_quotas as import_file
-    from okr_app.payouts.imports import read_import_file
-    from okr_app.payouts.services import actor_by_email
 
     with app_context(), unit_of_work():
         actor = actor_by_email(as_email)
-        data, name = read_import_file(csv_file, current_app.config["MAX_IMPORT_BYTES"])
-        outcome = import_file(actor, data, name)
+        data, name = imports.read_import_file(csv_file, current_app.config["MAX_IMPORT_BYTES"])
+        outcome = imports.import_quotas(actor, data, name)
         message = (f"Imported {name}: {outcome.added} quotas for {', '.join(outcome.periods)}"
                    + (f" (replacing {outcome.removed})" if outcome.removed else "") + "."
                    + _approved_note(outcome.approved_periods))

@@ -7,6 +7,9 @@ import click
 import sqlalchemy as sa
 
 from okr_app.commands.common import UsageFailure, app_context, unit_of_work
+from okr_app.demo import DEMO_PASSWORD, seed_organisation
+from okr_app.extensions import db
+from okr_app.models import Person
 
 
 @click.command()
@@ -20,9 +23,6 @@ def demo(if_empty: bool, people: int, seed: int) -> None:
     """Load a demo company: leadership, marketing, sales, customer success and a cross-functional pod,
     in week 9 of a 12-week cycle with company → team → person OKRs, eight weeks of check-ins and
     weekly reports. Prints the demo logins. Only into a database with nobody in it yet."""
-    from okr_app.demo import DEMO_PASSWORD, seed_organisation
-    from okr_app.extensions import db
-    from okr_app.models import Person
 
     with app_context():
         if not sa.inspect(db.engine).has_table(Person.__tablename__):

@@ -9,9 +9,16 @@ from __future__ import annotations
 import sys
 
 import click
+import sqlalchemy as sa
+from flask import current_app
 
+from okr_app.auth.links import invite as send_invitation
 from okr_app.commands.common import UsageFailure, app_context, unit_of_work
-from okr_app.models import ROLES, TEAM_KINDS
+from okr_app.extensions import db
+from okr_app.mail.services import delivers_to_outbox
+from okr_app.models import ROLES, TEAM_KINDS, Person
+from okr_app.people import services
+from okr_app.people.importing import import_people_file
 
 
 def _read_password() -> str:
@@ -40,8 +47,6 @@ def users() -> None:
 def add_user(email: str, name: str, role: str, manager_email: str | None, team: str | None,
              password_stdin: bool, invite: bool) -> None:
     """Add one person. Without a password or an invitation they cannot sign in until one is set."""
-    from okr_app.auth.links import invite as send_invitation
-    from okr_app.people import services
 
     password = _read_password() if password_stdin else None
     with app_context(), unit_of_work():
@@ -62,8 +67,6 @@ def invite_user(email: str) -> None:
 
     Without CADENCE_SMTP_URL the message goes to the instance's outbox/ and the link is printed here, for
     you to pass on."""
-    from okr_app.auth.links import invite as send_invitation
-    from okr_app.people import services
 
     with app_context(), unit_of_work():
         sent = send_invitation(None, services.get_person(email))
@@ -72,7 +75,6 @@ def invite_user(email: str) -> None:
 
 
 def _invitation_lines(sent) -> list[str]:
-    from okr_app.mail.services import delivers_to_outbox
 
     if not sent:
         return []
@@ -93,11 +95,8 @@ def import_users(csv_file: str, invite: bool) -> None:
     (`cadence teams add`). Any problem refuses the whole file; each is printed as
     file:line: field: message (line 1 is the header).
     """
-    from flask import current_app
 
-    from okr_app.people.importing import import_people_file
 
-    from okr_app.auth.links import invite as send_invitation
 
     with app_context(), unit_of_work():
         result = import_people_file(None, csv_file, current_app.config["MAX_IMPORT_BYTES"])
@@ -111,7 +110,6 @@ def import_users(csv_file: str, invite: bool) -> None:
 @click.argument("role", type=click.Choice(ROLES, case_sensitive=False))
 def set_role(email: str, role: str) -> None:
     """Change someone's role; their open sessions end at once."""
-    from okr_app.people import services
 
     with app_context(), unit_of_work():
         person = services.get_person(email)
@@ -127,7 +125,6 @@ def set_role(email: str, role: str) -> None:
 def deactivate(email: str) -> None:
     """Stop someone signing in: ends their sessions and revokes their API tokens. Their OKRs,
     reports and history stay."""
-    from okr_app.people import services
 
     with app_context(), unit_of_work():
         person = services.get_person(email)
@@ -144,7 +141,6 @@ def deactivate(email: str) -> None:
 @click.option("--password-stdin", is_flag=True, required=True, help="Read the new password from standard input.")
 def set_password(email: str, password_stdin: bool) -> None:
     """Set someone's password; their other sessions end."""
-    from okr_app.people import services
 
     password = _read_password()
     with app_context(), unit_of_work():
@@ -158,10 +154,7 @@ def set_password(email: str, password_stdin: bool) -> None:
 @click.option("--all", "include_inactive", is_flag=True, help="Include deactivated people.")
 def list_users(include_inactive: bool) -> None:
     """Everyone, one per line: email, role, team, manager."""
-    import sqlalchemy as sa
 
-    from okr_app.extensions import db
-    from okr_app.models import Person
 
     with app_context():
         query = sa.select(Person).order_by(Person.email)
@@ -183,7 +176,6 @@ def teams() -> None:
 @click.option("--kind", default="function", show_default=True, type=click.Choice(TEAM_KINDS))
 def add_team(name: str, kind: str) -> None:
     """Add a team."""
-    from okr_app.people import services
 
     with app_context(), unit_of_work():
         team = services.create_team(None, name, kind)
@@ -194,7 +186,6 @@ def add_team(name: str, kind: str) -> None:
 @teams.command("list")
 def list_teams() -> None:
     """Every team, its kind and its number of active members."""
-    from okr_app.people import services
 
     with app_context():
         for team, members in services.list_teams(None):

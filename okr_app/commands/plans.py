@@ -4,9 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
+from flask import current_app
 
 from okr_app.commands.common import app_context, unit_of_work
 from okr_app.commands.payout_runs import as_option
+from okr_app.extensions import db
+from okr_app.models import PlanAcknowledgement
+from okr_app.payouts.plan_signing import publish_plan
+from okr_app.payouts.services import actor_by_email
 
 
 @click.group()
@@ -30,10 +36,7 @@ def publish(plan_key: str, period: str, pdf_file: Path | None, plans_dir: Path |
     acknowledge it by typing their name. Payout runs warn about anyone they pay on a plan
     whose latest version that person has not acknowledged; they are not blocked.
     """
-    from flask import current_app
 
-    from okr_app.payouts.plan_signing import publish_plan
-    from okr_app.payouts.services import actor_by_email
 
     with app_context(), unit_of_work():
         actor = actor_by_email(as_email)
@@ -46,10 +49,7 @@ def publish(plan_key: str, period: str, pdf_file: Path | None, plans_dir: Path |
 
 
 def version_recipients(version_id: int) -> list[int]:
-    import sqlalchemy as sa
 
-    from okr_app.extensions import db
-    from okr_app.models import PlanAcknowledgement
 
     return list(db.session.scalars(sa.select(PlanAcknowledgement.id)
                                    .where(PlanAcknowledgement.plan_version_id == version_id)))

@@ -5,14 +5,17 @@ week is not sent again. `cadence serve` runs both on its own schedule (see okr_a
 from __future__ import annotations
 
 import click
+from flask import current_app
 
+from okr_app.clock import today
 from okr_app.commands.common import app_context, unit_of_work
+from okr_app.mail.services import delivers_to_outbox
+from okr_app.ritual.digest import send_digests
+from okr_app.ritual.reminders import send_reminders
 
 
 def _say(report, what: str) -> None:
-    from flask import current_app
 
-    from okr_app.mail.services import delivers_to_outbox
 
     failed = report.failed()
     where = ""
@@ -31,8 +34,6 @@ def reminders() -> None:
 @reminders.command("send")
 def send_reminders_command() -> None:
     """Remind everyone who wants it and has no weekly report for this ISO week (once per week)."""
-    from okr_app.clock import today
-    from okr_app.ritual.reminders import send_reminders
 
     with app_context():
         with unit_of_work():
@@ -48,8 +49,6 @@ def digest() -> None:
 @digest.command("send")
 def send_digests_command() -> None:
     """Send each manager who wants it the digest of last ISO week's check-ins below them (once per week)."""
-    from okr_app.clock import today
-    from okr_app.ritual.digest import send_digests
 
     with app_context():
         with unit_of_work():

@@ -7,15 +7,20 @@ import sys
 from pathlib import Path
 
 import click
+from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
 
+from okr_app import create_app
 from okr_app.commands.common import app_context, cli_errors
+from okr_app.config import Config, secret_key_path
+from okr_app.ritual.schedule import parse_slot, run_due_jobs, run_forever
+from okr_app.security import proxy_addresses
 from okr_app.serving import default_threads, default_workers
 
 
 @click.command()
 def init() -> None:
     """Create or upgrade the database and generate the secret key (once) into the instance folder."""
-    from okr_app.config import Config, secret_key_path
 
     config = Config()
     key_path = secret_key_path(config.INSTANCE_PATH)
@@ -27,7 +32,6 @@ def init() -> None:
             handle.write(secrets.token_urlsafe(48) + "\n")
         click.echo(f"Generated a secret key in {key_path}")
     with app_context() as app:
-        from flask_migrate import upgrade
 
         upgrade(directory=str(Path(app.root_path).parent / "migrations"))
         click.echo(f"Database ready: {_safe_url(app.config['SQLALCHEMY_DATABASE_URI'])}")
@@ -35,7 +39,6 @@ def init() -> None:
 
 def _safe_url(url: str) -> str:
     """The database URL without its password, for printing."""
-    from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
 
@@ -49,14 +52,12 @@ def _safe_url(url: str) -> str:
               type=click.IntRange(1, 64), help="Threads per worker (more only help when requests wait on I/O).")
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the web app with gunicorn (a production server, not Flask's development one)."""
-    from okr_app.ritual.schedule import parse_slot
 
     with cli_errors():
         with app_context() as app:  # fail early, with a clear message, when init has not run
             scheduled = app.config["SCHEDULE"].lower() not in ("off", "0", "no")
             slots = (parse_slot(app.config["REMINDERS_AT"]), parse_slot(app.config["DIGEST_AT"]))
             zone = app.config["TIMEZONE"]
-    from okr_app.security import proxy_addresses
 
     # The workers answer for the host they are bound to (CADENCE_TRUSTED_HOSTS' default), and gunicorn honours
     # X-Forwarded-Proto only from the proxies CADENCE_BEHIND_PROXY names (never, by default, from 127.0.0.1).
@@ -77,8 +78,6 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 @click.option("--once", is_flag=True, help="Look once, send what is due, and exit (for cron or a timer).")
 def schedule(once: bool) -> None:
     """Send the weekly reminders and digests when they are due (what `cadence serve` runs by itself)."""
-    from okr_app import create_app
-    from okr_app.ritual.schedule import run_due_jobs, run_forever
 
     if not once:
         click.echo("Sending reminders and digests when due; Ctrl+C stops.")

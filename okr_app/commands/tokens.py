@@ -10,7 +10,11 @@ from datetime import timedelta
 
 import click
 
-from okr_app.commands.common import app_context, unit_of_work
+from okr_app.api.tokens import create_token, revoke_tokens, token_status, tokens_of
+from okr_app.clock import utcnow
+from okr_app.commands.audit import printable
+from okr_app.commands.common import app_context, cli_errors, unit_of_work
+from okr_app.people.services import get_person
 
 
 def _when(value) -> str:
@@ -29,9 +33,6 @@ def tokens() -> None:
               help="Expire after this many days (default: never; revoke it instead).")
 def create(email: str, name: str, expires_days: int | None) -> None:
     """Create a token for EMAIL and print it once, alone on the last line."""
-    from okr_app.api.tokens import create_token
-    from okr_app.people.services import get_person
-    from okr_app.clock import utcnow
 
     expires_at = utcnow() + timedelta(days=expires_days) if expires_days else None
     with app_context(), unit_of_work():
@@ -48,8 +49,6 @@ def create(email: str, name: str, expires_days: int | None) -> None:
 @click.argument("email")
 def revoke(email: str) -> None:
     """Revoke every token of EMAIL; calls with them answer 401 from now on."""
-    from okr_app.api.tokens import revoke_tokens
-    from okr_app.people.services import get_person
 
     with app_context(), unit_of_work():
         person = get_person(email)
@@ -62,10 +61,6 @@ def revoke(email: str) -> None:
 @click.argument("email")
 def list_tokens(email: str) -> None:
     """Show EMAIL's tokens (prefix, name, status, created, expires, last used); never the secrets."""
-    from okr_app.api.tokens import token_status, tokens_of
-    from okr_app.commands.audit import printable
-    from okr_app.commands.common import cli_errors
-    from okr_app.people.services import get_person
 
     with app_context(), cli_errors():
         person = get_person(email)
