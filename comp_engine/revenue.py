@@ -38,7 +38,7 @@ from comp_engine.deal_table import SHARE_SCALE, DealTable, read_deals
 from comp_engine.deal_types import ARR_SIGN, CHURN, CONTRACTION, EXPANSION, NEW
 from comp_engine.errors import Problem
 from comp_engine.ingest import Rep, Roster
-from comp_engine.money import display_amount, rounded_units
+from comp_engine.money import display_amount, round_half_up, rounded_units
 from comp_engine.metrics import BookMetrics
 from comp_engine.periods import day_number, from_day_number, months_before
 from comp_engine.result import CREDIT_SCALE
@@ -319,7 +319,8 @@ def _retention(ledger: Ledger, metric: MetricName, scope: frozenset[int] | None,
 
 
 def _count(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else f"{float(value):.2f}"
+    """A (share-weighted) account count: whole when it is, else rounded half-up to two decimals, exactly."""
+    return str(value.numerator) if value.denominator == 1 else f"{round_half_up(value):f}"
 
 
 def arr_on_marks(ledger: Ledger, accounts: np.ndarray, days: np.ndarray) -> np.ndarray:

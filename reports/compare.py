@@ -15,9 +15,20 @@ from fractions import Fraction
 from reportlab.platypus import Flowable, Paragraph
 
 from comp_engine.backtest import CAVEAT, Comparison, display_share, reading_of
+from comp_engine.money import round_half_up
 from reports.charts import bars, scatter
 from reports.figures import DASH, money
-from reports.styles import HEADING, INTRO, SUBTITLE, TITLE, content_width, grid, register_fonts, render, text
+from reports.styles import (
+    HEADING,
+    INTRO,
+    SUBTITLE,
+    TITLE,
+    content_width,
+    grid,
+    register_fonts,
+    render,
+    text,
+)
 
 
 def cost_chart(comparison: Comparison, width: float = 520):
@@ -37,7 +48,7 @@ def retention_chart(comparison: Comparison, width: float = 520):
 
 
 def _ratio(value: Fraction | None) -> str:
-    return DASH if value is None else f"{float(value):.4f}"
+    return DASH if value is None else f"{round_half_up(value, 4):f}"
 
 
 def compare_pdf(comparison: Comparison, generated: date, pagesize: str = "a4") -> bytes:
