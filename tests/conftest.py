@@ -63,6 +63,13 @@ def clock():
     pinned.stop()
 
 
+@pytest.fixture
+def time_stands_still(clock):
+    """Stops the clock at the moment the test starts (the real one, or `CADENCE_TEST_NOW`'s): a test that builds
+    "this week's" data and then reads a page saying "this week" must not see the week turn in between."""
+    return clock.pin(datetime.now(timezone.utc))
+
+
 @pytest.fixture(scope="session")
 def schema_template(tmp_path_factory) -> Path:
     """The empty schema, built once per session; each test's database starts as a copy of it."""

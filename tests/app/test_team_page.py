@@ -14,8 +14,15 @@ from okr_app.models import ReportReply
 from okr_app.clock import today
 from okr_app.domain.weeks import iso_week_of
 
-WEEK = iso_week_of(today())
-LAST_WEEK = iso_week_of(today() - timedelta(days=7))
+pytestmark = pytest.mark.usefixtures("time_stands_still")
+
+
+def this_week() -> str:
+    return iso_week_of(today())
+
+
+def last_week() -> str:
+    return iso_week_of(today() - timedelta(days=7))
 
 
 @pytest.fixture
@@ -26,9 +33,9 @@ def team(build):
     ana = build.person(manager=boss, team=sales, name="Ana Alvarez", email="ana@example.com")
     ben = build.person(manager=boss, team=sales, name="Ben Brown", email="ben@example.com")
     cy = build.person(manager=boss, team=sales, name="Cy Chen", email="cy@example.com")
-    build.weekly(boss, week=WEEK)
-    report = build.weekly(ana, week=WEEK, problems="Legal reviews take two weeks", satisfaction=2)
-    build.weekly(ben, week=LAST_WEEK, problems="Ben's old problem")
+    build.weekly(boss, week=this_week())
+    report = build.weekly(ana, week=this_week(), problems="Legal reviews take two weeks", satisfaction=2)
+    build.weekly(ben, week=last_week(), problems="Ben's old problem")
     return {"team": sales, "boss": boss, "ana": ana, "ben": ben, "cy": cy, "report": report}
 
 
@@ -44,7 +51,7 @@ def test_the_page_flags_who_has_not_checked_in_this_iso_week(client, auth, team)
     assert "Ben Brown" in missing and "Cy Chen" in missing and "Ana Alvarez" not in missing
     assert "not checked in this week" in member_block(page, team["ben"])
     assert "not checked in this week" not in member_block(page, team["ana"])
-    assert f"Last report: {LAST_WEEK}" not in member_block(page, team["ben"])  # the boss reads it in full
+    assert f"Last report: {last_week()}" not in member_block(page, team["ben"])  # the boss reads it in full
     assert "Ben&#39;s old problem" in member_block(page, team["ben"])
     assert "No weekly report yet" in member_block(page, team["cy"])
 

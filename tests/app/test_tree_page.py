@@ -11,7 +11,11 @@ from okr_app.extensions import db
 from okr_app.clock import today, utcnow
 from okr_app.domain.weeks import iso_week_of
 
-WEEK = iso_week_of(today())
+pytestmark = pytest.mark.usefixtures("time_stands_still")
+
+
+def this_week() -> str:
+    return iso_week_of(today())
 
 
 @pytest.fixture
@@ -131,7 +135,7 @@ def test_the_page_lists_who_has_not_checked_in_this_week(client, auth, org):
     auth.login("ceo@example.com")
     page = client.get("/tree").get_data(as_text=True)
     missing = page.split('class="not-checked-in"')[1]
-    assert f"not checked in for {WEEK}" in missing
+    assert f"not checked in for {this_week()}" in missing
     assert "Ben Brown" in missing and "Mia Marketing" in missing and "Ana Alvarez" not in missing
     team_only = client.get(f"/tree?team={org['marketing'].id}").get_data(as_text=True)
     assert "Ben Brown" not in team_only.split('class="not-checked-in"')[1]
@@ -165,7 +169,7 @@ def test_home_shows_my_objective_with_each_key_results_pace_and_my_check_in_stat
 
 def test_home_tells_me_when_i_have_checked_in(client, auth, org):
     auth.login("ana@example.com")
-    assert f"You have checked in for {WEEK}" in client.get("/").get_data(as_text=True)
+    assert f"You have checked in for {this_week()}" in client.get("/").get_data(as_text=True)
 
 
 def test_home_lists_a_managers_reports_who_are_behind(client, build, auth, org):

@@ -11,8 +11,15 @@ from okr_app.models import CheckIn, KeyResult, WeeklyReport
 from okr_app.clock import today
 from okr_app.domain.weeks import iso_week_of
 
-WEEK = iso_week_of(today())
-LAST_WEEK = iso_week_of(today() - timedelta(days=7))
+pytestmark = pytest.mark.usefixtures("time_stands_still")
+
+
+def this_week() -> str:
+    return iso_week_of(today())
+
+
+def last_week() -> str:
+    return iso_week_of(today() - timedelta(days=7))
 
 
 @pytest.fixture
@@ -32,7 +39,7 @@ def mine(build, auth):
 
 
 def post(client, mine, **fields):
-    data = {"week": WEEK, "progress": "Two demos", "plans": "Close Acme", "problems": "", "satisfaction": "4",
+    data = {"week": this_week(), "progress": "Two demos", "plans": "Close Acme", "problems": "", "satisfaction": "4",
             f"kr_{mine['deals'].id}_value": "2", f"kr_{mine['deals'].id}_confidence": "on_track",
             f"kr_{mine['launch'].id}_value": "0", f"kr_{mine['launch'].id}_confidence": "on_track"}
     data.update(fields)
@@ -49,14 +56,14 @@ def test_the_page_asks_for_each_of_my_key_results_prefilled_but_not_for_rollups(
     assert f'<select id="kr_{mine["launch"].id}_value"' in page and "Not done yet" in page
     assert f'kr_{mine["rollup"].id}_value' not in page
     assert "Close ten deals" in page and "Open the Nordics" in page
-    assert f'name="week" type="hidden" value="{WEEK}"' in page
+    assert f'name="week" type="hidden" value="{this_week()}"' in page
 
 
 def test_the_page_shows_last_weeks_plans_and_prefills_this_weeks_report(client, build, mine):
-    build.weekly(mine["me"], week=LAST_WEEK, plans="Book the Oslo venue")
-    build.weekly(mine["me"], week=WEEK, progress="Venue booked", satisfaction=5)
+    build.weekly(mine["me"], week=last_week(), plans="Book the Oslo venue")
+    build.weekly(mine["me"], week=this_week(), progress="Venue booked", satisfaction=5)
     page = client.get("/check-in").get_data(as_text=True)
-    assert "Book the Oslo venue" in page and LAST_WEEK in page
+    assert "Book the Oslo venue" in page and last_week() in page
     assert "Venue booked</textarea>" in page
     assert 'checked id="satisfaction-4" name="satisfaction" type="radio" value="5"' in page
 
@@ -66,12 +73,12 @@ def test_a_submit_saves_the_updates_and_the_report_then_says_so(client, mine):
                                      f"kr_{mine['deals'].id}_note": "Acme signed",
                                      f"kr_{mine['launch'].id}_value": "1"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/check-in")
-    assert f"2 key results updated, report for {WEEK} saved" in client.get("/check-in").get_data(as_text=True)
+    assert f"2 key results updated, report for {this_week()} saved" in client.get("/check-in").get_data(as_text=True)
     assert saved_check_ins()[-2:] == [(mine["deals"].id, 5.0), (mine["launch"].id, 1.0)]
     last = db.session.scalars(sa.select(CheckIn).order_by(CheckIn.id.desc())).first()
     assert last.author_id == mine["me"].id
     report = db.session.scalar(sa.select(WeeklyReport))
-    assert (report.person_id, report.iso_week, report.satisfaction) == (mine["me"].id, WEEK, 4)
+    assert (report.person_id, report.iso_week, report.satisfaction) == (mine["me"].id, this_week(), 4)
 
 
 @pytest.mark.parametrize("typed, stored", [("1,250", 1250.0), ("$500,000", 500000.0), ("12.5 %", 12.5)])
@@ -84,13 +91,13 @@ def test_submitting_twice_in_a_week_updates_the_one_report(client, mine):
     post(client, mine)
     post(client, mine, progress="Three demos", satisfaction="2")
     reports = list(db.session.scalars(sa.select(WeeklyReport)))
-    assert [(r.iso_week, r.progress, r.satisfaction) for r in reports] == [(WEEK, "Three demos", 2)]
+    assert [(r.iso_week, r.progress, r.satisfaction) for r in reports] == [(this_week(), "Three demos", 2)]
 
 
 def test_an_untouched_page_records_no_key_result_update(client, mine):
     post(client, mine)
     assert saved_check_ins() == [(mine["deals"].id, 2.0)]  # the builder's first check-in only
-    assert f"No key result changed; report for {WEEK} saved" in client.get("/check-in").get_data(as_text=True)
+    assert f"No key result changed; report for {this_week()} saved" in client.get("/check-in").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -124,10 +131,10 @@ def test_the_field_with_the_bad_value_carries_the_message(client, mine):
 
 
 def test_a_page_opened_last_week_is_refused_and_offered_again_for_this_week(client, mine):
-    response = post(client, mine, week=LAST_WEEK)
+    response = post(client, mine, week=last_week())
     page = response.get_data(as_text=True)
-    assert response.status_code == 422 and f"Week {LAST_WEEK} is not this week" in page
-    assert f'name="week" type="hidden" value="{WEEK}"' in page
+    assert response.status_code == 422 and f"Week {last_week()} is not this week" in page
+    assert f'name="week" type="hidden" value="{this_week()}"' in page
     assert db.session.scalar(sa.select(sa.func.count(WeeklyReport.id))) == 0
 
 
@@ -143,7 +150,7 @@ def test_with_no_cycle_the_page_still_takes_the_weekly_report(client, build, aut
     build.person(email="new@example.com")
     auth.login("new@example.com")
     assert "There is no cycle yet" in client.get("/check-in").get_data(as_text=True)
-    response = client.post("/check-in", data={"week": WEEK, "progress": "Onboarding", "satisfaction": "5"})
+    response = client.post("/check-in", data={"week": this_week(), "progress": "Onboarding", "satisfaction": "5"})
     assert response.status_code == 302
     assert db.session.scalar(sa.select(WeeklyReport.progress)) == "Onboarding"
 
