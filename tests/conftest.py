@@ -22,16 +22,21 @@ from tests.builders import Builders  # noqa: E402
 from tests.builders.apps import copy_of, make_app, sqlite_schema  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _suite_moment():
-    """`CADENCE_TEST_NOW=2027-01-01T00:01` runs the whole suite as if it were that moment (UTC); unset, the real
-    clock runs. The suite must pass at any moment: sweep it with this before calling a date rule done."""
+def pytest_configure(config):
+    """`CADENCE_TEST_NOW=2027-01-01T00:01` runs the whole session (collection, module fixtures, every test) as if
+    it were that moment (UTC), with the clock ticking on from there; unset, the real clock runs. The suite
+    must pass at any moment: sweep it with this before calling a date rule done. Processes a test starts
+    (gunicorn, a second `cadence`) read the real clock."""
     moment = os.environ.get("CADENCE_TEST_NOW")
-    if not moment:
-        yield
-        return
-    with time_machine.travel(datetime.fromisoformat(moment).replace(tzinfo=timezone.utc), tick=True):
-        yield
+    if moment:
+        config.cadence_moment = time_machine.travel(datetime.fromisoformat(moment).replace(tzinfo=timezone.utc),
+                                                    tick=True)
+        config.cadence_moment.start()
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "cadence_moment", None) is not None:
+        config.cadence_moment.stop()
 
 
 class Clock:

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from okr_app.audit.objects import ObjectLabel
 from okr_app.models import AuditEvent
 
 SHOWN_ITEMS = 6  # of a nested object or list inside a value; the rest is counted ("… and 167 more")
@@ -45,13 +46,15 @@ class Shown:
 class EventRow:
     at: str
     actor: str
+    actor_label: ObjectLabel | None  # the actor's name and page, with the e-mail as its key; None for "system"
     action: str
-    object: str
+    object: ObjectLabel
     before: Shown
     after: Shown
 
 
-def event_row(event: AuditEvent, object_text: str) -> EventRow:
+def event_row(event: AuditEvent, labels: dict[tuple[str, str], ObjectLabel]) -> EventRow:
+    """One event as the page shows it; `labels` from `objects.object_labels` over the page's events."""
     before, after = _parsed(event.before), _parsed(event.after)
     if isinstance(before, dict) and isinstance(after, dict):
         same = [key for key in after if key in before and before[key] == after[key]]
@@ -60,8 +63,11 @@ def event_row(event: AuditEvent, object_text: str) -> EventRow:
         after_side = Shown(after_side.text, after_side.entries, [_key_words(key) for key in same])
     else:
         before_side, after_side = shown(before, event.action), shown(after, event.action)
-    return EventRow(at=event.at.strftime("%Y-%m-%d %H:%M:%S"), actor=event.actor_email, action=event.action,
-                    object=object_text, before=before_side, after=after_side)
+    person = labels.get(("person", str(event.actor_id))) if event.actor_id else None
+    actor = ObjectLabel(person.text, person.url, event.actor_email) if person else None
+    return EventRow(at=event.at.strftime("%Y-%m-%d %H:%M:%S"), actor=event.actor_email, actor_label=actor,
+                    action=event.action, object=labels[(event.object_type, event.object_id)],
+                    before=before_side, after=after_side)
 
 
 def shown(value: Any, action: str) -> Shown:

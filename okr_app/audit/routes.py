@@ -9,9 +9,10 @@ from flask import Response, abort, render_template, request, stream_with_context
 from wtforms import SelectChoice
 
 from okr_app.audit import bp
+from okr_app.audit.objects import object_key, object_labels
 from okr_app.audit.pages import event_row
 from okr_app.audit.forms import AuditFilterForm
-from okr_app.audit.services import AuditFilter, count_events, find_events, iter_events, known_actions, object_text
+from okr_app.audit.services import AuditFilter, count_events, find_events, iter_events, known_actions
 from okr_app.auth.session import current_actor, login_required_actor
 from okr_app.csv_safety import SafeWriter
 from okr_app.policy import can_view_audit
@@ -40,8 +41,9 @@ def index():
     total = count_events(where) if where else 0
     last = max(1, math.ceil(total / PAGE_SIZE))
     page = min(last, max(1, request.args.get("page", 1, type=int) or 1))
-    events = [event_row(e, object_text(e)) for e in
-              (find_events(where, PAGE_SIZE, (page - 1) * PAGE_SIZE) if where else [])]
+    found = find_events(where, PAGE_SIZE, (page - 1) * PAGE_SIZE) if where else []
+    labels = object_labels(found)
+    events = [event_row(e, labels) for e in found]
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     pages = {"previous": _page_url(args, page - 1) if page > 1 else None,
              "next": _page_url(args, page + 1) if page < last else None, "last": last}
@@ -64,7 +66,7 @@ def export():
         writer.writerow(CSV_COLUMNS)
         for event in iter_events(where):
             writer.writerow([event.at.isoformat(sep=" ", timespec="seconds"), event.actor_email, event.action,
-                             object_text(event), event.before, event.after])
+                             object_key(event.object_type, event.object_id), event.before, event.after])
             if buffer.tell() > 64 * 1024:
                 yield buffer.getvalue()
                 buffer.seek(0)

@@ -113,7 +113,3 @@ def change_text(event: AuditEvent) -> str:
     if event.before:
         return f"{event.before} →"
     return ""
-
-
-def object_text(event: AuditEvent) -> str:
-    return f"{event.object_type}:{event.object_id}" if event.object_id else event.object_type

@@ -5,7 +5,8 @@ from datetime import datetime
 
 import click
 
-from okr_app.audit.services import AuditFilter, change_text, iter_events, object_text
+from okr_app.audit.objects import object_key
+from okr_app.audit.services import AuditFilter, change_text, iter_events
 from okr_app.commands.common import app_context
 
 _CONTROL = {i: f"\\x{i:02x}" for i in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
@@ -31,5 +32,5 @@ def audit(since: datetime | None, until: datetime | None, action: str, actor: st
     with app_context():
         for event in iter_events(where):
             fields = [event.at.isoformat(sep=" ", timespec="seconds"), event.actor_email, event.action,
-                      object_text(event), change_text(event)]
+                      object_key(event.object_type, event.object_id), change_text(event)]
             click.echo(printable("  ".join(fields).rstrip()))

@@ -12,6 +12,7 @@ from okr_app.api.tokens import check_bearer, create_token, revoke_tokens
 from okr_app.extensions import db
 from okr_app.models import ApiToken
 from okr_app.clock import utcnow
+from tests.builders.queries import counting_queries
 
 
 def token_of(person, **kwargs) -> str:
@@ -130,18 +131,8 @@ def test_a_call_records_when_the_token_was_last_used(client, build):
 def test_token_authentication_costs_at_most_two_queries(app, client, build):
     person = build.person()
     secret = token_of(person)
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counting_queries(db.engine) as statements:
         response = client.get("/api/v1/me", headers=bearer(secret))
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200
     # one SELECT of the token joined to its owner, one UPDATE of last_used_at (a person with no
     # team or manager, so /me itself reads nothing more)

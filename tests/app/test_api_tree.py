@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from okr_app.api.tokens import create_token
 from okr_app.extensions import db
 from okr_app.models import Cycle, KeyResult, Person
+from tests.builders.queries import counting_queries
 
 
 def bearer(person) -> dict:
@@ -99,17 +99,8 @@ def test_the_team_filter_keeps_that_teams_objectives(client, org):
 
 
 def _queries_for_tree(app, client, headers, cycle_id) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counting_queries(db.engine) as statements:
         assert client.get(f"/api/v1/cycles/{cycle_id}/tree", headers=headers).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
     return len(statements)
 
 

@@ -14,6 +14,7 @@ from okr_app.audit.append_only import AuditTrailIsAppendOnly
 from okr_app.audit.services import record
 from okr_app.extensions import db
 from okr_app.models import AuditEvent
+from tests.builders.queries import counting_queries
 
 
 def add_event(actor, action, at, object_id="1", before=None, after=None, object_type="person"):
@@ -150,6 +151,48 @@ def test_an_update_shows_what_changed_and_names_what_did_not(client, admin):
     before, after = cell(page, 4), cell(page, 5)
     assert "<dt>target</dt><dd>10</dd>" in before and "<dt>target</dt><dd>12</dd>" in after
     assert "Close deals" not in before + after and "Unchanged: start, title" in after  # stored keys sort
+
+
+def test_objects_and_actors_read_as_names_linked_to_their_pages_with_the_stored_key_beside(client, build, admin):
+    ana = build.person(name="Ana Alvarez", email="ana@example.com")
+    sales = build.team("Sales")
+    cycle = build.cycle(name="FY Q3")
+    objective = build.objective(cycle, owner=ana, title="Open the Nordics")
+    kr = build.key_result(objective, title="Close ten deals")
+    at = datetime(2026, 1, 5)
+    for n, (object_type, object_id) in enumerate([("person", ana.id), ("team", sales.id), ("cycle", cycle.id),
+                                                  ("objective", objective.id), ("key_result", kr.id),
+                                                  ("objective", 999_999), ("file", "people.csv")]):
+        add_event(ana, "a.event", at.replace(minute=n), object_type=object_type, object_id=str(object_id))
+    page = client.get("/admin/audit/").get_data(as_text=True)
+    # newest first: row 0 is the file, row 6 the person
+    assert cell(page, 3, row=6) == (f'<a href="/people/{ana.id}">Ana Alvarez</a> '
+                                    f'<small class="muted line-key">person:{ana.id}</small>')
+    assert f'<a href="/team?team={sales.id}">Sales</a>' in cell(page, 3, row=5)
+    assert f'<a href="/cycles/{cycle.id}">FY Q3</a>' in cell(page, 3, row=4)
+    assert f'<a href="/okrs/objectives/{objective.id}">Open the Nordics</a>' in cell(page, 3, row=3)
+    assert f'<a href="/okrs/key-results/{kr.id}">Close ten deals</a>' in cell(page, 3, row=2)
+    assert "Objective #999999 (no longer exists)" in cell(page, 3, row=1)  # deleted since: said, not a 500
+    assert cell(page, 3, row=0).startswith("File people.csv")
+    assert cell(page, 1, row=0) == (f'<a href="/people/{ana.id}">Ana Alvarez</a> '
+                                    '<small class="muted line-key">ana@example.com</small>')
+    csv_rows = list(csv.reader(io.StringIO(client.get("/admin/audit/export.csv").get_data(as_text=True))))
+    assert [row[3] for row in csv_rows[1:]] == [f"person:{ana.id}", f"team:{sales.id}", f"cycle:{cycle.id}",
+                                                f"objective:{objective.id}", f"key_result:{kr.id}",
+                                                "objective:999999", "file:people.csv"]  # the export keeps keys
+
+
+def test_naming_a_page_of_objects_costs_the_same_queries_for_3_events_as_for_30(client, build, admin):
+    counts = []
+    for many in (3, 30):
+        for n in range(many):
+            person = build.person()
+            add_event(person, "a.event", datetime(2026, 1, 5, 0, n), object_type="person", object_id=str(person.id))
+        db.session.expire_all()
+        with counting_queries(db.engine) as statements:
+            assert client.get("/admin/audit/").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts  # one lookup per kind of object, whatever the number of rows
 
 
 def test_a_long_list_inside_a_value_is_cut_with_a_count_of_the_rest(client, admin):

@@ -9,7 +9,6 @@ Statements are counted with a `before_cursor_execute` listener while each page i
 from __future__ import annotations
 
 import itertools
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -21,6 +20,7 @@ from okr_app.models import (CheckIn, Cycle, KeyResult, Objective, Person, Report
 from okr_app.clock import today, utcnow
 from okr_app.domain.weeks import iso_week_of, monday_of
 from tests.builders import Builders, password_hash
+from tests.builders.queries import counting_queries
 
 BOUND = 15
 SIZES = (50, 2000)
@@ -140,20 +140,9 @@ def orgs(tmp_path_factory):
             db.engine.dispose()
 
 
-@contextmanager
 def counted(app):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
     with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
+        return counting_queries(db.engine)
 
 
 def signed_in(app, email):

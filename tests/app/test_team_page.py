@@ -3,7 +3,6 @@ allowed to read it), their objectives and at-risk key results, and managers' rep
 on their own reports; anyone else on their team; the selector shows any team or pod."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from okr_app.extensions import db
 from okr_app.models import ReportReply
 from okr_app.clock import today
 from okr_app.domain.weeks import iso_week_of
+from tests.builders.queries import counting_queries
 
 pytestmark = pytest.mark.usefixtures("time_stands_still")
 
@@ -199,19 +199,6 @@ def test_a_reply_posted_from_my_reports_leads_back_to_my_reports(client, auth, t
     assert response.headers["Location"].endswith(f"/team?reports=direct#member-{team['ana'].id}")
 
 
-@contextmanager
-def counting_queries():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-
 
 def grow(build, manager, team, reports: int, each: int, cycle):
     """`reports` direct reports under `manager`, each managing `each` people; everyone has an
@@ -232,7 +219,7 @@ def test_my_reports_views_issue_the_same_number_of_queries_for_a_small_and_a_lar
     for reports, each in ((1, 1), (4, 5)):
         grow(build, team["boss"], team["team"], reports, each, cycle)
         db.session.expire_all()
-        with counting_queries() as statements:
+        with counting_queries(db.engine) as statements:
             response = client.get(url)
         assert response.status_code == 200
         counts.append(len(statements))
