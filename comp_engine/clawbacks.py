@@ -26,6 +26,7 @@ from comp_engine.curves import TIMES
 from comp_engine.deal_types import CHURN, NEW
 from comp_engine.deal_table import DealTable
 from comp_engine.money import MINUS, exact_amount, round_half_up, signed_amount
+from comp_engine.names import component_name
 from comp_engine.periods import Period, day_number, from_day_number, period_containing
 from comp_engine.plans import ClawbackPolicy
 from comp_engine.result import ClawbackLine, ClawbackPart
@@ -118,8 +119,8 @@ def clawback_line(deals: DealTable, churn: EarlyChurn, policy: ClawbackPolicy, p
 
 def part_words(part: ClawbackPart, original: str) -> str:
     """What one component paid in the deal's quarter, as its statement printed it."""
-    paid = (f"in {original} the {part.component} line paid {exact_amount(part.component_payout)} on "
-            f"{exact_amount(part.total_credited)} credited, {exact_amount(part.deal_credited)} of it from this deal")
+    paid = (f"in {original} the {component_name(part.component)} line paid {exact_amount(part.component_payout)} "
+            f"on {exact_amount(part.total_credited)} credited, {exact_amount(part.deal_credited)} of it from this deal")
     if part.component_payout <= 0:
         return paid + ", so nothing to take back"
     if part.total_credited <= 0:

@@ -16,6 +16,7 @@ from fractions import Fraction
 from comp_engine.curves import TIMES, Attainment, curve_payout, flat_rate_payout, highest_band_reached
 from comp_engine.money import (cents_to_decimal, decimal_fraction, display_ratio, exact_amount, exact_ratio,
                                round_half_up, signed_amount)
+from comp_engine.names import metric_name
 from comp_engine.plans import FlatRateComponent, MetricComponent, Modifier, QuotaComponent
 from comp_engine.result import CREDIT_SCALE, ComponentLine, DealCredits, MetricValue, ModifierLine, units_to_decimal
 
@@ -78,10 +79,10 @@ def metric_line(component: MetricComponent, target_incentive: Decimal, metric: M
     target = component_target(target_incentive, component.weight)
     if metric.value is None:
         attainment = Attainment(Fraction(1), "1.0")
-        why = f"{metric.metric} is undefined ({metric.undefined_reason}), so it is paid at attainment 1.0"
+        why = f"{metric_name(metric.metric)} is undefined ({metric.undefined_reason}), so it is paid at attainment 1.0"
     else:
         attainment = metric_attainment(metric, component.target)
-        why = (f"{metric.metric} of the {metric.book} book {metric.window_start.isoformat()} to "
+        why = (f"{metric_name(metric.metric)} of the {metric.book} book {metric.window_start.isoformat()} to "
                f"{metric.window_end.isoformat()} = {exact_amount(metric.numerator)} / "
                f"{exact_amount(metric.denominator)} = {display_ratio(metric.value)}; attainment = the metric / "
                f"{component.target} = {display_ratio(attainment.value)}")
@@ -122,11 +123,12 @@ def modifier_line(modifier: Modifier, metric: MetricValue, component_amounts: Se
     base = sum((Fraction(amount) for amount in component_amounts), Fraction(0))
     if metric.value is None:
         band_start, multiplier = None, Decimal("1.0")
-        words = f"{metric.metric} is undefined ({metric.undefined_reason}), so the multiplier is 1.0, no change"
+        words = (f"{metric_name(metric.metric)} is undefined ({metric.undefined_reason}), so the multiplier is 1.0, "
+                 "no change")
     else:
         band = highest_band_reached(modifier.bands, metric.value)
         band_start, multiplier = band.start, band.multiplier
-        words = (f"{metric.metric} of the {metric.book} book {metric.window_start.isoformat()} to "
+        words = (f"{metric_name(metric.metric)} of the {metric.book} book {metric.window_start.isoformat()} to "
                  f"{metric.window_end.isoformat()} = {exact_amount(metric.numerator)} / "
                  f"{exact_amount(metric.denominator)} = {display_ratio(metric.value)}, in the band from "
                  f"{band.start}; (multiplier − 1) {TIMES} the sum of the component lines")

@@ -11,13 +11,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from comp_engine.money import display_ratio, exact_amount, round_half_up
+from comp_engine.names import metric_name  # noqa: F401  (statements import the names from here with the figures)
 
 DASH = "–"
-METRIC_NAMES = {
-    "net_revenue_retention": "Net revenue retention",
-    "gross_revenue_retention": "Gross revenue retention",
-    "logo_retention": "Logo retention",
-}
 KIND_NAMES = {"quota": "quota component", "metric": "metric component", "flat_rate": "flat-rate component"}
 
 
@@ -64,10 +60,6 @@ def share(value: str) -> str:
 def ratio(value: str | Fraction | None) -> str:
     """An exact ratio with up to four decimals: `"13/10"` -> `1.3`."""
     return DASH if value is None else display_ratio(exact(value))
-
-
-def metric_name(metric: str) -> str:
-    return METRIC_NAMES.get(metric, metric.replace("_", " "))
 
 
 def short_fingerprint(fingerprint: str | None) -> str:

@@ -24,7 +24,8 @@ from okr_app.models import Deal, PayoutImport, PayoutRun, Person, RosterRep, Run
 from okr_app.models.payouts import LOCKED_STATES
 from okr_app.payouts import services
 from okr_app.policy import Actor, can_approve_payout, can_run_payouts, can_view_runs
-from reports.figures import metric_name, money
+from comp_engine.names import component_name, metric_name
+from reports.figures import money
 from reports.statement_model import FORMAT
 from reports.statement_view import Section, StatementView, SummaryRow, statement_view
 
@@ -201,8 +202,7 @@ def component_label(key: str) -> str:
         return f"Modifier: {metric_name(metric)}"
     if kind == "question" and metric:
         return f"Question #{metric}"
-    words = " ".join(key.replace("_", " ").split())
-    return words[:1].upper() + words[1:] if words else key
+    return component_name(key)
 
 
 @dataclass(frozen=True)

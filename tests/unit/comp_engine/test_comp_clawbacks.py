@@ -40,7 +40,7 @@ def test_a_linear_clawback_takes_back_the_share_left_of_the_window(files):
     assert clawback.amount == Decimal("-4800.00")
     assert clawback.rule == (
         "account A1 churned on 2026-05-02, 90 days after deal D1 closed on 2026-02-01 (window 180 days, linear); "
-        "in 2026-Q1 the new_business line paid 16,000.00 on 100,000.00 credited, 60,000.00 of it from this deal; "
+        "in 2026-Q1 the New business line paid 16,000.00 on 100,000.00 credited, 60,000.00 of it from this deal; "
         "linear: (180 − 90) / 180 of it is taken back: "
         "−(180 − 90) / 180 × 16,000.00 × min(1, 60,000.00 / 100,000.00) = −4,800.00")
     assert statement.total == Decimal("-4800.00")

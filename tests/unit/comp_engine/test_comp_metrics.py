@@ -120,7 +120,7 @@ def test_an_empty_cohort_leaves_the_metric_undefined_and_pays_at_attainment_one(
     reason = statement.components[0].metric.undefined_reason
     assert reason == ("no account of the rep's originated book had ARR above 0 on 2025-06-30, "
                       "so there is nothing to retain yet")
-    assert statement.components[0].rule.startswith("net_revenue_retention is undefined (no account of the rep's")
+    assert statement.components[0].rule.startswith("Net revenue retention is undefined (no account of the rep's")
 
 
 def test_a_metric_target_other_than_one_scales_attainment(files):

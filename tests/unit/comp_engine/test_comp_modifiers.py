@@ -51,7 +51,7 @@ def test_a_modifier_on_an_undefined_metric_is_one_and_says_why(files):
     (modifier,) = files.run().statement("r1").modifiers
     assert modifier.multiplier == 1 and modifier.amount == 0
     assert modifier.metric.value is None
-    assert "gross_revenue_retention is undefined (no account of the rep's originated book" in modifier.rule
+    assert "Gross revenue retention is undefined (no account of the rep's originated book" in modifier.rule
 
 
 def test_several_modifiers_each_apply_to_the_component_sum_without_compounding(files):
