@@ -105,6 +105,14 @@ def alignment_options(actor: Actor, cycle: Cycle, owner_person_id: int | None = 
     return options
 
 
+def matching_options(options: list[Option], query: str, keep: int | None = None) -> list[Option]:
+    """The options whose label or group holds every word of `query` (any case), as the picker's live search
+    box does with JavaScript; "not aligned" and the `keep` choice (the one selected) always stay."""
+    words = query.lower().split()
+    return [o for o in options
+            if not o.value or o.value == str(keep) or all(w in f"{o.label} {o.group or ''}".lower() for w in words)]
+
+
 def optional_id(value) -> int | None:
     """Coerce a select's value: '' means none; anything else must be a whole number."""
     if value in (None, "", "None"):

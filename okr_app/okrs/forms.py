@@ -68,6 +68,10 @@ class ObjectiveEditForm(BoundedForm):
     aligned_kr = SelectField("Aligns to key result", coerce=optional_id, validate_choice=False,
                              invalid_value_message="Choose a key result from the list.",
                              description="The key result of a higher objective this one moves.")
+    align_search = StringField("Find a key result", validators=[Optional()],
+                               render_kw={"type": "search", "data-filters": "aligned_kr", "autocomplete": "off",
+                                          "placeholder": "Words from a key result, its objective or its owner"})
+    find = SubmitField("Find")
     private = BooleanField("Private: only the owner, the people above them in the org chart and admins see it")
     submit = SubmitField("Save objective")
 

@@ -12,7 +12,7 @@ from okr_app.errors import NotFound
 from okr_app.extensions import db
 from okr_app.models import Cycle, KeyResult
 from okr_app.okrs import bp
-from okr_app.okrs.choices import alignment_options, owner_options, owner_value, parse_owner
+from okr_app.okrs.choices import Option, alignment_options, matching_options, owner_options, owner_value, parse_owner
 from okr_app.okrs.forms import (VANITY_QUESTIONS, CheckInForm, ConfirmForm, KeyResultEditForm, KeyResultForm,
                                 ObjectiveEditForm, ObjectiveForm, select_choices)
 from okr_app.okrs.display import KIND_LABELS
@@ -71,12 +71,12 @@ def new_objective():
     form = ObjectiveForm()
     form.owner.choices = select_choices(owner_options(actor))
     wanted_kr_id = query_id("aligned_to")
-    form.aligned_kr.choices = select_choices(alignment_options(actor, cycle, wanted_kr_id=wanted_kr_id))
+    finding = _offer_alignments(form, alignment_options(actor, cycle, wanted_kr_id=wanted_kr_id))
     if not form.is_submitted():
         wanted_owner = request.args.get("owner", "me")
         form.owner.data = owner_value("person", actor.id) if wanted_owner == "me" else wanted_owner
         form.aligned_kr.data = wanted_kr_id
-    if form.validate_on_submit():
+    if not finding and form.validate_on_submit():
         def create():
             owner = parse_owner(form.owner.data)
             return create_objective(actor, cycle, form.title.data, owner.owner_type, owner_person=owner.person,
@@ -87,7 +87,23 @@ def new_objective():
             flash("Objective created. Now add its key results.", "success")
             return redirect(url_for("okrs.objective", objective_id=objective.id))
         return render_template("okrs/objective_form.html", form=form, cycle=cycle, objective=None), error.status
-    return render_template("okrs/objective_form.html", form=form, cycle=cycle, objective=None), form_status(form)
+    return (render_template("okrs/objective_form.html", form=form, cycle=cycle, objective=None, finding_note=finding),
+            200 if finding else form_status(form))
+
+
+def _offer_alignments(form: ObjectiveEditForm, options: list[Option]) -> str | None:
+    """Fill the "aligns to" picker. When the person pressed Find, narrow it to their words and say how many
+    matched: the page comes back with everything they typed and nothing is saved, so the search works
+    without JavaScript. None when the form is to be handled as usual."""
+    if not (form.is_submitted() and form.find.data):
+        form.aligned_kr.choices = select_choices(options)
+        return None
+    query = " ".join((form.align_search.data or "").split())
+    found = matching_options(options, query, form.aligned_kr.data)
+    form.aligned_kr.choices = select_choices(found)
+    matches = sum(1 for option in found if option.value and option.value != str(form.aligned_kr.data))
+    return (f"{matches} key {'result matches' if matches == 1 else 'results match'} \u201c{query}\u201d." if query
+            else "Type words to look for, then Find.")
 
 
 @bp.route("/objectives/<int:objective_id>")
@@ -109,9 +125,8 @@ def edit_objective(objective_id: int):
         "title": objective.title, "description": objective.description,
         "aligned_kr": objective.aligned_kr_id, "private": objective.private}
     form = ObjectiveEditForm(data=initial)
-    form.aligned_kr.choices = select_choices(
-        alignment_options(actor, objective.cycle, objective.owner_person_id, objective))
-    if form.validate_on_submit():
+    finding = _offer_alignments(form, alignment_options(actor, objective.cycle, objective.owner_person_id, objective))
+    if not finding and form.validate_on_submit():
         _, error = attempt(lambda: update_objective(
             actor, objective, title=form.title.data, description=form.description.data or "",
             aligned_kr_id=form.aligned_kr.data, private=form.private.data))
@@ -120,8 +135,8 @@ def edit_objective(objective_id: int):
             return redirect(url_for("okrs.objective", objective_id=objective_id))
         return render_template("okrs/objective_form.html", form=form, cycle=objective.cycle,
                                objective=objective), error.status
-    return render_template("okrs/objective_form.html", form=form, cycle=objective.cycle,
-                           objective=objective), form_status(form)
+    return (render_template("okrs/objective_form.html", form=form, cycle=objective.cycle, objective=objective,
+                            finding_note=finding), 200 if finding else form_status(form))
 
 
 @bp.route("/objectives/<int:objective_id>/delete", methods=["GET", "POST"])

@@ -13,21 +13,18 @@ document.querySelectorAll("[data-max]").forEach(function (input) {
   update();
 });
 
-/* A search box above a long select (the "aligns to" picker): typing keeps the options whose text, or
-   whose group (objective and owner), contains every word typed. Without JavaScript the select is whole. */
+/* The "Find a key result" box above the "aligns to" picker narrows the list as one types: the options whose
+   text, or whose group (objective and owner), holds every word. Without JavaScript its Find button asks the
+   server for the same narrowed list (okrs.choices.matching_options). */
 document.querySelectorAll("select[data-searchable]").forEach(function (select) {
-  var box = document.createElement("input");
-  box.type = "search";
-  box.placeholder = "Search key results, objectives or owners";
-  box.setAttribute("aria-label", "Search the list below");
-  box.setAttribute("aria-controls", select.id);
-  select.parentNode.insertBefore(box, select);
+  var box = document.querySelector('input[data-filters="' + select.id + '"]');
+  if (!box) { return; }
   box.addEventListener("input", function () {
     var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
     select.querySelectorAll("option").forEach(function (option) {
       var group = option.parentNode.tagName === "OPTGROUP" ? option.parentNode.label : "";
       var text = (option.textContent + " " + group).toLowerCase();
-      option.hidden = option.value !== "" && !words.every(function (w) { return text.indexOf(w) >= 0; });
+      option.hidden = option.value !== "" && !option.selected && !words.every(function (w) { return text.indexOf(w) >= 0; });
     });
     select.querySelectorAll("optgroup").forEach(function (group) {
       group.hidden = !group.querySelector("option:not([hidden])");

@@ -136,6 +136,35 @@ def test_the_alignment_select_groups_key_results_by_objective_and_saves_the_choi
     assert db.session.scalar(sa.select(Objective.aligned_kr_id).where(Objective.title == "Expand my accounts")) == kr.id
 
 
+def test_find_narrows_the_alignment_picker_without_javascript_keeping_what_was_typed(client, build, auth):
+    ana = build.person()
+    cycle = build.cycle()
+    company = build.objective(cycle, company=True, title="Grow lasting revenue")
+    nrr = build.key_result(company, kind="rollup", title="Net revenue retention above 110%")
+    build.key_result(company, kind="rollup", title="Ship the partner portal")
+    sales = build.objective(cycle, team=build.team("Sales"), title="Fill the pipeline")
+    pipeline = build.key_result(sales, kind="rollup", title="Pipeline of 3x quota")
+    sign_in(auth, ana)
+    url = f"/okrs/objectives/new?cycle={cycle.id}"
+    typed = {"owner": f"person:{ana.id}", "title": "Expand my accounts", "description": "Because.", "find": "Find"}
+    response = client.post(url, data={**typed, "align_search": "sales  PIPELINE"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and count(Objective) == 2  # Find saves nothing: the two built above
+    assert "1 key result matches \u201csales PIPELINE\u201d." in page
+    assert "Pipeline of 3x quota" in page and "Net revenue retention" not in page and "partner portal" not in page
+    assert 'value="Expand my accounts"' in page and "Because.</textarea>" in page  # what was typed is kept
+    # the group (objective and owner) counts as words too: "lasting" matches both company key results
+    both = client.post(url, data={**typed, "align_search": "lasting"}).get_data(as_text=True)
+    assert "2 key results match" in both and "Pipeline of 3x quota" not in both
+    # the key result already picked stays in the list whatever the words, so Find never drops a choice
+    kept = client.post(url, data={**typed, "align_search": "portal", "aligned_kr": str(nrr.id)}).get_data(as_text=True)
+    assert "Net revenue retention above 110%" in kept and "1 key result matches" in kept
+    saved = client.post(url, data={"owner": f"person:{ana.id}", "title": "Expand my accounts",
+                                   "aligned_kr": str(pipeline.id), "align_search": "pipeline"})
+    assert saved.status_code == 302  # Save with words still in the box saves as usual
+    assert db.session.scalar(sa.select(Objective.aligned_kr_id).where(Objective.owner_person_id == ana.id)) == pipeline.id
+
+
 def test_the_objective_page_shows_the_cascade_above_the_explanation_and_the_objectives_below(client, build, auth):
     boss = build.person(role="manager")
     ana = build.person(manager=boss)
