@@ -8,6 +8,7 @@ METRIC_NAMES = {
     "gross_revenue_retention": "Gross revenue retention",
     "logo_retention": "Logo retention",
 }
+DRAW_NAMES = {"recovery": "Draw: recovered", "advance": "Draw: advanced"}
 
 
 def metric_name(metric: str) -> str:
@@ -19,6 +20,31 @@ def component_name(key: str) -> str:
     """A plan component's key as a name: `new_business` → "New business", `expansion-spiff` → "Expansion spiff"."""
     words = _words(key)
     return words[:1].upper() + words[1:] if words else key
+
+
+def line_name(key: str) -> str:
+    """A payout line's component as people read it: a plan key (`new_business` → "New business"),
+    `modifier:<metric>` ("Modifier: Gross revenue retention"), `clawback`, `draw:<kind>`, `question:<id>`
+    and `adjustment:<quarter>:<line>` ("Adjustment 2026-Q1: New business")."""
+    kind, _, rest = key.partition(":")
+    if kind == "modifier" and rest:
+        return f"Modifier: {metric_name(rest)}"
+    if kind == "question" and rest:
+        return f"Question #{rest}"
+    if kind == "draw" and rest:
+        return DRAW_NAMES.get(rest, f"Draw: {_words(rest)}")
+    if kind == "adjustment" and rest:
+        period, _, line = rest.partition(":")
+        return f"Adjustment {period}: {line_name(line)}" if line else f"Adjustment {period}"
+    return component_name(key)
+
+
+def line_label(key: str) -> str:
+    """`line_name` with a plan component's own key beside it, for tables finance matches against the plan
+    file and the payroll export: "New business (new_business)"; lines that are not plan keys read as words."""
+    name = line_name(key)
+    plain = key.split(":", 2)[2] if key.startswith("adjustment:") and key.count(":") >= 2 else key
+    return f"{name} ({plain})" if ":" not in plain and plain != "clawback" else name
 
 
 def _words(key: str) -> str:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from comp_engine.names import line_label
+
 NO_MANAGER = "No manager on the roster"
 NO_PLAN = "Not on this quarter's roster (adjustments only)"
 TOP_EARNERS = 10
@@ -108,10 +110,11 @@ def finance_summary(statements: list[dict[str, Any]], inputs: tuple[tuple[str, s
         manager_key = detail.get("manager_id") or ""
         _group(managers, manager_key, _manager_label(detail), currency).add(rep_id, paid, credited)
         for line in detail["components"] + detail["modifiers"] + detail["clawbacks"]:
-            _group(components, line["component"], line["component"], currency).add(rep_id, Fraction(line["amount"]))
+            _group(components, line["component"], line_label(line["component"]), currency).add(
+                rep_id, Fraction(line["amount"]))
         for line in detail.get("adjustments", []):
             key = f"adjustment:{line['period']}:{line['component']}"
-            _group(components, key, key, currency).add(rep_id, Fraction(line["amount"]))
+            _group(components, key, line_label(key), currency).add(rep_id, Fraction(line["amount"]))
         earners.append(Earner(rep_id, detail["name"], detail["plan_key"], currency, paid))
     earners.sort(key=lambda earner: (-earner.paid, earner.rep_id))
     return FinanceSummary(

@@ -24,7 +24,7 @@ from okr_app.models import Deal, PayoutImport, PayoutRun, Person, RosterRep, Run
 from okr_app.models.payouts import LOCKED_STATES
 from okr_app.payouts import services
 from okr_app.policy import Actor, can_approve_payout, can_run_payouts, can_view_runs
-from comp_engine.names import component_name, metric_name
+from comp_engine.names import line_name
 from reports.figures import money
 from reports.statement_model import FORMAT
 from reports.statement_view import Section, StatementView, SummaryRow, statement_view
@@ -193,18 +193,6 @@ def run_page(actor: Actor, run_id: int) -> RunPage:
 
 # --- the statement page ------------------------------------------------------------------------------
 
-def component_label(key: str) -> str:
-    """A line's component as a rep reads it: a plan key `new_business` is "New business",
-    `modifier:gross_revenue_retention` "Modifier: Gross revenue retention", `clawback` "Clawback".
-    The key itself stays on the page in small type: the plan file and the payroll export use it."""
-    kind, _, metric = key.partition(":")
-    if kind == "modifier" and metric:
-        return f"Modifier: {metric_name(metric)}"
-    if kind == "question" and metric:
-        return f"Question #{metric}"
-    return component_name(key)
-
-
 @dataclass(frozen=True)
 class NamedRow:
     """A summary row whose line is named for people, with the plan's key beside it ("" when the
@@ -249,15 +237,15 @@ def statement_page(statement: RunStatement, generated: date) -> StatementPage:
     view = statement_view(document, generated)
     keys = [line["component"] for line in document["components"]]
     adjusted = [(line["period"], line["component"]) for line in document.get("adjustments", [])]
-    names = {key: (component_label(key), key) for key in keys}
-    names.update({f"Adjustment {period}: {key}": (f"Adjustment {period}: {component_label(key)}", key)
+    names = {key: (line_name(key), key) for key in keys}
+    names.update({f"Adjustment {period}: {key}": (f"Adjustment {period}: {line_name(key)}", key)
                   for period, key in adjusted})
     summary = [NamedRow(row, *names.get(row.line, (row.line, ""))) for row in view.summary]
-    components = [NamedSection(replace(section, title=component_label(key)), key)
+    components = [NamedSection(replace(section, title=line_name(key)), key)
                   for section, key in zip(view.components, keys)]
-    adjustments = [NamedSection(replace(section, title=f"Adjustment {period}: {component_label(key)}"), key)
+    adjustments = [NamedSection(replace(section, title=f"Adjustment {period}: {line_name(key)}"), key)
                    for section, (period, key) in zip(view.adjustments, adjusted)]
-    view = replace(view, clawbacks=[replace(section, parts=[replace(part, component=component_label(part.component))
+    view = replace(view, clawbacks=[replace(section, parts=[replace(part, component=line_name(part.component))
                                                             for part in section.parts])
                                     for section in view.clawbacks])
     return StatementPage(statement.id, view, summary, components, adjustments, _notice(statement.run))

@@ -10,7 +10,7 @@ import pytest
 from okr_app.extensions import db
 from okr_app.models import PayoutRun
 from okr_app.payouts.services import approve_run
-from okr_app.payouts.pages import component_label
+from comp_engine.names import line_label, line_name
 from okr_app.policy import Actor
 from tests.builders.payout_files import record_payout_run
 
@@ -159,9 +159,24 @@ def test_the_pay_pages_ask_you_to_sign_in_first(client, pay):
     ("modifier:gross_revenue_retention", "Modifier: Gross revenue retention"),
     ("clawback", "Clawback"),
     ("arr__expansion", "Arr expansion"),
+    ("draw:recovery", "Draw: recovered"),
+    ("question:7", "Question #7"),
+    ("adjustment:2026-Q1:new_business", "Adjustment 2026-Q1: New business"),
+    ("adjustment:2026-Q1:modifier:logo_retention", "Adjustment 2026-Q1: Modifier: Logo retention"),
 ])
 def test_a_component_key_reads_as_words(key, label):
-    assert component_label(key) == label
+    assert line_name(key) == label
+
+
+@pytest.mark.parametrize(("key", "label"), [
+    ("new_business", "New business (new_business)"),  # a plan key: the name, and the key the plan file uses
+    ("adjustment:2026-Q1:new_business", "Adjustment 2026-Q1: New business (new_business)"),
+    ("modifier:gross_revenue_retention", "Modifier: Gross revenue retention"),  # words already: no key
+    ("clawback", "Clawback"),
+    ("adjustment:2026-Q1:question:3", "Adjustment 2026-Q1: Question #3"),
+])
+def test_a_summary_row_names_the_line_with_its_plan_key_beside_it(key, label):
+    assert line_label(key) == label
 
 
 def test_the_statement_names_each_component_in_words_with_the_plan_key_beside_it(client, auth, pay):
