@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from flask import g
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,10 +87,18 @@ def app(tmp_path, monkeypatch, schema_template):
     monkeypatch.delenv("CADENCE_DATABASE_URL", raising=False)
     monkeypatch.setenv("CADENCE_INSTANCE_PATH", str(tmp_path / "instance"))
     app = make_app(tmp_path, database_url=copy_of(schema_template, tmp_path))
+    app.before_request(_forget_the_previous_request)
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def _forget_the_previous_request() -> None:
+    """Each request starts with an empty `g`, as in production: the `build` fixture keeps one app context
+    open, which the test client would otherwise share between requests (and between signed-in people)."""
+    for name in ("actor", "_login_user"):
+        g.pop(name, None)
 
 
 @pytest.fixture
@@ -118,6 +127,11 @@ class AuthActions:
 
     def logout(self):
         return self._client.post("/logout")
+
+    def sign_in(self, person) -> None:
+        """Sign out whoever is signed in, then sign in as `person` (a Person or an e-mail), asserting it worked."""
+        self.logout()
+        assert self.login(getattr(person, "email", person)).status_code == 302
 
 
 @pytest.fixture

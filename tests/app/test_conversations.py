@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from okr_app.extensions import db
 from okr_app.models import KeyResultComment, Notification
 from okr_app.ritual.threads import mentioned_people
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app):
-    def forget_previous_request():
-        for name in ("actor", "_login_user"):
-            g.pop(name, None)
-
-    app.before_request(forget_previous_request)
 
 
 @pytest.fixture
@@ -34,11 +24,6 @@ def org(build):
             "report": report}
 
 
-def sign_in(auth, email):
-    auth.logout()
-    assert auth.login(email).status_code == 302
-
-
 def notes_of(person) -> list[str]:
     return [n.text for n in db.session.scalars(
         sa.select(Notification).where(Notification.person_id == person.id).order_by(Notification.id))]
@@ -52,11 +37,11 @@ def test_a_mention_finds_the_longest_full_name_case_insensitively(org):
 
 def test_the_manager_replies_the_author_hears_of_it_and_answers_back(client, auth, org):
     url = f"/team/reports/{org['report'].id}"
-    sign_in(auth, "bo@example.com")
+    auth.sign_in("bo@example.com")
     assert client.post(url, data={"body": "I will call legal."}).status_code == 302
     assert notes_of(org["ana"]) == [f"Bo Boss replied on your report for {org['report'].iso_week}: "
                                     "“I will call legal.”"]
-    sign_in(auth, "ana@example.com")
+    auth.sign_in("ana@example.com")
     home = client.get("/").get_data(as_text=True)
     assert 'aria-label="1 unread"' in home  # the count beside Notifications in the navigation
     listing = client.get("/notifications/").get_data(as_text=True)
@@ -67,13 +52,13 @@ def test_the_manager_replies_the_author_hears_of_it_and_answers_back(client, aut
 
 
 def test_a_mention_in_a_report_thread_never_reaches_someone_who_may_not_read_the_report(client, auth, org):
-    sign_in(auth, "bo@example.com")
+    auth.sign_in("bo@example.com")
     client.post(f"/team/reports/{org['report'].id}", data={"body": "@Eve Example do you know legal?"})
     assert notes_of(org["eve"]) == []  # Eve is no manager of Ana's: she cannot open the thread
 
 
 def test_anyone_who_sees_the_objective_writes_in_a_key_results_thread_and_mentions_notify(client, auth, org):
-    sign_in(auth, "eve@example.com")
+    auth.sign_in("eve@example.com")
     response = client.post(f"/okrs/key-results/{org['kr'].id}/thread",
                            data={"body": "Which pilots? @Eve Examplesson knows Acme."})
     assert response.status_code == 302 and response.headers["Location"].endswith("#thread")
@@ -86,13 +71,13 @@ def test_anyone_who_sees_the_objective_writes_in_a_key_results_thread_and_mentio
 
 
 def test_a_private_key_results_thread_is_closed_to_those_who_cannot_see_it(client, auth, org):
-    sign_in(auth, "eve@example.com")
+    auth.sign_in("eve@example.com")
     assert client.post(f"/okrs/key-results/{org['private_kr'].id}/thread", data={"body": "Hi"}).status_code == 404
     assert db.session.scalar(sa.select(sa.func.count(KeyResultComment.id))) == 0
 
 
 def test_an_empty_message_is_refused_and_nothing_is_saved(client, auth, org):
-    sign_in(auth, "eve@example.com")
+    auth.sign_in("eve@example.com")
     page = client.post(f"/okrs/key-results/{org['kr'].id}/thread", data={"body": "   "}, follow_redirects=True)
     assert "A message needs some text." in page.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(KeyResultComment.id))) == 0
@@ -101,7 +86,7 @@ def test_an_empty_message_is_refused_and_nothing_is_saved(client, auth, org):
 
 def test_replies_are_mailed_to_those_who_want_it(app, client, auth, org, smtp_server):
     app.config.update(SMTP_URL=smtp_server.url, BASE_URL="https://okr.example.com")
-    sign_in(auth, "bo@example.com")
+    auth.sign_in("bo@example.com")
     client.post(f"/team/reports/{org['report'].id}", data={"body": "Call me."})
     [message] = smtp_server.mailbox.wait_for(1)
     assert message["To"] == "Ana Author <ana@example.com>"

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from okr_app.cycles.rollover import roll_over
 from okr_app.cycles.services import activate_cycle, current_cycle, default_start
@@ -16,20 +15,6 @@ from okr_app.models import Cycle, KeyResult, Objective
 from okr_app.policy import Actor
 
 MONDAY = date(2026, 3, 2)  # a Monday; a 12-week cycle from here ends Sunday 2026-05-24
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app):
-    def forget_previous_request():
-        for name in ("actor", "_login_user"):
-            g.pop(name, None)
-
-    app.before_request(forget_previous_request)
-
-
-def sign_in(auth, person):
-    auth.logout()
-    assert auth.login(person.email).status_code == 302
 
 
 # --- overlap and the current cycle -------------------------------------------------------------
@@ -81,7 +66,7 @@ def test_home_follows_the_cycle_picked_on_my_okrs_between_cycles(client, build, 
     person = build.person()
     q1 = build.cycle(name="Q1 closed", start=MONDAY, weeks=12, state="closed")
     build.cycle(name="Q2 planned", start=MONDAY + timedelta(weeks=16), weeks=6, state="planning")
-    sign_in(auth, person)
+    auth.sign_in(person)
     assert "Q2 planned" in client.get("/").get_data(as_text=True)
     assert client.get(f"/okrs/mine?cycle={q1.id}").status_code == 200
     assert "Q1 closed" in client.get("/").get_data(as_text=True)
@@ -93,7 +78,7 @@ def test_a_junk_planning_cycle_does_not_switch_anyones_home_away_from_the_runnin
     running = build.cycle(name="Running", start=MONDAY, weeks=12)
     build.key_result(build.objective(running, owner=person), title="Close ten pilots")
     build.cycle(name="Junk", start=MONDAY + timedelta(weeks=1), weeks=6, state="planning")
-    sign_in(auth, person)
+    auth.sign_in(person)
     page = client.get("/check-in").get_data(as_text=True)
     assert "Close ten pilots" in page and "no key results" not in page
 
@@ -102,7 +87,7 @@ def test_a_junk_planning_cycle_does_not_switch_anyones_home_away_from_the_runnin
 
 def test_starting_asks_for_confirmation_first_and_warns_of_an_overlap(client, build, auth, clock):
     clock.pin(MONDAY + timedelta(weeks=3))
-    sign_in(auth, build.person(role="leader"))
+    auth.sign_in(build.person(role="leader"))
     build.cycle(name="Q1", start=MONDAY, weeks=12)
     junk = build.cycle(name="Junk", start=MONDAY + timedelta(weeks=4), weeks=6, state="planning")
     page = client.get(f"/cycles/{junk.id}").get_data(as_text=True)
@@ -116,7 +101,7 @@ def test_starting_asks_for_confirmation_first_and_warns_of_an_overlap(client, bu
 
 def test_a_planning_cycle_without_objectives_is_deleted_after_confirmation(client, build, auth, clock):
     clock.pin(MONDAY)
-    sign_in(auth, build.person(role="leader"))
+    auth.sign_in(build.person(role="leader"))
     junk = build.cycle(name="Junk", start=MONDAY + timedelta(weeks=4), weeks=6, state="planning")
     assert "Yes, delete Junk" in client.get(f"/cycles/{junk.id}/delete").get_data(as_text=True)
     assert client.post(f"/cycles/{junk.id}/delete").status_code == 302
@@ -127,7 +112,7 @@ def test_a_planning_cycle_without_objectives_is_deleted_after_confirmation(clien
 @pytest.mark.parametrize("state, with_objective", [("active", False), ("planning", True)])
 def test_a_started_cycle_or_one_with_objectives_is_not_deleted(client, build, auth, clock, state, with_objective):
     clock.pin(MONDAY)
-    sign_in(auth, build.person(role="leader"))
+    auth.sign_in(build.person(role="leader"))
     cycle = build.cycle(name="Keep", start=MONDAY, weeks=6, state=state)
     if with_objective:
         build.objective(cycle, company=True)
@@ -138,7 +123,7 @@ def test_a_started_cycle_or_one_with_objectives_is_not_deleted(client, build, au
 
 def test_any_cycle_can_be_renamed_even_a_closed_one(client, build, auth, clock):
     clock.pin(MONDAY)
-    sign_in(auth, build.person(role="leader"))
+    auth.sign_in(build.person(role="leader"))
     closed = build.cycle(name="Old name", start=MONDAY - timedelta(weeks=12), weeks=6, state="closed")
     assert client.post(f"/cycles/{closed.id}/rename", data={"name": "2025 Q4"}).status_code == 302
     db.session.expire_all()
@@ -147,7 +132,7 @@ def test_any_cycle_can_be_renamed_even_a_closed_one(client, build, auth, clock):
 
 def test_an_employee_cannot_rename_a_cycle(client, build, auth, clock):
     clock.pin(MONDAY)
-    sign_in(auth, build.person())
+    auth.sign_in(build.person())
     cycle = build.cycle(name="Q1", start=MONDAY, weeks=6)
     assert client.post(f"/cycles/{cycle.id}/rename", data={"name": "Mine now"}).status_code == 403
 
@@ -157,7 +142,7 @@ def test_a_new_cycle_defaults_to_the_monday_after_the_latest_cycle_ends(client, 
     build.cycle(name="Q1", start=MONDAY, weeks=12)
     # Q1 ends Sunday 2026-05-24; the form proposes Monday 2026-05-25, not the next Monday 2026-03-23
     assert default_start(MONDAY + timedelta(weeks=2)) == date(2026, 5, 25)
-    sign_in(auth, build.person(role="leader"))
+    auth.sign_in(build.person(role="leader"))
     assert 'value="2026-05-25"' in client.get("/cycles/").get_data(as_text=True)
 
 
@@ -243,7 +228,7 @@ def test_the_objective_page_offers_roll_over_and_one_click_copies(client, build,
     closed, following = closed_and_next(build)
     mine = build.objective(closed, owner=me, title="Carry me")
     build.key_result(mine, current=50)
-    sign_in(auth, me)
+    auth.sign_in(me)
     page = client.get(f"/okrs/objectives/{mine.id}").get_data(as_text=True)
     assert "Roll over into Q2" in page and "1 unfinished" in page
     response = client.post(f"/cycles/roll-over/{mine.id}")

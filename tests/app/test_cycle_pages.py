@@ -6,27 +6,11 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, Cycle, KeyResult, Snapshot
 from okr_app.clock import today
 from okr_app.domain.weeks import monday_of
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app):
-    """Each request starts with an empty `g`, as in production (see test_okr_pages.py)."""
-    def forget_previous_request():
-        for name in ("actor", "_login_user"):
-            g.pop(name, None)
-
-    app.before_request(forget_previous_request)
-
-
-def sign_in(auth, person):
-    auth.logout()
-    assert auth.login(person.email).status_code == 302
 
 
 def next_monday():
@@ -46,7 +30,7 @@ def fresh(model, object_id):
 
 @pytest.mark.parametrize("weeks", [6, 12])
 def test_a_leader_creates_a_six_or_twelve_week_cycle_through_the_form(client, build, auth, weeks):
-    sign_in(auth, build.person(role="leader"))
+    auth.sign_in(build.person(role="leader"))
     start = next_monday()
     response = client.post("/cycles/", data={"name": "2026 Q3", "start": start.isoformat(), "weeks": str(weeks)})
     assert response.status_code == 302
@@ -57,7 +41,7 @@ def test_a_leader_creates_a_six_or_twelve_week_cycle_through_the_form(client, bu
 
 
 def test_an_eight_week_cycle_is_refused_with_the_allowed_lengths_and_nothing_is_saved(client, build, auth):
-    sign_in(auth, build.person(role="admin"))
+    auth.sign_in(build.person(role="admin"))
     response = client.post("/cycles/", data={"name": "Odd", "start": next_monday().isoformat(), "weeks": "8"})
     assert response.status_code == 422
     assert "A cycle lasts 6 or 12 weeks, not 8." in response.get_data(as_text=True)
@@ -65,7 +49,7 @@ def test_an_eight_week_cycle_is_refused_with_the_allowed_lengths_and_nothing_is_
 
 
 def test_a_cycle_starting_on_a_tuesday_is_refused_and_nothing_is_saved(client, build, auth):
-    sign_in(auth, build.person(role="leader"))
+    auth.sign_in(build.person(role="leader"))
     tuesday = next_monday() + timedelta(days=1)
     response = client.post("/cycles/", data={"name": "Late", "start": tuesday.isoformat(), "weeks": "12"})
     assert response.status_code == 422
@@ -74,7 +58,7 @@ def test_a_cycle_starting_on_a_tuesday_is_refused_and_nothing_is_saved(client, b
 
 
 def test_the_create_form_offers_the_configured_lengths_and_proposes_next_monday(client, build, auth):
-    sign_in(auth, build.person(role="leader"))
+    auth.sign_in(build.person(role="leader"))
     page = client.get("/cycles/").get_data(as_text=True)
     assert '<option value="6">6 weeks</option>' in page and '<option selected value="12">12 weeks</option>' in page
     assert f'value="{next_monday().isoformat()}"' in page
@@ -82,7 +66,7 @@ def test_the_create_form_offers_the_configured_lengths_and_proposes_next_monday(
 
 def test_an_employee_sees_cycles_but_neither_the_create_form_nor_the_right_to_post_it(client, build, auth):
     build.cycle(name="Current cycle")
-    sign_in(auth, build.person())
+    auth.sign_in(build.person())
     page = client.get("/cycles/").get_data(as_text=True)
     assert "Current cycle" in page and "New cycle" not in page
     response = client.post("/cycles/", data={"name": "Mine", "start": next_monday().isoformat(), "weeks": "6"})
@@ -95,7 +79,7 @@ def test_the_cycle_list_shows_state_dates_weeks_and_rolled_up_progress(client, b
     company = build.objective(cycle, company=True)
     build.key_result(company, start=0, target=10, current=3)  # 0.3
     build.key_result(company, start=0, target=10, current=5)  # 0.5 → objective (0.3 + 0.5) / 2 = 0.4
-    sign_in(auth, build.person())
+    auth.sign_in(build.person())
     page = client.get("/cycles/").get_data(as_text=True)
     assert "Spring push" in page and "state-active" in page
     assert f"{cycle.start.isoformat()} – {cycle.end.isoformat()}" in page
@@ -107,7 +91,7 @@ def test_the_cycle_list_shows_state_dates_weeks_and_rolled_up_progress(client, b
 
 def test_a_leader_starts_a_planning_cycle(client, build, auth):
     cycle = build.cycle(state="planning", start=next_monday())
-    sign_in(auth, build.person(role="leader"))
+    auth.sign_in(build.person(role="leader"))
     assert "Start the cycle" in client.get(f"/cycles/{cycle.id}").get_data(as_text=True)
     assert client.post(f"/cycles/{cycle.id}/activate").status_code == 302
     assert fresh(Cycle, cycle.id).state == "active"
@@ -116,7 +100,7 @@ def test_a_leader_starts_a_planning_cycle(client, build, auth):
 def test_the_snapshot_is_refused_before_week_six_ends(client, build, auth):
     cycle = build.cycle()  # started three weeks ago
     build.key_result(build.objective(cycle, company=True))
-    sign_in(auth, build.person(role="leader"))
+    auth.sign_in(build.person(role="leader"))
     assert "Take the mid-cycle snapshot" not in client.get(f"/cycles/{cycle.id}").get_data(as_text=True)
     response = client.post(f"/cycles/{cycle.id}/snapshot")
     assert response.status_code == 422
@@ -126,7 +110,7 @@ def test_the_snapshot_is_refused_before_week_six_ends(client, build, auth):
 
 def test_a_six_week_cycle_takes_no_snapshot(client, build, auth):
     cycle = build.cycle(weeks=6, start=monday_of(today()) - timedelta(weeks=5))
-    sign_in(auth, build.person(role="leader"))
+    auth.sign_in(build.person(role="leader"))
     response = client.post(f"/cycles/{cycle.id}/snapshot")
     assert response.status_code == 422
     assert "Only a 12-week cycle takes a mid-cycle snapshot." in response.get_data(as_text=True)
@@ -136,7 +120,7 @@ def test_the_snapshot_freezes_progress_and_confidence_while_values_move_on(clien
     lead = build.person(role="leader")
     cycle = build.cycle(start=monday_of(today()) - timedelta(weeks=7))  # week 6 ended a week ago
     kr = build.key_result(build.objective(cycle, company=True), start=0, target=10, current=4, confidence="at_risk")
-    sign_in(auth, lead)
+    auth.sign_in(lead)
     assert "Take the mid-cycle snapshot" in client.get(f"/cycles/{cycle.id}").get_data(as_text=True)
     assert client.post(f"/cycles/{cycle.id}/snapshot").status_code == 302
     client.post(f"/okrs/key-results/{kr.id}/check-ins", data={"value": "9", "confidence": "on_track"})
@@ -154,7 +138,7 @@ def test_the_snapshot_freezes_progress_and_confidence_while_values_move_on(clien
 def test_the_grading_sheet_shows_progress_and_the_default_grade_rounded_to_a_tenth(client, build, auth):
     cycle = build.cycle()
     build.key_result(build.objective(cycle, company=True), title="Pipeline", start=0, target=100, current=64)
-    sign_in(auth, build.person(role="leader"))
+    auth.sign_in(build.person(role="leader"))
     page = client.get(f"/cycles/{cycle.id}/grades").get_data(as_text=True)
     # progress 64 / 100 = 0.64 → default grade 0.6
     assert "Pipeline" in page and "<td>0.6</td>" in page
@@ -164,7 +148,7 @@ def test_the_grading_sheet_shows_progress_and_the_default_grade_rounded_to_a_ten
 def test_a_grade_set_on_the_sheet_is_kept_and_a_bad_one_is_refused(client, build, auth):
     cycle = build.cycle()
     kr = build.key_result(build.objective(cycle, company=True), start=0, target=100, current=64)
-    sign_in(auth, build.person(role="leader"))
+    auth.sign_in(build.person(role="leader"))
     response = client.post(f"/cycles/{cycle.id}/grades", data={f"grade-{kr.id}": "1.4"})
     assert response.status_code == 422
     assert "A grade is from 0.0 to 1.0." in response.get_data(as_text=True)
@@ -178,7 +162,7 @@ def test_a_grade_set_on_the_sheet_is_kept_and_a_bad_one_is_refused(client, build
 def test_submitting_the_default_grade_keeps_it_a_default_that_follows_progress(client, build, auth):
     cycle = build.cycle()
     kr = build.key_result(build.objective(cycle, company=True), start=0, target=100, current=64)
-    sign_in(auth, build.person(role="leader"))
+    auth.sign_in(build.person(role="leader"))
     client.post(f"/cycles/{cycle.id}/grades", data={f"grade-{kr.id}": "0.6"})
     assert fresh(KeyResult, kr.id).grade is None
 
@@ -190,7 +174,7 @@ def test_closing_asks_first_then_grades_every_key_result_and_locks_the_cycle(cli
     a = build.key_result(objective, start=0, target=100, current=64)   # 0.64 → 0.6
     b = build.key_result(objective, kind="milestone", current=1)       # 1.0 → 1.0
     c = build.key_result(objective, start=0, target=100, current=10)   # 0.1, graded 0.3 by hand
-    sign_in(auth, lead)
+    auth.sign_in(lead)
     client.post(f"/cycles/{cycle.id}/grades", data={f"grade-{c.id}": "0.3"})
     confirm = client.get(f"/cycles/{cycle.id}/close")
     assert "Yes, close and lock" in confirm.get_data(as_text=True)
@@ -205,7 +189,7 @@ def test_a_closed_cycle_refuses_check_ins_edits_and_grades(client, build, auth):
     cycle = build.cycle()
     objective = build.objective(cycle, owner=lead)
     kr = build.key_result(objective, start=0, target=10, current=5)
-    sign_in(auth, lead)
+    auth.sign_in(lead)
     client.post(f"/cycles/{cycle.id}/close")
     response = client.post(f"/okrs/key-results/{kr.id}/check-ins", data={"value": "8", "confidence": "on_track"})
     assert response.status_code == 422
@@ -223,7 +207,7 @@ def test_a_closed_twelve_week_cycle_shows_the_snapshot_beside_the_final_figures(
     lead = build.person(role="leader")
     cycle = build.cycle(start=monday_of(today()) - timedelta(weeks=8))
     kr = build.key_result(build.objective(cycle, company=True), title="Renewals", start=0, target=10, current=2)
-    sign_in(auth, lead)
+    auth.sign_in(lead)
     client.post(f"/cycles/{cycle.id}/snapshot")                      # 2 / 10 = 0.2 frozen
     client.post(f"/okrs/key-results/{kr.id}/check-ins", data={"value": "7", "confidence": "on_track"})
     client.post(f"/cycles/{cycle.id}/close")                         # 7 / 10 = 0.7 → grade 0.7

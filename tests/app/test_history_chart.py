@@ -4,21 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from flask import g
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn
 
 MONDAY = date(2026, 3, 2)
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app):
-    def forget_previous_request():
-        for name in ("actor", "_login_user"):
-            g.pop(name, None)
-
-    app.before_request(forget_previous_request)
 
 
 @pytest.fixture

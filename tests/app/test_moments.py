@@ -26,17 +26,13 @@ CYCLE_START = date(2026, 10, 5)                # a Monday: 12 weeks run to 2026-
 REPORT = {"progress": "Closed two pilots", "plans": "Ship the import", "problems": "", "satisfaction": "4"}
 
 
-def sign_in(auth, person):
-    assert auth.login(person.email).status_code == 302
-
-
 @pytest.mark.parametrize("moment, week", [(SUNDAY_LATE, "2026-W48"), (MONDAY_EARLY, "2026-W49"),
                                           (NEW_YEAR, "2026-W53")])
 def test_the_weekly_check_in_saves_into_the_iso_week_of_the_moment_it_is_sent(client, build, auth, clock,
                                                                                moment, week):
     clock.pin(moment)
     ana = build.person()
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     assert week in client.get("/check-in").get_data(as_text=True)
     assert client.post("/check-in", data=REPORT).status_code == 302
     assert db.session.scalars(sa.select(WeeklyReport.iso_week)).all() == [week]
@@ -46,7 +42,7 @@ def test_a_report_opened_on_sunday_night_and_sent_on_monday_morning_lands_in_the
                                                                                           clock):
     clock.pin(SUNDAY_LATE)
     ana = build.person()
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     assert "2026-W48" in client.get("/check-in").get_data(as_text=True)
     clock.pin(MONDAY_EARLY)
     # The page carried week 48 in its hidden field; the service refuses last week's report, the page says so.
@@ -61,7 +57,7 @@ def test_the_company_timezone_decides_the_week_a_sunday_evening_in_new_york_belo
     app.config["TIMEZONE"] = "America/New_York"
     clock.pin(MONDAY_EARLY)  # 00:01 UTC on Monday is 19:01 on Sunday in New York (UTC−5 in November)
     ana = build.person()
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     assert today() == date(2026, 11, 29)
     assert client.post("/check-in", data=REPORT).status_code == 302
     assert db.session.scalars(sa.select(WeeklyReport.iso_week)).all() == ["2026-W48"]
@@ -102,12 +98,12 @@ def test_pace_and_the_expected_value_on_the_key_result_page_follow_the_pinned_da
     cycle = build.cycle(start=CYCLE_START)
     kr = build.key_result(build.objective(cycle, owner=ana), start=0, target=830, current=300, unit="calls")
     clock.pin(SUNDAY_LATE)
-    sign_in(auth, ana)  # at each moment: a session cookie from the future, or 31 days old, is void
+    auth.sign_in(ana)  # at each moment: a session cookie from the future, or 31 days old, is void
     # 55 of 83 days: expected 830 × 55/83 = 550 calls (66% of the way); 300 / 830 = 0.36 < 0.66 → behind
     page = client.get(f"/okrs/key-results/{kr.id}").get_data(as_text=True)
     assert "550 calls (66% of the way)" in page and "pace-behind" in page
     clock.pin(datetime(2026, 10, 12, 12, 0))
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     # 7 of 83 days: expected 830 × 7/83 = 70 calls (8% of the way); 0.36 ≥ 0.08 → ahead
     page = client.get(f"/okrs/key-results/{kr.id}").get_data(as_text=True)
     assert "70 calls (8% of the way)" in page and "pace-ahead" in page
@@ -122,7 +118,7 @@ def test_no_check_in_for_two_weeks_flags_the_objective_only_after_fourteen_whole
     clock.pin(last)
     build.key_result(objective, current=10)  # checked in at `last`
     clock.pin(last + timedelta(days=14))  # exactly 14 days: not yet "2+ weeks"
-    sign_in(auth, lead)  # at each moment: sessions expire after 12 idle hours
+    auth.sign_in(lead)  # at each moment: sessions expire after 12 idle hours
     assert "Tidy the funnel" not in client.get(f"/tree?cycle={cycle.id}&status=stale").get_data(as_text=True)
     clock.pin(last + timedelta(days=14, minutes=1))
     assert "Tidy the funnel" in client.get(f"/tree?cycle={cycle.id}&status=stale").get_data(as_text=True)

@@ -6,28 +6,10 @@ import re
 
 from datetime import date, timedelta
 
-import pytest
 import sqlalchemy as sa
-from flask import g
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, Objective
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app):
-    """Each request starts with an empty `g`, as in production: the `build` fixture keeps one app
-    context open, which the test client would otherwise share between requests (and signed-in people)."""
-    def forget_previous_request():
-        for name in ("actor", "_login_user"):
-            g.pop(name, None)
-
-    app.before_request(forget_previous_request)
-
-
-def sign_in(auth, person):
-    auth.logout()
-    assert auth.login(person.email).status_code == 302
 
 
 def count(model) -> int:
@@ -49,7 +31,7 @@ def test_my_okrs_shows_my_objective_with_its_key_results_numbers_and_badges(clie
     vain = build.key_result(objective, title="Page views", start=0, target=10, current=10)
     vain.about_buyers = False
     db.session.commit()
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     page = client.get("/okrs/mine").get_data(as_text=True)
     assert "Make onboarding effortless" in page
     assert "50 accounts" in page and "200 accounts" in page
@@ -64,7 +46,7 @@ def test_my_okrs_shows_my_objective_with_its_key_results_numbers_and_badges(clie
 def test_my_okrs_offers_add_an_objective_until_the_personal_limit_is_reached(client, build, auth):
     ana = build.person()
     cycle = build.cycle()
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     assert "Add an objective" in client.get("/okrs/mine").get_data(as_text=True)
     build.objective(cycle, owner=ana)
     page = client.get("/okrs/mine").get_data(as_text=True)
@@ -76,7 +58,7 @@ def test_the_cycle_selector_shows_another_cycles_objectives(client, build, auth)
     ana = build.person()
     old = build.cycle(name="Old cycle", start=build.cycle().start - timedelta(weeks=12), state="closed")
     build.objective(old, owner=ana, title="Last quarter goal")
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     assert "Last quarter goal" not in client.get("/okrs/mine").get_data(as_text=True)
     page = client.get(f"/okrs/mine?cycle={old.id}").get_data(as_text=True)
     assert "Last quarter goal" in page
@@ -88,7 +70,7 @@ def test_the_cycle_selector_shows_another_cycles_objectives(client, build, auth)
 def test_a_person_creates_their_objective_through_the_form(client, build, auth):
     ana = build.person()
     cycle = build.cycle()
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     form = client.get(f"/okrs/objectives/new?cycle={cycle.id}").get_data(as_text=True)
     assert f'<option selected value="person:{ana.id}">Me (' in form
     response = client.post(f"/okrs/objectives/new?cycle={cycle.id}",
@@ -103,7 +85,7 @@ def test_a_second_personal_objective_is_refused_in_the_form_and_nothing_is_saved
     ana = build.person()
     cycle = build.cycle()
     build.objective(cycle, owner=ana)
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     response = client.post(f"/okrs/objectives/new?cycle={cycle.id}",
                            data={"owner": f"person:{ana.id}", "title": "One too many"})
     assert response.status_code == 422
@@ -114,7 +96,7 @@ def test_a_second_personal_objective_is_refused_in_the_form_and_nothing_is_saved
 def test_an_objective_without_a_title_is_refused_with_the_reason(client, build, auth):
     ana = build.person()
     cycle = build.cycle()
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     response = client.post(f"/okrs/objectives/new?cycle={cycle.id}", data={"owner": f"person:{ana.id}", "title": " "})
     assert response.status_code == 422
     assert "An objective needs a title." in response.get_data(as_text=True)
@@ -126,7 +108,7 @@ def test_the_alignment_select_groups_key_results_by_objective_and_saves_the_choi
     cycle = build.cycle()
     company = build.objective(cycle, company=True, title="Grow lasting revenue")
     kr = build.key_result(company, kind="rollup", title="Net revenue retention above 110%")
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     form = client.get(f"/okrs/objectives/new?cycle={cycle.id}").get_data(as_text=True)
     assert '<optgroup label="Company: Grow lasting revenue">' in form
     assert "Net revenue retention above 110%" in form
@@ -144,7 +126,7 @@ def test_find_narrows_the_alignment_picker_without_javascript_keeping_what_was_t
     build.key_result(company, kind="rollup", title="Ship the partner portal")
     sales = build.objective(cycle, team=build.team("Sales"), title="Fill the pipeline")
     pipeline = build.key_result(sales, kind="rollup", title="Pipeline of 3x quota")
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     url = f"/okrs/objectives/new?cycle={cycle.id}"
     typed = {"owner": f"person:{ana.id}", "title": "Expand my accounts", "description": "Because.", "find": "Find"}
     response = client.post(url, data={**typed, "align_search": "sales  PIPELINE"})
@@ -176,7 +158,7 @@ def test_the_objective_page_shows_the_cascade_above_the_explanation_and_the_obje
     mine = build.objective(cycle, owner=ana, title="Renew every account", aligned_to=team_kr)
     build.key_result(mine, start=0, target=10, current=4, weight=1)   # 0.4
     build.key_result(mine, kind="milestone", current=1, weight=3)     # 1.0
-    sign_in(auth, boss)
+    auth.sign_in(boss)
     page = client.get(f"/okrs/objectives/{team.id}").get_data(as_text=True)
     assert page.index("Grow lasting revenue") < page.index("Retention rolls up") < page.index("<h1>Sell to retain")
     # team KR = mean(ana's objective) = (1 × 0.4 + 3 × 1.0) / 4 = 3.4 / 4 = 0.85; team objective = 0.85
@@ -192,7 +174,7 @@ def test_editing_an_objective_saves_title_privacy_and_alignment(client, build, a
     company = build.objective(cycle, company=True)
     kr = build.key_result(company, kind="rollup")
     objective = build.objective(cycle, owner=ana, title="Old title")
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     assert 'value="Old title"' in client.get(f"/okrs/objectives/{objective.id}/edit").get_data(as_text=True)
     response = client.post(f"/okrs/objectives/{objective.id}/edit",
                            data={"title": "New title", "aligned_kr": str(kr.id), "private": "y"})
@@ -207,7 +189,7 @@ def test_deleting_an_objective_asks_first_and_then_removes_it_with_its_key_resul
     cycle = build.cycle()
     objective = build.objective(cycle, owner=ana, title="Short-lived")
     build.key_result(objective, current=5)
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     confirm = client.get(f"/okrs/objectives/{objective.id}/delete")
     assert confirm.status_code == 200 and "Delete this objective?" in confirm.get_data(as_text=True)
     assert count(Objective) == 1
@@ -221,7 +203,7 @@ def test_a_key_result_is_added_through_the_form_with_the_vanity_answers(client, 
     ana = build.person()
     cycle = build.cycle()
     objective = build.objective(cycle, owner=ana)
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     form = client.get(f"/okrs/objectives/{objective.id}/key-results/new").get_data(as_text=True)
     for question in ("Does it lead to action that grows revenue?", "Can we reproduce the result on purpose?",
                      "Does it tell us about buyers rather than about ourselves?"):
@@ -239,7 +221,7 @@ def test_a_vanity_risk_badge_shows_wherever_the_key_result_appears(client, build
     ana = build.person()
     cycle = build.cycle()
     objective = build.objective(cycle, owner=ana)
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     client.post(f"/okrs/objectives/{objective.id}/key-results/new", data={**KR_FORM, "about_buyers": "no"})
     kr = db.session.scalar(sa.select(KeyResult))
     for url in ("/okrs/mine", f"/okrs/objectives/{objective.id}", f"/okrs/key-results/{kr.id}",
@@ -250,7 +232,7 @@ def test_a_vanity_risk_badge_shows_wherever_the_key_result_appears(client, build
 def test_the_vanity_questions_must_be_answered(client, build, auth):
     ana = build.person()
     objective = build.objective(build.cycle(), owner=ana)
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     data = {key: value for key, value in KR_FORM.items() if key != "leads_to_action"}
     response = client.post(f"/okrs/objectives/{objective.id}/key-results/new", data=data)
     assert response.status_code == 422
@@ -261,7 +243,7 @@ def test_the_vanity_questions_must_be_answered(client, build, auth):
 def test_a_quantitative_key_result_needs_start_and_target_but_a_milestone_ignores_them(client, build, auth):
     ana = build.person()
     objective = build.objective(build.cycle(), owner=ana)
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     url = f"/okrs/objectives/{objective.id}/key-results/new"
     response = client.post(url, data={**KR_FORM, "kind": "stay_above", "target": ""})
     assert response.status_code == 422
@@ -281,7 +263,7 @@ def test_a_due_date_outside_the_cycle_is_refused(client, build, auth):
     ana = build.person()
     cycle = build.cycle()
     objective = build.objective(cycle, owner=ana)
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     late = (cycle.end + timedelta(days=1)).isoformat()
     response = client.post(f"/okrs/objectives/{objective.id}/key-results/new", data={**KR_FORM, "due": late})
     assert response.status_code == 422
@@ -294,7 +276,7 @@ def test_a_sixth_key_result_is_refused_in_the_form_and_nothing_is_saved(client, 
     objective = build.objective(build.cycle(), owner=ana)
     for _ in range(5):
         build.key_result(objective)
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     assert "Add a key result" not in client.get(f"/okrs/objectives/{objective.id}").get_data(as_text=True)
     response = client.post(f"/okrs/objectives/{objective.id}/key-results/new", data=KR_FORM)
     assert response.status_code == 422
@@ -310,7 +292,7 @@ def test_the_key_result_page_shows_history_the_filled_in_formula_and_the_expecte
     cycle = build.cycle(start=start)
     objective = build.objective(cycle, owner=ana)
     kr = build.key_result(objective, title="Qualified pipeline", start=100, target=200, unit="deals")
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     url = f"/okrs/key-results/{kr.id}/check-ins"
     client.post(url, data={"value": "120", "confidence": "on_track", "note": "Webinar"})
     client.post(url, data={"value": "130", "confidence": "at_risk", "note": "Slow week"})
@@ -326,7 +308,7 @@ def test_the_key_result_page_shows_history_the_filled_in_formula_and_the_expecte
 def test_a_check_in_through_the_key_result_page_becomes_the_current_value(client, build, auth):
     ana = build.person()
     kr = build.key_result(build.objective(build.cycle(), owner=ana), start=0, target=10)
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     response = client.post(f"/okrs/key-results/{kr.id}/check-ins", data={"value": "7", "confidence": "at_risk"})
     assert response.status_code == 302
     db.session.expire_all()
@@ -337,7 +319,7 @@ def test_a_check_in_through_the_key_result_page_becomes_the_current_value(client
 def test_a_check_in_that_is_not_a_number_is_refused_and_nothing_is_saved(client, build, auth):
     ana = build.person()
     kr = build.key_result(build.objective(build.cycle(), owner=ana), kind="milestone")
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     response = client.post(f"/okrs/key-results/{kr.id}/check-ins", data={"value": "lots", "confidence": "on_track"})
     assert response.status_code == 422
     response = client.post(f"/okrs/key-results/{kr.id}/check-ins", data={"value": "0.5", "confidence": "on_track"})
@@ -349,7 +331,7 @@ def test_a_check_in_that_is_not_a_number_is_refused_and_nothing_is_saved(client,
 def test_editing_a_key_result_saves_its_numbers_and_answers(client, build, auth):
     ana = build.person()
     kr = build.key_result(build.objective(build.cycle(), owner=ana), start=0, target=10)
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     assert 'value="10"' in client.get(f"/okrs/key-results/{kr.id}/edit").get_data(as_text=True)
     response = client.post(f"/okrs/key-results/{kr.id}/edit", data={
         "title": "Sharper", "start": "0", "target": "25", "unit": "logos", "weight": "2",
@@ -365,7 +347,7 @@ def test_deleting_a_key_result_asks_first_then_removes_it_and_its_history(client
     ana = build.person()
     objective = build.objective(build.cycle(), owner=ana)
     kr = build.key_result(objective, current=3)
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     assert "Delete this key result?" in client.get(f"/okrs/key-results/{kr.id}/delete").get_data(as_text=True)
     response = client.post(f"/okrs/key-results/{kr.id}/delete")
     assert response.headers["Location"].endswith(f"/okrs/objectives/{objective.id}")
@@ -379,7 +361,7 @@ def test_a_rollup_key_result_page_lists_its_aligned_objectives_and_offers_no_che
     rollup = build.key_result(company, kind="rollup", title="Everyone's progress")
     child = build.objective(cycle, owner=build.person(manager=lead), title="Child objective", aligned_to=rollup)
     build.key_result(child, start=0, target=4, current=1)  # 1 / 4 = 0.25
-    sign_in(auth, lead)
+    auth.sign_in(lead)
     page = client.get(f"/okrs/key-results/{rollup.id}").get_data(as_text=True)
     assert "Child objective" in page
     assert "rollup: mean of 1 aligned objective(s) = (0.25) / 1 → 25%" in page
@@ -391,7 +373,7 @@ def test_the_align_link_on_a_key_result_preselects_it_in_the_new_objective_form(
     peer = build.person()
     cycle = build.cycle()
     peer_kr = build.key_result(build.objective(cycle, owner=peer), title="Peer's pipeline")
-    sign_in(auth, ana)
+    auth.sign_in(ana)
     kr_page = client.get(f"/okrs/key-results/{peer_kr.id}").get_data(as_text=True)
     link = f"/okrs/objectives/new?cycle={cycle.id}&amp;aligned_to={peer_kr.id}"
     assert link in kr_page

@@ -7,22 +7,11 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, Cycle, Objective
 from okr_app.clock import today
 from okr_app.domain.weeks import monday_of
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app):
-    """Each request starts with an empty `g`, as in production (see test_okr_pages.py)."""
-    def forget_previous_request():
-        for name in ("actor", "_login_user"):
-            g.pop(name, None)
-
-    app.before_request(forget_previous_request)
 
 
 @pytest.fixture

@@ -3,21 +3,10 @@ the objective page shows it; a check-in at the bottom moves every level above it
 from __future__ import annotations
 
 import pytest
-from flask import g
 
 from okr_app.okrs.progress import ProgressBook
 from okr_app.okrs.services import check_in
 from okr_app.policy import Actor
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app):
-    """Each request starts with an empty `g`, as in production (see test_okr_pages.py)."""
-    def forget_previous_request():
-        for name in ("actor", "_login_user"):
-            g.pop(name, None)
-
-    app.before_request(forget_previous_request)
 
 
 @pytest.fixture
