@@ -26,6 +26,40 @@ NUMBER_PHRASES: dict[str, tuple[str, str]] = {
 }
 
 
+# What each action did, in words; the stored key (the filter's value, the CSV's) is shown beside it.
+ACTION_NAMES: dict[str, str] = {
+    "action.refused": "Action refused", "auth.invitation_accepted": "Invitation accepted",
+    "auth.invitation_sent": "Invitation sent", "auth.password_reset": "Password reset",
+    "auth.reset_requested": "Password reset asked for", "auth.sign_in": "Signed in",
+    "auth.sign_in_failed": "Sign-in failed", "auth.sign_in_refused": "Sign-in refused",
+    "auth.sign_out": "Signed out", "auth.sign_out_everywhere": "Signed out everywhere",
+    "auth.throttled": "Sign-ins held back", "cycle.activate": "Cycle started", "cycle.close": "Cycle closed",
+    "cycle.create": "Cycle created", "cycle.delete": "Cycle deleted", "cycle.rename": "Cycle renamed",
+    "cycle.snapshot": "Mid-cycle snapshot", "deals.correct": "Deal corrected", "deals.import": "Deals imported",
+    "deals.remove": "Deal removed", "demo.load": "Demo loaded", "kr.check_in": "Key result checked in",
+    "kr.comment": "Comment on a key result", "kr.create": "Key result created", "kr.delete": "Key result deleted",
+    "kr.grade": "Key result graded", "kr.update": "Key result edited", "objective.align": "Objective aligned",
+    "objective.create": "Objective created", "objective.delete": "Objective deleted",
+    "objective.roll_over": "Objective rolled over", "objective.update": "Objective edited",
+    "payout.approve": "Payout approved", "payout.approve_refused": "Payout approval refused",
+    "payout.export": "Payroll exported", "payout.run": "Payout run", "people.import": "People imported",
+    "person.create": "Person added", "person.deactivate": "Person deactivated", "person.password": "Password changed",
+    "person.reactivate": "Person reactivated", "person.role": "Role changed", "person.update": "Person edited",
+    "plan.acknowledge": "Plan acknowledged", "plan.publish": "Plan published", "question.answer": "Question answered",
+    "question.ask": "Question asked", "quotas.import": "Quotas imported", "roster.import": "Roster imported",
+    "team.create": "Team created", "token.create": "API token created", "token.revoke": "API tokens revoked",
+    "weekly.create": "Weekly report written", "weekly.reply": "Reply to a weekly report",
+}
+
+
+def action_name(action: str) -> str:
+    """`auth.sign_in` → "Signed in"; an action without a name of its own reads as its key in words."""
+    if action in ACTION_NAMES:
+        return ACTION_NAMES[action]
+    words = action.replace(".", " ").replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
 @dataclass(frozen=True)
 class Entry:
     key: str
@@ -47,7 +81,7 @@ class EventRow:
     at: str
     actor: str
     actor_label: ObjectLabel | None  # the actor's name and page, with the e-mail as its key; None for "system"
-    action: str
+    action: ObjectLabel  # its name, with the stored action beside it
     object: ObjectLabel
     before: Shown
     after: Shown
@@ -66,7 +100,8 @@ def event_row(event: AuditEvent, labels: dict[tuple[str, str], ObjectLabel]) -> 
     person = labels.get(("person", str(event.actor_id))) if event.actor_id else None
     actor = ObjectLabel(person.text, person.url, event.actor_email) if person else None
     return EventRow(at=event.at.strftime("%Y-%m-%d %H:%M:%S"), actor=event.actor_email, actor_label=actor,
-                    action=event.action, object=labels[(event.object_type, event.object_id)],
+                    action=ObjectLabel(action_name(event.action), None, event.action),
+                    object=labels[(event.object_type, event.object_id)],
                     before=before_side, after=after_side)
 
 

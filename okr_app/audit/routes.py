@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from okr_app.audit import bp
 from okr_app.audit.objects import object_key, object_labels
-from okr_app.audit.pages import event_row
+from okr_app.audit.pages import action_name, event_row
 from okr_app.audit.forms import AuditFilterForm
 from okr_app.audit.services import AuditFilter, count_events, find_events, iter_events, known_actions
 from okr_app.auth.session import current_actor, login_required_actor
@@ -26,7 +26,8 @@ def _filter_from_request() -> tuple[AuditFilterForm, AuditFilter | None]:
     if not can_view_audit(current_actor()):
         abort(403)
     form = AuditFilterForm(request.args)
-    form.action.choices = [SelectChoice("", "any action")] + [SelectChoice(action) for action in known_actions()]
+    form.action.choices = [SelectChoice("", "any action")] + [SelectChoice(action, f"{action_name(action)} ({action})")
+                                                           for action in known_actions()]
     if not form.validate():
         return form, None
     return form, AuditFilter(action=(form.action.data or "")[:60], actor=form.actor.data or "",

@@ -176,10 +176,18 @@ def test_objects_and_actors_read_as_names_linked_to_their_pages_with_the_stored_
     assert cell(page, 3, row=0).startswith("File people.csv")
     assert cell(page, 1, row=0) == (f'<a href="/people/{ana.id}">Ana Alvarez</a> '
                                     '<small class="muted line-key">ana@example.com</small>')
+    assert cell(page, 2, row=0) == 'A event <small class="muted line-key">a.event</small>'  # no name: its key in words
     csv_rows = list(csv.reader(io.StringIO(client.get("/admin/audit/export.csv").get_data(as_text=True))))
     assert [row[3] for row in csv_rows[1:]] == [f"person:{ana.id}", f"team:{sales.id}", f"cycle:{cycle.id}",
                                                 f"objective:{objective.id}", f"key_result:{kr.id}",
                                                 "objective:999999", "file:people.csv"]  # the export keeps keys
+
+
+def test_an_action_reads_as_what_happened_with_its_key_beside_it(client, build, admin):
+    add_event(admin, "person.role", datetime(2026, 1, 5), before="employee", after="manager")
+    page = client.get("/admin/audit/").get_data(as_text=True)
+    assert cell(page, 2) == 'Role changed <small class="muted line-key">person.role</small>'
+    assert '<option value="person.role">Role changed (person.role)</option>' in page  # the filter says both
 
 
 def test_naming_a_page_of_objects_costs_the_same_queries_for_3_events_as_for_30(client, build, admin):
