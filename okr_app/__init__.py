@@ -1,6 +1,7 @@
 """Cadence's web app: `create_app()` builds it; one blueprint per feature."""
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from okr_app.mail import services as mail
     from okr_app.config import Config
     from okr_app.extensions import csrf, db, login_manager, migrate
+    from okr_app.okrs import rollup_cache
     from okr_app.url_ids import DatabaseId
 
     config = Config((test_config or {}).get("INSTANCE_PATH"))
@@ -36,7 +38,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
-    from okr_app.okrs import rollup_cache
     rollup_cache.install()
     with app.app_context():
         tune_sqlite(db.engine)
@@ -59,7 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def tune_sqlite(engine) -> None:
     """SQLite serves a trial on one machine: WAL lets readers run beside a writer, and writers wait
     (up to 30 s) for each other instead of failing with 'database is locked'."""
-    import sqlalchemy as sa
+    import sqlalchemy as sa  # here, like Flask in create_app: importing the package must not load SQLAlchemy
 
     if engine.dialect.name != "sqlite":
         return
@@ -75,8 +76,6 @@ def tune_sqlite(engine) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Import each feature's view modules (they attach their views to the package's `bp`), then register it."""
-    import importlib
-
     for name, modules in BLUEPRINTS.items():
         for module in modules:
             importlib.import_module(f"okr_app.{name}.{module}")
