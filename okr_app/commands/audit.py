@@ -7,7 +7,7 @@ import click
 
 from okr_app.audit.objects import object_key
 from okr_app.audit.services import AuditFilter, change_text, iter_events
-from okr_app.commands.common import app_context
+from okr_app.commands.edge import app_context
 
 _CONTROL = {i: f"\\x{i:02x}" for i in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
 _CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})

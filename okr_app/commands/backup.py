@@ -11,7 +11,7 @@ from okr_app.backup import (
     describe,
     restore_database,
 )
-from okr_app.commands.common import cli_errors
+from okr_app.commands.edge import cli_errors
 from okr_app.config import Config
 
 

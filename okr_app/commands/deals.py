@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from okr_app.commands.common import app_context, unit_of_work
+from okr_app.commands.edge import app_context, unit_of_work
 from okr_app.commands.options import as_option
 from okr_app.payouts import imports
 from okr_app.payouts.services import actor_by_email

@@ -6,7 +6,7 @@ import time
 import click
 import sqlalchemy as sa
 
-from okr_app.commands.common import UsageFailure, app_context, unit_of_work
+from okr_app.commands.edge import UsageFailure, app_context, unit_of_work
 from okr_app.demo import DEMO_PASSWORD, seed_organisation
 from okr_app.extensions import db
 from okr_app.models import Person

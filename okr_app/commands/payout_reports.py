@@ -103,7 +103,7 @@ def _from_files(period: Period, deals: Path, roster: Path, quotas: Path, plans_d
 def _from_database(run_id: int, as_email: str | None
                    ) -> tuple[str, list[dict[str, Any]], tuple[tuple[str, str, str], ...]]:
     # Only with --run: statements rendered from files must not load the app (Flask, SQLAlchemy).
-    from okr_app.commands.common import app_context, cli_errors
+    from okr_app.commands.edge import app_context, cli_errors
     from okr_app.payouts.services import actor_by_email
     from okr_app.payouts.pages import run_documents
 

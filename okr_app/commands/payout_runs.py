@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from okr_app.commands.common import UsageFailure, app_context, unit_of_work
+from okr_app.commands.edge import UsageFailure, app_context, unit_of_work
 from okr_app.commands.options import as_option
 from okr_app.payouts.runs import record_run, totals_of
 from okr_app.payouts.services import (actor_by_email, approve_run, export_run, get_run, list_runs,

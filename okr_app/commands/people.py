@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from okr_app.auth.links import invite as send_invitation
-from okr_app.commands.common import UsageFailure, app_context, unit_of_work
+from okr_app.commands.edge import UsageFailure, app_context, unit_of_work
 from okr_app.extensions import db
 from okr_app.mail.services import delivers_to_outbox
 from okr_app.models import ROLES, TEAM_KINDS, Person

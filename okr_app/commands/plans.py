@@ -7,7 +7,7 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
-from okr_app.commands.common import app_context, unit_of_work
+from okr_app.commands.edge import app_context, unit_of_work
 from okr_app.commands.payout_runs import as_option
 from okr_app.extensions import db
 from okr_app.models import PlanAcknowledgement

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 
 from okr_app.clock import today
-from okr_app.commands.common import app_context, unit_of_work
+from okr_app.commands.edge import app_context, unit_of_work
 from okr_app.mail.services import delivers_to_outbox
 from okr_app.ritual.digest import send_digests
 from okr_app.ritual.reminders import send_reminders

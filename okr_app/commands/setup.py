@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
 from okr_app import create_app
-from okr_app.commands.common import app_context, cli_errors
+from okr_app.commands.edge import app_context, cli_errors
 from okr_app.config import Config, secret_key_path
 from okr_app.ritual.schedule import parse_slot, run_due_jobs, run_forever
 from okr_app.security import proxy_addresses

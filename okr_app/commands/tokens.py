@@ -13,7 +13,7 @@ import click
 from okr_app.api.tokens import create_token, revoke_tokens, token_status, tokens_of
 from okr_app.clock import utcnow
 from okr_app.commands.audit import printable
-from okr_app.commands.common import app_context, cli_errors, unit_of_work
+from okr_app.commands.edge import app_context, cli_errors, unit_of_work
 from okr_app.people.services import get_person
 
 

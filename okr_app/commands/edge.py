@@ -1,4 +1,5 @@
-"""What every `cadence` command shares: an app context, one commit, and errors as exit 2."""
+"""The command line's edge, as `okr_app.edge` is the web's: every `cadence` command gets an app context, one
+commit, and its errors as exit 2."""
 from __future__ import annotations
 
 from contextlib import contextmanager
