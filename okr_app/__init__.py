@@ -17,7 +17,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # clock) must not load Flask, its extensions, SQLAlchemy and every blueprint; building the app does.
     from flask import Flask
 
-    from okr_app import bounds, edge, security, web_errors
+    from okr_app import bounds, edge, security, stored_files, web_errors
     from okr_app.audit import append_only
     from okr_app.auth import session
     from okr_app.mail import services as mail
@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseId
     session.init_app(app)
     append_only.install()
+    stored_files.install()
     web_errors.init_app(app)
     bounds.init_app(app)
     edge.init_app(app)

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from okr_app.audit.services import record
 from okr_app.clock import utcnow
 from okr_app.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from okr_app.extensions import db
+from okr_app.stored_files import store_file
 from okr_app.models import Person, RosterRep, RunStatement
 from okr_app.models.plans import PlanAcknowledgement, PlanVersion
 from okr_app.notifications.services import notify
@@ -79,10 +79,7 @@ def _store_pdf(published: PlanVersion, name: str, content: bytes) -> None:
         raise InvalidInput(f"The plan document is {len(content):,} bytes; the limit is {MAX_PDF_BYTES:,}.")
     if not content.startswith(b"%PDF-"):
         raise InvalidInput(f"{name} is not a PDF file.")
-    folder = Path(current_app.config["INSTANCE_PATH"]) / DOCUMENT_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(16)
-    (folder / key).write_bytes(content)
+    key = store_file(Path(current_app.config["INSTANCE_PATH"]) / DOCUMENT_FOLDER, content)
     published.pdf_key, published.pdf_name = key, Path(name).name[-120:]
 
 

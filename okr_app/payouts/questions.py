@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from okr_app.audit.services import record
 from okr_app.clock import utcnow
 from okr_app.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from okr_app.extensions import db
+from okr_app.stored_files import store_file
 from okr_app.models import PayoutLine, PayoutRun, Person, RunStatement, StatementQuestion
 from okr_app.models.payouts import LOCKED_STATES
 from okr_app.notifications.services import notify
@@ -97,11 +97,7 @@ def _store_attachment(question: StatementQuestion, attachment: Upload) -> None:
     if len(attachment.content) > limit:
         raise InvalidInput(f"The attachment is {len(attachment.content):,} bytes; the limit is {limit:,} bytes. "
                            "Attach a smaller file (a screenshot or a PDF page).")
-    folder = attachment_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(16)
-    (folder / key).write_bytes(attachment.content)
-    question.attachment_key = key
+    question.attachment_key = store_file(attachment_folder(), attachment.content)
     question.attachment_name = _label(attachment.name)
     question.attachment_bytes = len(attachment.content)
 

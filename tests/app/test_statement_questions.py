@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from okr_app.errors import InvalidInput
 from okr_app.extensions import db
 from okr_app.models import AuditEvent, Notification, PayoutLine, SentMail, StatementQuestion
 from tests.builders.quarter_runs import QuarterRuns
@@ -90,6 +91,21 @@ def test_an_attachment_over_the_limit_is_refused_and_nothing_is_kept(app, client
     assert "the limit is 10 bytes" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(StatementQuestion.id))) == 0
     assert not (Path(app.config["INSTANCE_PATH"]) / "question-attachments").exists()
+
+
+def test_a_question_refused_after_its_attachment_was_written_leaves_no_file_behind(app, client, auth, org,
+                                                                                   monkeypatch):
+    """The file is written before the question's row commits; a failure after the write (here: the audit
+    event cannot be recorded) rolls the request back, and the file goes with it."""
+    def audit_fails(*args, **kwargs):
+        raise InvalidInput("the audit trail refused the event")
+
+    monkeypatch.setattr("okr_app.payouts.questions.record", audit_fails)
+    response = ask(client, auth, "rae@example.com", org.rae_q1.id, org.rae_line, attachment=(b"%PDF-1.4", "a.pdf"))
+    assert response.status_code == 422
+    assert db.session.scalar(sa.select(sa.func.count(StatementQuestion.id))) == 0
+    folder = Path(app.config["INSTANCE_PATH"]) / "question-attachments"
+    assert folder.is_dir() and list(folder.iterdir()) == []  # written, then removed with the rollback
 
 
 def answer(client, auth, question_id: int, **form: str):
