@@ -1,21 +1,24 @@
 """Notifications: a line of text and a link for one person, in the app and by e-mail.
 
-Features call `notify(person_ids, text, link)` inside their own transaction: it adds the rows
-the person sees on /notifications/ (which marks them read) and, with `mail_key`, sends the same
-text once per person and key through the mail module (`okr_app.mail.services`: delivered after
-the commit, never twice, and the person may unsubscribe from the kind).
+Features call `notify(person_ids, text, link)` (pay: questions, answers, published plans) or
+`notify_person(person, text, endpoint, values)` (conversations and nudges) inside their own transaction: both
+add the rows the person sees on /notifications/ (which marks them read) and may send the same text through
+the mail module (`okr_app.mail.services`: delivered after the commit, never twice for one key, and never to
+someone who unsubscribed from the kind).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from flask import current_app
 
 from okr_app.clock import utcnow
 from okr_app.extensions import db
 from okr_app.mail.services import absolute_url, compose, send
 from okr_app.models import Notification, Person
 from okr_app.policy import Actor
+from okr_app.ritual.preferences import NOTIFICATION
 
 PAGE_SIZE = 100
 
@@ -34,6 +37,21 @@ def notify(person_ids: Iterable[int | None], text: str, link: str = "", mail_key
             send(compose(kind, person, subject or text, "pay_notice", unsubscribe=True, text=text, link=full_link),
                  period_key=mail_key)
     return len(wanted)
+
+
+def notify_person(person: Person, text: str, endpoint: str, values: dict, email: bool = True,
+                  anchor: str = "") -> Notification:
+    """Leave `text` for `person`, linking to `endpoint`; with `email`, mail it too (kind `notification`, keyed
+    by the notification, so each is mailed at most once; not to someone who turned these mails off)."""
+    link = absolute_url(endpoint, **values) + (f"#{anchor}" if anchor else "")
+    path = link.removeprefix(current_app.config["BASE_URL"].rstrip("/")) or "/"  # in-app: site-relative
+    entry = Notification(person_id=person.id, text=text, link=path[:255])
+    db.session.add(entry)
+    db.session.flush()
+    if email and person.active:
+        send(compose(NOTIFICATION, person, text[:150], "notification", unsubscribe=True, text=text, link=link),
+             period_key=f"notification-{entry.id}")
+    return entry
 
 
 def notifications_for(actor: Actor) -> list[Notification]:

@@ -12,7 +12,7 @@ from okr_app.extensions import db
 from okr_app.mail.services import absolute_url, compose, send
 from okr_app.models import Person, WeeklyReport
 from okr_app.policy import Actor, can_nudge
-from okr_app.ritual.notifications import notify
+from okr_app.notifications.services import notify_person
 
 NUDGE = "nudge"
 
@@ -36,5 +36,6 @@ def nudge(actor: Actor, person_id: int, on: date) -> Person:
                      sender=actor.person.name, week=week, link=absolute_url("checkins.weekly"))
     if send(letter, period_key=on.isoformat()) is None:
         raise AlreadyNudged(f"{person.name} was already nudged today; one nudge a day is enough.")
-    notify(person, f"{actor.person.name} nudged you to check in for {week}.", "checkins.weekly", {}, email=False)
+    notify_person(person, f"{actor.person.name} nudged you to check in for {week}.", "checkins.weekly", {},
+                  email=False)
     return person

@@ -17,7 +17,7 @@ from okr_app.errors import InvalidInput, NotAllowed
 from okr_app.extensions import db
 from okr_app.models import KeyResult, KeyResultComment, Person, ReportReply, WeeklyReport
 from okr_app.policy import Actor, can_comment_on_objective, can_read_weekly, can_view_objective
-from okr_app.ritual.notifications import notify
+from okr_app.notifications.services import notify_person
 
 MAX_BODY = 10_000
 MENTION_START = re.compile(r"(?<![\w@])@(\w[\w'.-]*)")
@@ -86,8 +86,8 @@ def tell_report_thread(actor: Actor, report: WeeklyReport, reply: ReportReply) -
         own = "your" if person.id == report.person_id else whose
         kind = "mention" if person.id in mentioned and person.id not in earlier | {report.person_id} else "reply"
         verb = "mentioned you on" if kind == "mention" else "replied on"
-        notify(person, f"{actor.person.name} {verb} {own} report for {report.iso_week}: “{_excerpt(reply.body)}”",
-               "checkins.report", {"report_id": report.id}, anchor="thread")
+        text = f"{actor.person.name} {verb} {own} report for {report.iso_week}: “{_excerpt(reply.body)}”"
+        notify_person(person, text, "checkins.report", {"report_id": report.id}, anchor="thread")
 
 
 # --- key results ------------------------------------------------------------------------------------
@@ -121,6 +121,6 @@ def comment_on_key_result(actor: Actor, kr: KeyResult, body: str) -> KeyResultCo
         mention = person.id in mentioned and person.id not in earlier | owner
         own = "your key result" if person.id in owner else "the key result"
         verb = "mentioned you on" if mention else "replied on"
-        notify(person, f"{actor.person.name} {verb} {own} “{_excerpt(kr.title, 80)}”: “{_excerpt(body)}”",
-               "okrs.key_result", {"kr_id": kr.id}, anchor="thread")
+        text = f"{actor.person.name} {verb} {own} “{_excerpt(kr.title, 80)}”: “{_excerpt(body)}”"
+        notify_person(person, text, "okrs.key_result", {"kr_id": kr.id}, anchor="thread")
     return comment
