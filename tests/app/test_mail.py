@@ -168,6 +168,37 @@ def test_smtp_with_a_user_and_password_signs_in_to_the_relay(mail_app):
         assert len(server.mailbox.wait_for(1)) == 1
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")  # SMTPS: TLS all along
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_a_relay_over_starttls_or_smtps_gets_the_mail_when_its_authority_is_trusted(mail_app, tmp_path, security):
+    """smtp+starttls:// upgrades before AUTH (the server refuses mail on a plain connection) and smtps:// is TLS
+    from the first byte; both check the relay's certificate against CADENCE_SMTP_CA_FILE."""
+    with SmtpServer(login=("cadence", "relay-pass"), security=security, ca_dir=tmp_path) as server:
+        app = mail_app(SMTP_URL=server.url, SMTP_CA_FILE=server.ca_file)
+        with app.app_context():
+            from okr_app.models import Person
+            person = db.session.get(Person, Builders().person(email="ana@example.com").id)
+            sent = send(invitation(person), f"tls-{security}").id
+            db.session.commit()
+            assert (db.session.get(SentMail, sent).state, db.session.get(SentMail, sent).transport) == ("sent", "smtp")
+        [(recipients, message)] = server.mailbox.received
+        assert recipients == ["ana@example.com"] and "welcome/abc" in message.get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_a_relay_whose_certificate_is_not_trusted_gets_nothing_and_the_row_says_why(mail_app, security):
+    with SmtpServer(security=security) as server:
+        app = mail_app(SMTP_URL=server.url)  # no CA file: the test authority is not among the system's
+        with app.app_context():
+            from okr_app.models import Person
+            person = db.session.get(Person, Builders().person().id)
+            sent = send(invitation(person), f"untrusted-{security}").id
+            db.session.commit()
+            row = db.session.get(SentMail, sent)
+            assert row.state == "failed" and "CERTIFICATE_VERIFY_FAILED" in row.error
+        assert server.mailbox.received == []
+
+
 def test_a_header_cannot_be_injected_through_a_name(mail_app, smtp_server):
     app = mail_app(SMTP_URL=smtp_server.url)
     with app.app_context():
