@@ -136,12 +136,16 @@ def pause_for_fault_tests(stage: str) -> None:
     """Fault-injection hook for the tests (never set in production): with
     CADENCE_TEST_PAUSE_SECONDS set, sleep inside the open transaction at `stage`
     (CADENCE_TEST_PAUSE_AT: locked or half_lines, default half_lines) so a test can
-    start a second run or kill this one there."""
+    start a second run or kill this one there. With CADENCE_TEST_PAUSE_UNTIL (a file
+    path) the pause ends as soon as that file exists, so a test decides when it ends."""
     seconds = os.environ.get("CADENCE_TEST_PAUSE_SECONDS")
     if not seconds or os.environ.get("CADENCE_TEST_PAUSE_AT", "half_lines") != stage:
         return
     print(f"cadence: paused at {stage}", file=sys.stderr, flush=True)
-    time.sleep(float(seconds))
+    release = os.environ.get("CADENCE_TEST_PAUSE_UNTIL")
+    deadline = time.monotonic() + float(seconds)
+    while time.monotonic() < deadline and not (release and os.path.exists(release)):
+        time.sleep(min(0.05, max(0.0, deadline - time.monotonic())))
 
 
 # --- recording a run --------------------------------------------------------------------------------
