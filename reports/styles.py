@@ -23,7 +23,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, TableStyle
+
+from reports.plain_cells import PlainCellTable as Table
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 MARGIN = 16 * mm

@@ -1,0 +1,114 @@
+"""A reportlab Table that measures and draws its plain-text cells in one pass.
+
+A statement's tables hold about 1,500 cells, nearly all plain strings (amounts, dates,
+ids); reportlab's Table spends most of a statement's time on them: it sums the rows'
+heights again after each row it measures, and draws every cell as a text object of its
+own. `PlainCellTable` lays out and prints exactly what `Table` does, with the same
+positions, fonts and colours, but
+
+- gives every row of plain strings its height up front (the tallest cell's lines
+  × leading + padding, reportlab's own rule), so only rows holding a paragraph are
+  measured by reportlab;
+- draws all the plain cells of the table in one text object, skipping empty ones;
+  paragraphs in cells are drawn by reportlab as before.
+
+Tables with spanned cells or a render callback are drawn by reportlab unchanged. The
+class relies on `Table`'s layout attributes (`_cellvalues`, `_cellStyles`,
+`_rowpositions`, `_colpositions`), which reportlab 4 and 5 share.
+"""
+from __future__ import annotations
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Table
+
+_CELL_FLOWABLES = (tuple, list, Flowable)
+
+
+class PlainCellTable(Table):
+    def _calc_height(self, availHeight, availWidth, H=None, W=None):  # noqa: N803 (reportlab's names)
+        if None in self._argH and not self._spanCmds and not self._minRowHeights:
+            self._rowHeights = self._argH = [height if height is not None else _plain_row_height(values, styles)
+                          for height, values, styles in zip(self._argH, self._cellvalues, self._cellStyles)]
+        return super()._calc_height(availHeight, availWidth, H, W)
+
+    def draw(self) -> None:
+        if self._spanCmds or self._renderCB:
+            return super().draw()
+        canvas = self.canv
+        canvas.saveState()
+        self._curweight = self._curcolor = self._curcellstyle = None
+        self._makeShadow()
+        self._makeRoundedCornersClip()
+        self._drawBkgrnd()
+        flowing = self._draw_plain_cells()
+        self._curcellstyle = None
+        for value, style, position, size in flowing:
+            self._drawCell(value, style, position, size)
+        self._drawLines()
+        canvas.restoreState()
+        if self._roundingRectDef:
+            self._restoreRoundingObscuredLines()
+
+    def _draw_plain_cells(self) -> list[tuple]:
+        """Print every plain cell as `Table._drawCell` would place it; return the others."""
+        text = self.canv.beginText()
+        flowing: list[tuple] = []
+        font = color = None
+        lefts = self._colpositions[:-1]
+        for values, styles, bottom, height in zip(self._cellvalues, self._cellStyles, self._rowpositions[1:],
+                                                  self._rowHeights):
+            for value, style, left, width in zip(values, styles, lefts, self._colWidths):
+                if isinstance(value, _CELL_FLOWABLES) or style.alignment not in _PLACES or style.direction \
+                        or style.shaping or style.href or style.destination or getattr(value, "onDraw", None):
+                    flowing.append((value, style, (left, bottom), (width, height)))
+                    continue
+                value = str(value)
+                if not value:
+                    continue
+                if style.color != color:
+                    color = style.color
+                    text.setFillColor(color)
+                if (style.fontname, style.fontsize, style.leading) != font:
+                    font = style.fontname, style.fontsize, style.leading
+                    text.setFont(*font)
+                lines = value.split("\n")
+                x = _PLACES[style.alignment](left, width, style)
+                y = _first_baseline(style, bottom, height, len(lines))
+                for line in lines:
+                    if line:
+                        share = _SHIFTS[style.alignment]
+                        text.setTextOrigin(x - share * stringWidth(line, style.fontname, style.fontsize) if share
+                                           else x, y)
+                        text._textOut(line)
+                    y -= style.leading
+        if font is not None:
+            self.canv.drawText(text)
+        return flowing
+
+
+def _plain_row_height(values: list, styles: list) -> float | None:
+    """reportlab's height of a row of plain strings; None (measure it) when a cell holds flowables."""
+    tallest = 0.0
+    for value, style in zip(values, styles):
+        if isinstance(value, _CELL_FLOWABLES):
+            return None
+        lines = (value is not None and str(value) or "").count("\n") + 1
+        tallest = max(tallest, (style.leading or 1.2 * style.fontsize) * lines + style.bottomPadding + style.topPadding)
+    return tallest
+
+
+_PLACES = {
+    "LEFT": lambda left, width, style: left + style.leftPadding,
+    "RIGHT": lambda left, width, style: left + width - style.rightPadding,
+    "CENTRE": lambda left, width, style: left + (width + style.leftPadding - style.rightPadding) * 0.5,
+    "CENTER": lambda left, width, style: left + (width + style.leftPadding - style.rightPadding) * 0.5,
+}
+_SHIFTS = {"LEFT": 0.0, "RIGHT": 1.0, "CENTRE": 0.5, "CENTER": 0.5}
+
+
+def _first_baseline(style, bottom: float, height: float, lines: int) -> float:
+    if style.valign == "BOTTOM":
+        return bottom + style.bottomPadding + lines * style.leading - style.fontsize
+    if style.valign == "TOP":
+        return bottom + height - style.topPadding - style.fontsize
+    return bottom + (style.bottomPadding + height - style.topPadding + lines * style.leading) / 2.0 - style.fontsize
