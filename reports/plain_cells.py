@@ -10,7 +10,11 @@ positions, fonts and colours, but
   × leading + padding, reportlab's own rule), so only rows holding a paragraph are
   measured by reportlab;
 - draws all the plain cells of the table in one text object, skipping empty ones;
-  paragraphs in cells are drawn by reportlab as before.
+  paragraphs in cells are drawn by reportlab as before;
+- encodes a cell's text for the document's font subset with one `str.translate`
+  (`SubsetCodes`) instead of reportlab's character-by-character loop, asking reportlab
+  (`TTFont.splitString`, in the text's order) only for characters the document has not
+  used yet, so the codes given out are the ones reportlab would give.
 
 Tables with spanned cells or a render callback are drawn by reportlab unchanged. The
 class relies on `Table`'s layout attributes (`_cellvalues`, `_cellStyles`,
@@ -18,7 +22,8 @@ class relies on `Table`'s layout attributes (`_cellvalues`, `_cellStyles`,
 """
 from __future__ import annotations
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import Flowable, Table
 
 _CELL_FLOWABLES = (tuple, list, Flowable)
@@ -51,9 +56,10 @@ class PlainCellTable(Table):
 
     def _draw_plain_cells(self) -> list[tuple]:
         """Print every plain cell as `Table._drawCell` would place it; return the others."""
-        text = self.canv.beginText()
+        canvas = self.canv
+        text = canvas.beginText()
         flowing: list[tuple] = []
-        font = color = None
+        font = color = codes = None
         lefts = self._colpositions[:-1]
         for values, styles, bottom, height in zip(self._cellvalues, self._cellStyles, self._rowpositions[1:],
                                                   self._rowHeights):
@@ -71,6 +77,7 @@ class PlainCellTable(Table):
                 if (style.fontname, style.fontsize, style.leading) != font:
                     font = style.fontname, style.fontsize, style.leading
                     text.setFont(*font)
+                    codes = SubsetCodes.of(font, canvas)
                 lines = value.split("\n")
                 x = _PLACES[style.alignment](left, width, style)
                 y = _first_baseline(style, bottom, height, len(lines))
@@ -79,11 +86,64 @@ class PlainCellTable(Table):
                         share = _SHIFTS[style.alignment]
                         text.setTextOrigin(x - share * stringWidth(line, style.fontname, style.fontsize) if share
                                            else x, y)
-                        text._textOut(line)
+                        encoded = codes.encoded(line) if codes else None
+                        if encoded is None:
+                            text._textOut(line)
+                        else:
+                            if text._curSubset != 0:
+                                text._code.append(codes.selection)
+                                text._curSubset = 0
+                            text._code.append(f"({canvas._escape(encoded)}) Tj")
                     y -= style.leading
         if font is not None:
             self.canv.drawText(text)
         return flowing
+
+
+class _Unassigned(Exception):
+    """A character the document's font subsets do not hold yet (raised inside str.translate)."""
+
+
+class _Codes(dict):
+    def __missing__(self, code: int) -> None:
+        raise _Unassigned
+
+
+class SubsetCodes:
+    """One document's codes for one TrueType font's first subset, as a translate table."""
+
+    def __init__(self, font, canvas, size: float, leading: float) -> None:  # noqa: ANN001 (reportlab objects)
+        self.font, self.doc, self.table = font, canvas._doc, _Codes()
+        self.selection = f"{font.getSubsetInternalName(0, self.doc)} {fp_str(size)} Tf {fp_str(leading)} TL"
+
+    @classmethod
+    def of(cls, font: tuple, canvas) -> SubsetCodes | None:  # noqa: ANN001
+        """The codes of (name, size, leading) in the canvas's document; None for a font
+        that is not a subsetted TrueType font (reportlab encodes those itself)."""
+        name, size, leading = font
+        face = getFont(name)
+        if not getattr(face, "_dynamicFont", False) or getattr(face, "shapable", False):
+            return None
+        cache = canvas.__dict__.setdefault("_cadence_subset_codes", {})
+        if font not in cache:
+            cache[font] = cls(face, canvas, size, leading)
+        return cache[font]
+
+    def encoded(self, line: str) -> bytes | None:
+        """The line's bytes in subset 0; None when a character falls in another subset."""
+        try:
+            return line.translate(self.table).encode("latin-1")
+        except _Unassigned:
+            pass
+        for character in dict.fromkeys(line):
+            if ord(character) not in self.table:
+                chunks = self.font.splitString(character, self.doc)
+                if len(chunks) == 1 and chunks[0][0] == 0 and len(chunks[0][1]) == 1:
+                    self.table[ord(character)] = chunks[0][1][0]
+        try:
+            return line.translate(self.table).encode("latin-1")
+        except _Unassigned:
+            return None
 
 
 def _plain_row_height(values: list, styles: list) -> float | None:
