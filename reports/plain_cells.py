@@ -23,7 +23,7 @@ class relies on `Table`'s layout attributes (`_cellvalues`, `_cellStyles`,
 from __future__ import annotations
 
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Flowable, Table
 
 _CELL_FLOWABLES = (tuple, list, Flowable)
@@ -58,14 +58,18 @@ class PlainCellTable(Table):
         """Print every plain cell as `Table._drawCell` would place it; return the others."""
         canvas = self.canv
         text = canvas.beginText()
+        code, escape = text._code, canvas._escape
         flowing: list[tuple] = []
         font = color = codes = None
+        placements: dict[int, _Placement | None] = {}
         lefts = self._colpositions[:-1]
         for values, styles, bottom, height in zip(self._cellvalues, self._cellStyles, self._rowpositions[1:],
                                                   self._rowHeights):
             for value, style, left, width in zip(values, styles, lefts, self._colWidths):
-                if isinstance(value, _CELL_FLOWABLES) or style.alignment not in _PLACES or style.direction \
-                        or style.shaping or style.href or style.destination or getattr(value, "onDraw", None):
+                placement = placements.get(id(style), False)
+                if placement is False:
+                    placement = placements[id(style)] = _Placement.of(style, canvas)
+                if placement is None or isinstance(value, _CELL_FLOWABLES) or getattr(value, "onDraw", None):
                     flowing.append((value, style, (left, bottom), (width, height)))
                     continue
                 value = str(value)
@@ -74,30 +78,55 @@ class PlainCellTable(Table):
                 if style.color != color:
                     color = style.color
                     text.setFillColor(color)
-                if (style.fontname, style.fontsize, style.leading) != font:
-                    font = style.fontname, style.fontsize, style.leading
+                if placement.font != font:
+                    font, codes = placement.font, placement.codes
                     text.setFont(*font)
-                    codes = SubsetCodes.of(font, canvas)
-                lines = value.split("\n")
-                x = _PLACES[style.alignment](left, width, style)
-                y = _first_baseline(style, bottom, height, len(lines))
-                for line in lines:
+                x = left + placement.inset(width)
+                y = _first_baseline(style, bottom, height, value.count("\n") + 1)
+                for line in value.split("\n") if "\n" in value else (value,):
                     if line:
-                        share = _SHIFTS[style.alignment]
-                        text.setTextOrigin(x - share * stringWidth(line, style.fontname, style.fontsize) if share
-                                           else x, y)
+                        if placement.share:
+                            line_x = x - placement.share * placement.face.stringWidth(line, style.fontsize)
+                        else:
+                            line_x = x
                         encoded = codes.encoded(line) if codes else None
                         if encoded is None:
+                            text.setTextOrigin(line_x, y)
                             text._textOut(line)
                         else:
                             if text._curSubset != 0:
-                                text._code.append(codes.selection)
+                                code.append(codes.selection)
                                 text._curSubset = 0
-                            text._code.append(f"({canvas._escape(encoded)}) Tj")
+                            code.append(f"1 0 0 1 {fp_str(line_x, y)} Tm ({escape(encoded)}) Tj")
                     y -= style.leading
         if font is not None:
-            self.canv.drawText(text)
+            canvas.drawText(text)
         return flowing
+
+
+class _Placement:
+    """Where and how a cell style puts plain text: font, subset codes, horizontal anchor."""
+
+    def __init__(self, style, canvas) -> None:  # noqa: ANN001 (reportlab objects)
+        self.font = style.fontname, style.fontsize, style.leading
+        self.face = getFont(style.fontname)
+        self.codes = SubsetCodes.of(self.font, canvas) if canvas.bottomup else None
+        self.share = _SHIFTS[style.alignment]
+        self.left, self.right = style.leftPadding, style.rightPadding
+
+    @classmethod
+    def of(cls, style, canvas) -> _Placement | None:  # noqa: ANN001
+        """None for a style this table leaves to reportlab (other alignments, links, bidi)."""
+        if style.alignment not in _SHIFTS or style.direction or style.shaping or style.href or style.destination:
+            return None
+        return cls(style, canvas)
+
+    def inset(self, width: float) -> float:
+        if self.share == 0.0:
+            return self.left
+        if self.share == 1.0:
+            return width - self.right
+        return (width + self.left - self.right) * 0.5
 
 
 class _Unassigned(Exception):
@@ -157,12 +186,6 @@ def _plain_row_height(values: list, styles: list) -> float | None:
     return tallest
 
 
-_PLACES = {
-    "LEFT": lambda left, width, style: left + style.leftPadding,
-    "RIGHT": lambda left, width, style: left + width - style.rightPadding,
-    "CENTRE": lambda left, width, style: left + (width + style.leftPadding - style.rightPadding) * 0.5,
-    "CENTER": lambda left, width, style: left + (width + style.leftPadding - style.rightPadding) * 0.5,
-}
 _SHIFTS = {"LEFT": 0.0, "RIGHT": 1.0, "CENTRE": 0.5, "CENTER": 0.5}
 
 
