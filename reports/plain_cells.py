@@ -32,8 +32,9 @@ _CELL_FLOWABLES = (tuple, list, Flowable)
 class PlainCellTable(Table):
     def _calc_height(self, availHeight, availWidth, H=None, W=None):  # noqa: N803 (reportlab's names)
         if None in self._argH and not self._spanCmds and not self._minRowHeights:
-            self._rowHeights = self._argH = [height if height is not None else _plain_row_height(values, styles)
-                          for height, values, styles in zip(self._argH, self._cellvalues, self._cellStyles)]
+            self._rowHeights = self._argH = [
+                height if height is not None else _plain_row_height(values, styles)
+                for height, values, styles in zip(self._argH, self._cellvalues, self._cellStyles)]
         return super()._calc_height(availHeight, availWidth, H, W)
 
     def draw(self) -> None:
