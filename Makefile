@@ -52,6 +52,7 @@ $(VENV)/.installed-bench: $(VENV)/.installed-test pyproject.toml
 
 bench: install-test $(VENV)/.installed-bench
 	$(PY) bench/payout.py
+	$(PY) bench/statements.py
 	$(PY) bench/queries.py
 	$(PY) bench/pages.py
 

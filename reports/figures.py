@@ -3,11 +3,15 @@
 Money has thousands separators and exactly two decimals, and a negative amount is
 written in parentheses, the accounting way: `(3,552.03)`. Values arrive as the exact
 strings of a stored statement (`"25600.00"`, `"273/1640"`) and are rounded once,
-half-up, here; nothing passes through a float.
+half-up, here; nothing passes through a float. A stored amount that already has at
+most two decimals (nearly all of them: amounts are kept in cents) needs no rounding and
+is formatted straight from its Decimal; anything finer goes through `round_half_up`.
+Products such as a cohort's share × ARR are computed in `EXACT`, a decimal context that
+raises rather than round.
 """
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded
 from fractions import Fraction
 
 from comp_engine.money import display_ratio, exact_amount, round_half_up
@@ -15,6 +19,8 @@ from comp_engine.names import metric_name  # noqa: F401  (statements import the 
 
 DASH = "–"
 KIND_NAMES = {"quota": "quota component", "metric": "metric component", "flat_rate": "flat-rate component"}
+EXACT = Context(prec=80, traps=[Inexact, Rounded, InvalidOperation])
+"""Decimal arithmetic that is exact or raises: no operation here may round."""
 
 
 def exact(text: str | int | Decimal | Fraction) -> Fraction:
@@ -28,20 +34,39 @@ def money(value: str | Decimal | Fraction | None) -> str:
     """`"-3552.03"` -> `(3,552.03)`; `"25600"` -> `25,600.00`; None -> a dash."""
     if value is None:
         return DASH
-    rounded = round_half_up(exact(value))
+    rounded = _in_cents(value)
+    if rounded is None:
+        rounded = round_half_up(exact(value))
     text = f"{abs(rounded):,.2f}"
     return f"({text})" if rounded < 0 else text
+
+
+def _in_cents(value: str | Decimal | Fraction) -> Decimal | None:
+    """The value as a Decimal when it has at most two decimals (rounding it to cents
+    changes nothing), else None."""
+    if isinstance(value, str):
+        try:
+            value = Decimal(value)
+        except InvalidOperation:
+            return None
+    if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent >= -2:
+        return value
+    return None
 
 
 def money_exact(value: str | Decimal | Fraction) -> str:
     """An exact amount with every decimal it has (at least two): a share-weighted ARR
     such as 0.3333 x 10,000.00 = 3,333.00, or 4,114.811811; negative in parentheses."""
-    text = exact_amount(exact(value))
+    text = exact_amount(value if isinstance(value, Decimal) else exact(value))
     return f"({text[1:]})" if text.startswith("−") else text
 
 
 def is_negative(value: str | Decimal | Fraction | None) -> bool:
-    return value is not None and round_half_up(exact(value)) < 0
+    """Whether the amount prints as negative (once rounded to cents)."""
+    if value is None:
+        return False
+    cents = _in_cents(value)
+    return (cents if cents is not None else round_half_up(exact(value))) < 0
 
 
 def percent(value: str | Fraction | None, places: int = 2) -> str:

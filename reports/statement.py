@@ -13,8 +13,9 @@ from datetime import date
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
+from reports.plain_cells import PlainCellTable as Table
 from reports.statement_view import Section, StatementView, statement_view
 from reports.styles import (ACCENT, AMOUNT, AMOUNT_NEGATIVE, BAND, BOLD, CELL, HEADING, INTRO, NEGATIVE, RULE_TEXT,
                             SECTION, SMALL, SUBTITLE, TITLE, cell, content_width, facts_table, grid, register_fonts,

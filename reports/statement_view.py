@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from reports.figures import (DASH, KIND_NAMES, exact, is_negative, metric_name, money, money_exact, percent, ratio,
-                             share, short_fingerprint)
+from reports.figures import (DASH, EXACT, KIND_NAMES, exact, is_negative, metric_name, money, money_exact, percent,
+                             ratio, share, short_fingerprint)
 
 Facts = list[tuple[str, str]]
 
@@ -303,25 +304,28 @@ def _clawback(line: dict[str, Any]) -> Section:
 
 
 def _cohort(metric: dict[str, Any] | None) -> dict[str, Any]:
-    """The cohort rows of a book metric, and whether they go to the appendix."""
+    """The cohort rows of a book metric, and whether they go to the appendix.
+
+    Each account's share × ARR is exact: shares and ARR are stored decimals, so their
+    products and sums are computed in `EXACT`, which raises rather than round."""
     if metric is None or not metric.get("cohort"):
         return {}
-    rows, start_total, end_total = [], Fraction(0), Fraction(0)
+    rows, start_total, end_total = [], Decimal(0), Decimal(0)
     kept = metric["metric"]
+    shown = ratio if kept == "logo_retention" else money_exact
     for account_id, share_text, start, end in metric["cohort"]:
-        weight = exact(share_text)
+        weight, arr_start, arr_end = Decimal(share_text), Decimal(start), Decimal(end)
         if kept == "logo_retention":
-            weighted_start, weighted_end = weight, weight if exact(end) > 0 else Fraction(0)
+            weighted_start, weighted_end = weight, weight if arr_end > 0 else Decimal(0)
         elif kept == "gross_revenue_retention":
-            weighted_start, weighted_end = weight * exact(start), weight * min(exact(start), exact(end))
+            weighted_start = EXACT.multiply(weight, arr_start)
+            weighted_end = EXACT.multiply(weight, min(arr_start, arr_end))
         else:
-            weighted_start, weighted_end = weight * exact(start), weight * exact(end)
-        start_total += weighted_start
-        end_total += weighted_end
-        shown = ratio if kept == "logo_retention" else money_exact
+            weighted_start, weighted_end = EXACT.multiply(weight, arr_start), EXACT.multiply(weight, arr_end)
+        start_total = EXACT.add(start_total, weighted_start)
+        end_total = EXACT.add(end_total, weighted_end)
         rows.append(CohortRow(account_id, share(share_text), money(start), money(end), shown(weighted_start),
                               shown(weighted_end)))
-    shown = ratio if kept == "logo_retention" else money_exact
     return {"cohort": rows, "cohort_total": (shown(start_total), shown(end_total)),
             "cohort_in_appendix": len(rows) > COHORT_INLINE}
 

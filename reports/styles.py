@@ -8,6 +8,7 @@ a footer naming the document, so a loose printed page is never anonymous.
 """
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +24,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, TableStyle
+from reportlab.platypus.tables import LINECOMMANDS, CellStyle
+
+from reports.plain_cells import PlainCellTable as Table
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 MARGIN = 16 * mm
@@ -108,8 +112,15 @@ def facts_table(facts: Sequence[tuple[str, str]], width: float, columns: int = 1
             label, value = facts[index] if index < len(facts) else ("", "")
             cells += [cell(label, widths[0], LABEL), cell(value, widths[1], CELL)]
         rows.append(cells)
-    table = Table(rows, colWidths=widths * columns, hAlign="LEFT")
-    table.setStyle(TableStyle([
+    commands = _facts_commands(columns)
+    row_styles = _cell_styles(commands, [[""] * 2 * columns])[0]
+    table = Table(rows, colWidths=widths * columns, hAlign="LEFT", cellStyles=[list(row_styles) for _ in rows])
+    table.setStyle(TableStyle(_table_level(commands)))
+    return table
+
+
+def _facts_commands(columns: int) -> list[tuple]:
+    return [
         ("FONT", (0, 0), (-1, -1), FONT, CELL.fontSize),
         ("LEADING", (0, 0), (-1, -1), CELL.leading),
         *[("TEXTCOLOR", (2 * column, 0), (2 * column, -1), MUTED) for column in range(columns)],
@@ -117,8 +128,7 @@ def facts_table(facts: Sequence[tuple[str, str]], width: float, columns: int = 1
         ("TOPPADDING", (0, 0), (-1, -1), 1.2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
-    ]))
-    return table
+    ]
 
 
 def grid(rows: list[list], widths: Sequence[float], numeric_from: int, total_row: bool = False,
@@ -126,7 +136,18 @@ def grid(rows: list[list], widths: Sequence[float], numeric_from: int, total_row
     """A data table: header repeated on every page, numbers right-aligned from column
     `numeric_from`, an optional bold total row, the last column of negative rows in
     dark red."""
-    table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    commands = _grid_commands(numeric_from, total_row, negative_rows)
+    kinds = _grid_row_styles(len(widths), numeric_from)
+    negative = set(negative_rows)
+    last = len(rows) - 1
+    styles = [list(kinds["header" if index == 0 else "total" if total_row and index == last else "body"]
+                   [index in negative]) for index in range(len(rows))]
+    table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT", cellStyles=styles)
+    table.setStyle(TableStyle(_table_level(commands)))
+    return table
+
+
+def _grid_commands(numeric_from: int, total_row: bool, negative_rows: Sequence[int]) -> list[tuple]:
     commands = [
         ("FONT", (0, 0), (-1, -1), FONT, 8),
         ("FONT", (0, 0), (-1, 0), BOLD, 8),
@@ -142,8 +163,36 @@ def grid(rows: list[list], widths: Sequence[float], numeric_from: int, total_row
         commands += [("FONT", (0, -1), (-1, -1), BOLD, 8), ("LINEABOVE", (0, -1), (-1, -1), 0.8, INK),
                      ("BACKGROUND", (0, -1), (-1, -1), BAND)]
     commands += [("TEXTCOLOR", (-1, row), (-1, row), NEGATIVE) for row in negative_rows]
-    table.setStyle(TableStyle(commands))
-    return table
+    return commands
+
+
+# Cell styles (font, colour, alignment, padding of each cell) are what reportlab spends
+# most of a table's construction on: it makes one per cell and applies every command to
+# every cell it covers. A grid has only a few kinds of row, so each kind's styles are
+# made once per process, by reportlab applying the grid's own commands to a small
+# prototype table, and shared by every row of that kind; the table itself then gets
+# only the commands that are not about cells (lines and backgrounds).
+_TABLE_LEVEL = {"BACKGROUND", "ROWBACKGROUNDS", "COLBACKGROUNDS", "SPAN", "NOSPLIT", *LINECOMMANDS}
+
+
+def _table_level(commands: list[tuple]) -> list[tuple]:
+    return [command for command in commands if command[0] in _TABLE_LEVEL]
+
+
+def _cell_styles(commands: list[tuple], rows: list[list[str]]) -> list[list[CellStyle]]:
+    """The cell styles reportlab gives a table of `rows` under `commands`."""
+    prototype = Table(rows)
+    prototype.setStyle(TableStyle(commands))
+    return prototype._cellStyles
+
+
+@functools.lru_cache(maxsize=None)
+def _grid_row_styles(columns: int, numeric_from: int) -> dict[str, tuple[list[CellStyle], list[CellStyle]]]:
+    """kind of row -> (its cell styles, those of a negative row of that kind)."""
+    empty = [""] * columns
+    header, body, negative_body, total = _cell_styles(_grid_commands(numeric_from, True, [2]), [empty] * 4)
+    _, negative_total = _cell_styles(_grid_commands(numeric_from, True, [1]), [empty] * 2)
+    return {"header": (header, header), "body": (body, negative_body), "total": (total, negative_total)}
 
 
 def numbered_canvas(footer: str):

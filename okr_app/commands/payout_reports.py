@@ -148,12 +148,20 @@ def _rendered(details: list[dict[str, Any]], today: date, page_size: str
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         waiting: deque[tuple[list[dict[str, Any]], Future[list[bytes]]]] = deque()
-        for start in range(0, len(details), BATCH):
-            batch = details[start:start + BATCH]
-            waiting.append((batch, pool.submit(statement_pdfs, batch, today, page_size)))
+        for batch, task in worker_tasks(details, today, page_size):
+            waiting.append((batch, pool.submit(statement_pdfs, *task)))
             if len(waiting) >= 2 * workers:
                 batch, future = waiting.popleft()
                 yield from zip(batch, future.result())
         while waiting:
             batch, future = waiting.popleft()
             yield from zip(batch, future.result())
+
+
+def worker_tasks(details: list[dict[str, Any]], today: date, page_size: str
+                 ) -> Iterator[tuple[list[dict[str, Any]], tuple[list[dict[str, Any]], date, str]]]:
+    """(batch, the arguments a worker is sent for it), `BATCH` statements at a time, in
+    order: a worker gets its reps' statement dicts, the date and the paper size, never the run."""
+    for start in range(0, len(details), BATCH):
+        batch = details[start:start + BATCH]
+        yield batch, (batch, today, page_size)

@@ -1,18 +1,23 @@
 """`cadence payout statements`: a PDF per rep and the finance summary, all or nothing."""
 from __future__ import annotations
 
+import pickle
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from cli import cli
+from comp_engine import run_payout
+from okr_app.commands.payout_reports import BATCH, worker_tasks
 from okr_app.extensions import db
 from okr_app.models import PayoutRun
 from okr_app.payouts.services import approve_run
 from okr_app.policy import Actor
+from reports.statement_model import statements_to_dicts
 from tests.builders.payout_files import (RUN_DEALS, RUN_QUOTAS, RUN_ROSTER, as_arguments, record_payout_run,
                                          write_payout_inputs)
 
@@ -162,3 +167,17 @@ def test_a_large_run_renders_in_worker_processes_to_the_same_bytes(inputs, tmp_p
     assert result.exit_code == 0, result.output
     for name in ("2026-Q2-rep1.pdf", "2026-Q2-rep2.pdf", "2026-Q2-summary.pdf"):
         assert (parallel / name).read_bytes() == (serial / name).read_bytes(), name
+
+
+def test_a_worker_is_sent_only_its_batch_of_statements_whatever_the_size_of_the_run(inputs):
+    """Each task a worker receives pickles to no more than its own statements plus a small
+    envelope (the date and the paper size), however many statements the run holds."""
+    result = run_payout("2026-Q2", inputs["--deals"], inputs["--roster"], inputs["--quotas"], inputs["--plans"])
+    ada, ben = statements_to_dicts(result)
+    details = [{**(ada if index % 2 else ben), "rep_id": f"rep{index}"} for index in range(3 * BATCH + 5)]
+    tasks = list(worker_tasks(details, date(2026, 7, 3), "a4"))
+    assert [detail for batch, _ in tasks for detail in batch] == details
+    for batch, arguments in tasks:
+        assert arguments[0] == batch and len(batch) <= BATCH
+        own = sum(len(pickle.dumps(detail)) for detail in batch)
+        assert len(pickle.dumps(arguments)) <= own + 200

@@ -1,0 +1,198 @@
+"""A reportlab Table that measures and draws its plain-text cells in one pass.
+
+A statement's tables hold about 1,500 cells, nearly all plain strings (amounts, dates,
+ids); reportlab's Table spends most of a statement's time on them: it sums the rows'
+heights again after each row it measures, and draws every cell as a text object of its
+own. `PlainCellTable` lays out and prints exactly what `Table` does, with the same
+positions, fonts and colours, but
+
+- gives every row of plain strings its height up front (the tallest cell's lines
+  × leading + padding, reportlab's own rule), so only rows holding a paragraph are
+  measured by reportlab;
+- draws all the plain cells of the table in one text object, skipping empty ones;
+  paragraphs in cells are drawn by reportlab as before;
+- encodes a cell's text for the document's font subset with one `str.translate`
+  (`SubsetCodes`) instead of reportlab's character-by-character loop, asking reportlab
+  (`TTFont.splitString`, in the text's order) only for characters the document has not
+  used yet, so the codes given out are the ones reportlab would give.
+
+Tables with spanned cells or a render callback are drawn by reportlab unchanged. The
+class relies on `Table`'s layout attributes (`_cellvalues`, `_cellStyles`,
+`_rowpositions`, `_colpositions`), which reportlab 4 and 5 share.
+"""
+from __future__ import annotations
+
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.platypus import Flowable, Table
+
+_CELL_FLOWABLES = (tuple, list, Flowable)
+
+
+class PlainCellTable(Table):
+    def _calc_height(self, availHeight, availWidth, H=None, W=None):  # noqa: N803 (reportlab's names)
+        if None in self._argH and not self._spanCmds and not self._minRowHeights:
+            self._rowHeights = self._argH = [
+                height if height is not None else _plain_row_height(values, styles)
+                for height, values, styles in zip(self._argH, self._cellvalues, self._cellStyles)]
+        return super()._calc_height(availHeight, availWidth, H, W)
+
+    def draw(self) -> None:
+        if self._spanCmds or self._renderCB:
+            return super().draw()
+        canvas = self.canv
+        canvas.saveState()
+        self._curweight = self._curcolor = self._curcellstyle = None
+        self._makeShadow()
+        self._makeRoundedCornersClip()
+        self._drawBkgrnd()
+        flowing = self._draw_plain_cells()
+        self._curcellstyle = None
+        for value, style, position, size in flowing:
+            self._drawCell(value, style, position, size)
+        self._drawLines()
+        canvas.restoreState()
+        if self._roundingRectDef:
+            self._restoreRoundingObscuredLines()
+
+    def _draw_plain_cells(self) -> list[tuple]:
+        """Print every plain cell as `Table._drawCell` would place it; return the others."""
+        canvas = self.canv
+        text = canvas.beginText()
+        code, escape = text._code, canvas._escape
+        flowing: list[tuple] = []
+        font = color = codes = None
+        placements: dict[int, _Placement | None] = {}
+        lefts = self._colpositions[:-1]
+        for values, styles, bottom, height in zip(self._cellvalues, self._cellStyles, self._rowpositions[1:],
+                                                  self._rowHeights):
+            for value, style, left, width in zip(values, styles, lefts, self._colWidths):
+                placement = placements.get(id(style), False)
+                if placement is False:
+                    placement = placements[id(style)] = _Placement.of(style, canvas)
+                if placement is None or isinstance(value, _CELL_FLOWABLES) or getattr(value, "onDraw", None):
+                    flowing.append((value, style, (left, bottom), (width, height)))
+                    continue
+                value = str(value)
+                if not value:
+                    continue
+                if style.color != color:
+                    color = style.color
+                    text.setFillColor(color)
+                if placement.font != font:
+                    font, codes = placement.font, placement.codes
+                    text.setFont(*font)
+                x = left + placement.inset(width)
+                y = _first_baseline(style, bottom, height, value.count("\n") + 1)
+                for line in value.split("\n") if "\n" in value else (value,):
+                    if line:
+                        if placement.share:
+                            line_x = x - placement.share * placement.face.stringWidth(line, style.fontsize)
+                        else:
+                            line_x = x
+                        encoded = codes.encoded(line) if codes else None
+                        if encoded is None:
+                            text.setTextOrigin(line_x, y)
+                            text._textOut(line)
+                        else:
+                            if text._curSubset != 0:
+                                code.append(codes.selection)
+                                text._curSubset = 0
+                            code.append(f"1 0 0 1 {fp_str(line_x, y)} Tm ({escape(encoded)}) Tj")
+                    y -= style.leading
+        if font is not None:
+            canvas.drawText(text)
+        return flowing
+
+
+class _Placement:
+    """Where and how a cell style puts plain text: font, subset codes, horizontal anchor."""
+
+    def __init__(self, style, canvas) -> None:  # noqa: ANN001 (reportlab objects)
+        self.font = style.fontname, style.fontsize, style.leading
+        self.face = getFont(style.fontname)
+        self.codes = SubsetCodes.of(self.font, canvas) if canvas.bottomup else None
+        self.share = _SHIFTS[style.alignment]
+        self.left, self.right = style.leftPadding, style.rightPadding
+
+    @classmethod
+    def of(cls, style, canvas) -> _Placement | None:  # noqa: ANN001
+        """None for a style this table leaves to reportlab (other alignments, links, bidi)."""
+        if style.alignment not in _SHIFTS or style.direction or style.shaping or style.href or style.destination:
+            return None
+        return cls(style, canvas)
+
+    def inset(self, width: float) -> float:
+        if self.share == 0.0:
+            return self.left
+        if self.share == 1.0:
+            return width - self.right
+        return (width + self.left - self.right) * 0.5
+
+
+class _Unassigned(Exception):
+    """A character the document's font subsets do not hold yet (raised inside str.translate)."""
+
+
+class _Codes(dict):
+    def __missing__(self, code: int) -> None:
+        raise _Unassigned
+
+
+class SubsetCodes:
+    """One document's codes for one TrueType font's first subset, as a translate table."""
+
+    def __init__(self, font, canvas, size: float, leading: float) -> None:  # noqa: ANN001 (reportlab objects)
+        self.font, self.doc, self.table = font, canvas._doc, _Codes()
+        self.selection = f"{font.getSubsetInternalName(0, self.doc)} {fp_str(size)} Tf {fp_str(leading)} TL"
+
+    @classmethod
+    def of(cls, font: tuple, canvas) -> SubsetCodes | None:  # noqa: ANN001
+        """The codes of (name, size, leading) in the canvas's document; None for a font
+        that is not a subsetted TrueType font (reportlab encodes those itself)."""
+        name, size, leading = font
+        face = getFont(name)
+        if not getattr(face, "_dynamicFont", False) or getattr(face, "shapable", False):
+            return None
+        cache = canvas.__dict__.setdefault("_cadence_subset_codes", {})
+        if font not in cache:
+            cache[font] = cls(face, canvas, size, leading)
+        return cache[font]
+
+    def encoded(self, line: str) -> bytes | None:
+        """The line's bytes in subset 0; None when a character falls in another subset."""
+        try:
+            return line.translate(self.table).encode("latin-1")
+        except _Unassigned:
+            pass
+        for character in dict.fromkeys(line):
+            if ord(character) not in self.table:
+                chunks = self.font.splitString(character, self.doc)
+                if len(chunks) == 1 and chunks[0][0] == 0 and len(chunks[0][1]) == 1:
+                    self.table[ord(character)] = chunks[0][1][0]
+        try:
+            return line.translate(self.table).encode("latin-1")
+        except _Unassigned:
+            return None
+
+
+def _plain_row_height(values: list, styles: list) -> float | None:
+    """reportlab's height of a row of plain strings; None (measure it) when a cell holds flowables."""
+    tallest = 0.0
+    for value, style in zip(values, styles):
+        if isinstance(value, _CELL_FLOWABLES):
+            return None
+        lines = (value is not None and str(value) or "").count("\n") + 1
+        tallest = max(tallest, (style.leading or 1.2 * style.fontsize) * lines + style.bottomPadding + style.topPadding)
+    return tallest
+
+
+_SHIFTS = {"LEFT": 0.0, "RIGHT": 1.0, "CENTRE": 0.5, "CENTER": 0.5}
+
+
+def _first_baseline(style, bottom: float, height: float, lines: int) -> float:
+    if style.valign == "BOTTOM":
+        return bottom + style.bottomPadding + lines * style.leading - style.fontsize
+    if style.valign == "TOP":
+        return bottom + height - style.topPadding - style.fontsize
+    return bottom + (style.bottomPadding + height - style.topPadding + lines * style.leading) / 2.0 - style.fontsize
