@@ -49,11 +49,17 @@ def lengths(texts: pa.Array) -> np.ndarray:
 
 
 def trimmed_codes(column: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """A dictionary column of ids as (code per row, distinct trimmed ids): 'ae02 ' and 'ae02' get one code."""
-    trimmed = pc.utf8_trim(column.dictionary, characters=ID_SPACE)
+    """A column of ids (plain texts or a dictionary) as (code per row, distinct trimmed ids):
+    'ae02 ' and 'ae02' get one code. Codes number the ids in the order they first appear."""
+    if not pa.types.is_dictionary(column.type):
+        encoded = pc.dictionary_encode(trimmed_texts(column))
+        return numbers(encoded.indices).astype(np.int32), encoded.dictionary
+    codes = numbers(column.indices)
+    trimmed = trimmed_texts(column.dictionary)
+    if trimmed is column.dictionary:  # nothing to trim: the texts are distinct already
+        return codes.astype(np.int32), trimmed
     encoded = pc.dictionary_encode(trimmed)
     remap = numbers(encoded.indices)
-    codes = numbers(column.indices)
     return (remap[codes] if len(remap) else codes).astype(np.int32), encoded.dictionary
 
 
