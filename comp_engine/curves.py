@@ -16,6 +16,7 @@ The attainment is written as its inputs (an `Attainment`), never as a rounded ra
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from fractions import Fraction
@@ -95,11 +96,16 @@ def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, 
     else:
         terms = []
         amount = Fraction(0)
-        for part, band, end in _marginal_bands(curve, value):
-            amount += decimal_fraction(band.multiplier) * part
-            whole_band = end is not None and value >= decimal_fraction(end)
-            part_text = exact_ratio(_EXACT.subtract(end, band.start)) if whole_band else reached.above(band.start)
-            terms.append(f"{exact_ratio(band.multiplier)} {TIMES} {part_text}")
+        for start, end, multiplier, band, multiplier_text, whole_text in _exact_bands(curve):
+            if value <= start:
+                break
+            if end is not None and value >= end:
+                amount += multiplier * (end - start)
+                part_text = whole_text
+            else:
+                amount += multiplier * (value - start)
+                part_text = reached.above(band.start)
+            terms.append(f"{multiplier_text} {TIMES} {part_text}")
         amount *= target_fraction
         rule = "marginal, each band of attainment at its own multiplier"
         formula = f"{target_text} {TIMES} ({' + '.join(terms)})"
@@ -109,6 +115,20 @@ def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, 
                  "so it pays the cap")
         return CurvePayout(capped, rule, f"{exact_ratio(cap)} {TIMES} {target_text}")
     return CurvePayout(amount, rule, formula)
+
+
+@functools.lru_cache(maxsize=256)
+def _exact_bands(curve: tuple[Band, ...]) -> tuple[tuple[Fraction, Fraction | None, Fraction, Band, str, str | None], ...]:
+    """Each band of a curve as (start, next band's start or None, multiplier) exactly, the band,
+    its multiplier as printed and the width of the whole band as printed; once per curve, since
+    a run pays every rep on the same few curves."""
+    bands = []
+    for position, band in enumerate(curve):
+        end = curve[position + 1].start if position + 1 < len(curve) else None
+        bands.append((decimal_fraction(band.start), None if end is None else decimal_fraction(end),
+                      decimal_fraction(band.multiplier), band, exact_ratio(band.multiplier),
+                      None if end is None else exact_ratio(_EXACT.subtract(end, band.start))))
+    return tuple(bands)
 
 
 def _marginal_bands(curve: tuple[Band, ...], attainment: Fraction) -> list[tuple[Fraction, Band, Decimal | None]]:
