@@ -96,16 +96,15 @@ def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, 
     else:
         terms = []
         amount = Fraction(0)
-        for start, end, multiplier, band, multiplier_text, whole_text in _exact_bands(curve):
+        for start, end, multiplier, band, whole_term, below, through in _exact_bands(curve):
             if value <= start:
                 break
             if end is not None and value >= end:
-                amount += multiplier * (end - start)
-                part_text = whole_text
+                amount = through
+                terms.append(whole_term)
             else:
-                amount += multiplier * (value - start)
-                part_text = reached.above(band.start)
-            terms.append(f"{multiplier_text} {TIMES} {part_text}")
+                amount = below + multiplier * (value - start)
+                terms.append(f"{exact_ratio(band.multiplier)} {TIMES} {reached.above(band.start)}")
         amount *= target_fraction
         rule = "marginal, each band of attainment at its own multiplier"
         formula = f"{target_text} {TIMES} ({' + '.join(terms)})"
@@ -118,16 +117,22 @@ def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, 
 
 
 @functools.lru_cache(maxsize=256)
-def _exact_bands(curve: tuple[Band, ...]) -> tuple[tuple[Fraction, Fraction | None, Fraction, Band, str, str | None], ...]:
+def _exact_bands(curve: tuple[Band, ...]) -> tuple[tuple[Fraction, Fraction | None, Fraction, Band, str | None,
+                                                          Fraction, Fraction | None], ...]:
     """Each band of a curve as (start, next band's start or None, multiplier) exactly, the band,
-    its multiplier as printed and the width of the whole band as printed; once per curve, since
-    a run pays every rep on the same few curves."""
+    its term of the formula when attainment covers all of it, and what the bands below it and
+    up to its end pay when covered whole (in units of T); once per curve, since a run pays every rep on the same
+    few curves."""
     bands = []
+    below = Fraction(0)
     for position, band in enumerate(curve):
+        start, multiplier = decimal_fraction(band.start), decimal_fraction(band.multiplier)
         end = curve[position + 1].start if position + 1 < len(curve) else None
-        bands.append((decimal_fraction(band.start), None if end is None else decimal_fraction(end),
-                      decimal_fraction(band.multiplier), band, exact_ratio(band.multiplier),
-                      None if end is None else exact_ratio(_EXACT.subtract(end, band.start))))
+        whole = None if end is None else f"{exact_ratio(band.multiplier)} {TIMES} {exact_ratio(_EXACT.subtract(end, band.start))}"
+        through = None if end is None else below + multiplier * (decimal_fraction(end) - start)
+        bands.append((start, None if end is None else decimal_fraction(end), multiplier, band, whole, below, through))
+        if through is not None:
+            below = through
     return tuple(bands)
 
 
