@@ -96,14 +96,15 @@ def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, 
     else:
         terms = []
         amount = Fraction(0)
-        for start, end, multiplier, band, whole_term, below, through in _exact_bands(curve):
-            if value <= start:
+        n, d = value.numerator, value.denominator  # compared with each band's ends as integers
+        for (start_n, start_d), end, (multiplier_n, multiplier_d), band, whole_term, below, through in _exact_bands(curve):
+            if n * start_d <= start_n * d:
                 break
-            if end is not None and value >= end:
+            if end is not None and n * end[1] >= end[0] * d:
                 amount = through
                 terms.append(whole_term)
-            else:
-                amount = below + multiplier * (value - start)
+            else:  # below + multiplier x (value - start)
+                amount = below + Fraction(multiplier_n * (n * start_d - start_n * d), multiplier_d * d * start_d)
                 terms.append(f"{exact_ratio(band.multiplier)} {TIMES} {reached.above(band.start)}")
         amount *= target_fraction
         rule = "marginal, each band of attainment at its own multiplier"
@@ -116,21 +117,29 @@ def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, 
     return CurvePayout(amount, rule, formula)
 
 
+_Ratio = tuple[int, int]
+
+
 @functools.lru_cache(maxsize=256)
-def _exact_bands(curve: tuple[Band, ...]) -> tuple[tuple[Fraction, Fraction | None, Fraction, Band, str | None,
-                                                          Fraction, Fraction | None], ...]:
-    """Each band of a curve as (start, next band's start or None, multiplier) exactly, the band,
-    its term of the formula when attainment covers all of it, and what the bands below it and
-    up to its end pay when covered whole (in units of T); once per curve, since a run pays every rep on the same
-    few curves."""
+def _exact_bands(curve: tuple[Band, ...]) -> tuple[tuple[_Ratio, _Ratio | None, _Ratio, Band, str | None, Fraction,
+                                                          Fraction | None], ...]:
+    """Each band of a curve as exact (numerator, denominator) pairs: its start, the next band's
+    start (None for the last band) and its multiplier; the band; its term of the formula when
+    attainment covers all of it; and what the bands below it, then up to its end, pay when
+    covered whole (in units of T). Once per curve, since a run pays every rep on the same few curves."""
     bands = []
     below = Fraction(0)
     for position, band in enumerate(curve):
         start, multiplier = decimal_fraction(band.start), decimal_fraction(band.multiplier)
         end = curve[position + 1].start if position + 1 < len(curve) else None
-        whole = None if end is None else f"{exact_ratio(band.multiplier)} {TIMES} {exact_ratio(_EXACT.subtract(end, band.start))}"
-        through = None if end is None else below + multiplier * (decimal_fraction(end) - start)
-        bands.append((start, None if end is None else decimal_fraction(end), multiplier, band, whole, below, through))
+        if end is None:
+            whole = through = end_ratio = None
+        else:
+            whole = f"{exact_ratio(band.multiplier)} {TIMES} {exact_ratio(_EXACT.subtract(end, band.start))}"
+            through = below + multiplier * (decimal_fraction(end) - start)
+            end_ratio = (decimal_fraction(end).numerator, decimal_fraction(end).denominator)
+        bands.append(((start.numerator, start.denominator), end_ratio, (multiplier.numerator, multiplier.denominator),
+                      band, whole, below, through))
         if through is not None:
             below = through
     return tuple(bands)
