@@ -15,8 +15,12 @@ from comp_engine.csv_input import ID_SPACE
 MAX_INTEGER_DIGITS = 12
 """Digits before the decimal point of an amount, as `money.MAX_INTEGER_DIGITS` (which is this)."""
 _CENTS_FACTOR = np.array([100, 10, 1], dtype=np.int64)
-_SPACE_FIRST_BYTES = np.array(sorted({character.encode()[0] for character in ID_SPACE}), dtype=np.uint8)
-_SPACE_LAST_BYTES = np.array(sorted({character.encode()[-1] for character in ID_SPACE}), dtype=np.uint8)
+_SPACE_FIRST_BYTE = np.zeros(256, dtype=bool)
+"""Which bytes can begin one of the spaces `trim_id` takes off (a lookup table by byte value)."""
+_SPACE_FIRST_BYTE[[character.encode()[0] for character in ID_SPACE]] = True
+_SPACE_LAST_BYTE = np.zeros(256, dtype=bool)
+"""Which bytes can end one of those spaces."""
+_SPACE_LAST_BYTE[[character.encode()[-1] for character in ID_SPACE]] = True
 
 
 def numbers(array: pa.Array) -> np.ndarray:
@@ -49,11 +53,17 @@ def lengths(texts: pa.Array) -> np.ndarray:
 
 
 def trimmed_codes(column: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """A dictionary column of ids as (code per row, distinct trimmed ids): 'ae02 ' and 'ae02' get one code."""
-    trimmed = pc.utf8_trim(column.dictionary, characters=ID_SPACE)
+    """A column of ids (plain texts or a dictionary) as (code per row, distinct trimmed ids):
+    'ae02 ' and 'ae02' get one code. Codes number the ids in the order they first appear."""
+    if not pa.types.is_dictionary(column.type):
+        encoded = pc.dictionary_encode(trimmed_texts(column))
+        return numbers(encoded.indices).astype(np.int32), encoded.dictionary
+    codes = numbers(column.indices)
+    trimmed = trimmed_texts(column.dictionary)
+    if trimmed is column.dictionary:  # nothing to trim: the texts are distinct already
+        return codes.astype(np.int32), trimmed
     encoded = pc.dictionary_encode(trimmed)
     remap = numbers(encoded.indices)
-    codes = numbers(column.indices)
     return (remap[codes] if len(remap) else codes).astype(np.int32), encoded.dictionary
 
 
@@ -66,7 +76,7 @@ def trimmed_texts(column: pa.Array) -> pa.Array:
     if not len(data) or not filled.any():
         return column
     first, last = data[offsets[:-1][filled]], data[offsets[1:][filled] - 1]
-    if not (np.isin(first, _SPACE_FIRST_BYTES).any() or np.isin(last, _SPACE_LAST_BYTES).any()):
+    if not (_SPACE_FIRST_BYTE[first].any() or _SPACE_LAST_BYTE[last].any()):
         return column
     return pc.utf8_trim(column, characters=ID_SPACE)
 

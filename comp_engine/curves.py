@@ -16,6 +16,7 @@ The attainment is written as its inputs (an `Attainment`), never as a rounded ra
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from fractions import Fraction
@@ -95,11 +96,16 @@ def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, 
     else:
         terms = []
         amount = Fraction(0)
-        for part, band, end in _marginal_bands(curve, value):
-            amount += decimal_fraction(band.multiplier) * part
-            whole_band = end is not None and value >= decimal_fraction(end)
-            part_text = exact_ratio(_EXACT.subtract(end, band.start)) if whole_band else reached.above(band.start)
-            terms.append(f"{exact_ratio(band.multiplier)} {TIMES} {part_text}")
+        n, d = value.numerator, value.denominator  # compared with each band's ends as integers
+        for (start_n, start_d), end, (multiplier_n, multiplier_d), band, whole_term, below, through in _exact_bands(curve):
+            if n * start_d <= start_n * d:
+                break
+            if end is not None and n * end[1] >= end[0] * d:
+                amount = through
+                terms.append(whole_term)
+            else:  # below + multiplier x (value - start)
+                amount = below + Fraction(multiplier_n * (n * start_d - start_n * d), multiplier_d * d * start_d)
+                terms.append(f"{exact_ratio(band.multiplier)} {TIMES} {reached.above(band.start)}")
         amount *= target_fraction
         rule = "marginal, each band of attainment at its own multiplier"
         formula = f"{target_text} {TIMES} ({' + '.join(terms)})"
@@ -109,6 +115,34 @@ def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, 
                  "so it pays the cap")
         return CurvePayout(capped, rule, f"{exact_ratio(cap)} {TIMES} {target_text}")
     return CurvePayout(amount, rule, formula)
+
+
+_Ratio = tuple[int, int]
+
+
+@functools.lru_cache(maxsize=256)
+def _exact_bands(curve: tuple[Band, ...]) -> tuple[tuple[_Ratio, _Ratio | None, _Ratio, Band, str | None, Fraction,
+                                                          Fraction | None], ...]:
+    """Each band of a curve as exact (numerator, denominator) pairs: its start, the next band's
+    start (None for the last band) and its multiplier; the band; its term of the formula when
+    attainment covers all of it; and what the bands below it, then up to its end, pay when
+    covered whole (in units of T). Once per curve, since a run pays every rep on the same few curves."""
+    bands = []
+    below = Fraction(0)
+    for position, band in enumerate(curve):
+        start, multiplier = decimal_fraction(band.start), decimal_fraction(band.multiplier)
+        end = curve[position + 1].start if position + 1 < len(curve) else None
+        if end is None:
+            whole = through = end_ratio = None
+        else:
+            whole = f"{exact_ratio(band.multiplier)} {TIMES} {exact_ratio(_EXACT.subtract(end, band.start))}"
+            through = below + multiplier * (decimal_fraction(end) - start)
+            end_ratio = (decimal_fraction(end).numerator, decimal_fraction(end).denominator)
+        bands.append(((start.numerator, start.denominator), end_ratio, (multiplier.numerator, multiplier.denominator),
+                      band, whole, below, through))
+        if through is not None:
+            below = through
+    return tuple(bands)
 
 
 def _marginal_bands(curve: tuple[Band, ...], attainment: Fraction) -> list[tuple[Fraction, Band, Decimal | None]]:

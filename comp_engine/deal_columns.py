@@ -3,8 +3,8 @@
 The deals file is the one input that grows with the company (ten million rows is
 600 MB), so it is never held whole in memory and never becomes a Python object per
 cell. It is read in blocks by Arrow's multi-threaded CSV reader, straight into
-columns: ids and dates as dictionaries (each distinct text stored once, a small
-integer per row), deal ids and amounts as plain Arrow strings. Every byte read is also
+columns: rep ids, types, dates and splits as dictionaries (each distinct text stored
+once, a small integer per row), deal ids, account ids and amounts as plain Arrow strings. Every byte read is also
 fed to the run's fingerprint, so the fingerprint is of exactly the bytes parsed.
 
 Arrow cannot say on which line a row was, so the fast reading is used only when each
@@ -35,8 +35,10 @@ DEALS_EXTRA = ("source",)
 """Columns Cadence knows but a payout does not read: `source` (where a deal came from) is read by
 `comp_engine.revenue` and the deals import. The header check knows them, so they are neither
 noted as ignored nor taken for a misspelling; `read_deal_columns(..., extra=...)` reads them."""
-PLAIN_TEXT = ("deal_id", "amount")
-"""Columns whose texts are mostly distinct; the others are read as dictionaries."""
+PLAIN_TEXT = ("deal_id", "account_id", "amount")
+"""Columns whose texts are mostly distinct, read as plain texts; the others are read as dictionaries.
+An account has a few deals, not thousands: building a dictionary per block of the file and
+unifying them costs more than encoding the whole column once (`arrow_texts.trimmed_codes`)."""
 
 _BLOCK = 1 << 20
 _ARROW_BLOCK = 4 << 20

@@ -99,6 +99,8 @@ class Proration:
 
 def proration_of(period: Period, employment: Employment) -> Proration | None:
     """The quarter's proration, or None when the rep was employed the whole quarter."""
+    if not employment.bounded:
+        return None
     days = days_employed(period, employment)
     total = days_in(period)
     if days == total:

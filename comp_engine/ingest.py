@@ -134,24 +134,27 @@ def read_quotas(content: bytes, source: str, roster: Roster | None, components: 
     first_line: dict[tuple[str, str, str], int] = {}
     unplanned: dict[str, list[int]] = {}
     columns = [table.column(name) for name in QUOTAS_COLUMNS]
+    periods: dict[str, tuple[str, str | None]] = {}  # each distinct text read once: (name, why refused)
+    amounts: dict[str, tuple[int, str | None]] = {}
     for line, rep_id, period_text, component, quota_text in zip(table.lines, *columns):
-        rep_id, period_text, component, quota_text = trim_id(rep_id), period_text.strip(), trim_id(component), quota_text.strip()
+        rep_id, component = trim_id(rep_id), trim_id(component)
         row_problems = []
         if not rep_id:
             row_problems.append(Problem(source, line, "rep_id", "is empty"))
-        try:
-            period_text = str(parse_period(period_text))
-        except PeriodInvalid as refused:
-            row_problems.append(Problem(source, line, "period", str(refused)))
+        period = periods.get(period_text)
+        if period is None:
+            period = periods[period_text] = _period_name(period_text.strip())
+        if period[1] is not None:
+            row_problems.append(Problem(source, line, "period", period[1]))
+        period_text = period[0]
         if not component:
             row_problems.append(Problem(source, line, "component", "is empty; name the plan component, e.g. new_business"))
-        cents = 0
-        try:
-            cents = to_cents(quota_text)
-            if cents == 0:
-                row_problems.append(Problem(source, line, "quota", "is 0; a quota must be above 0 (attainment is credited / quota)"))
-        except AmountInvalid as refused:
-            row_problems.append(Problem(source, line, "quota", str(refused)))
+        amount = amounts.get(quota_text)
+        if amount is None:
+            amount = amounts[quota_text] = _quota_cents(quota_text.strip())
+        cents = amount[0]
+        if amount[1] is not None:
+            row_problems.append(Problem(source, line, "quota", amount[1]))
         key = (rep_id, period_text, component)
         if not row_problems and key in first_line:
             row_problems.append(Problem(source, line, "quota", f"a quota for {rep_id} {period_text} {component} is already on line {first_line[key]}"))
@@ -169,6 +172,25 @@ def read_quotas(content: bytes, source: str, roster: Roster | None, components: 
         notes += [f"{source}: no plan has a quota component {component!r} ({lines_text(lines)}); "
                   f"those quotas are ignored (quota components: {planned})" for component, lines in unplanned.items()]
     return (None if problems else Quotas(quotas, tuple(notes))), problems
+
+
+def _period_name(text: str) -> tuple[str, str | None]:
+    """A quota's period as `YYYY-Qn`, or the text as written and why it is refused."""
+    try:
+        return str(parse_period(text)), None
+    except PeriodInvalid as refused:
+        return text, str(refused)
+
+
+def _quota_cents(text: str) -> tuple[int, str | None]:
+    """A quota in cents, or why it is refused (0 is refused: attainment divides by it)."""
+    try:
+        cents = to_cents(text)
+    except AmountInvalid as refused:
+        return 0, str(refused)
+    if cents == 0:
+        return 0, "is 0; a quota must be above 0 (attainment is credited / quota)"
+    return cents, None
 
 
 __all__ = [

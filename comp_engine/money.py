@@ -209,5 +209,6 @@ def exact_ratio(value: Decimal) -> str:
 
 def signed_amount(value: Decimal) -> str:
     """A line's rounded amount at the end of its formula: '25,600.00', '−4,800.00'."""
-    text = _fixed_point(abs(rounded_units(value)), 2, grouped=True)
-    return (MINUS + text) if rounded_units(value) < 0 else text
+    units = rounded_units(value)
+    text = _fixed_point(abs(units), 2, grouped=True)
+    return (MINUS + text) if units < 0 else text

@@ -32,13 +32,19 @@ class Period:
     @property
     def start(self) -> date:
         """The quarter's first day."""
-        return date(self.year, 3 * self.quarter - 2, 1)
+        return _quarter_days(self.year, self.quarter)[0]
 
     @property
     def end(self) -> date:
         """The quarter's last day (E in the plan rules)."""
-        month = 3 * self.quarter
-        return date(self.year, month, calendar.monthrange(self.year, month)[1])
+        return _quarter_days(self.year, self.quarter)[1]
+
+
+@functools.lru_cache(maxsize=256)
+def _quarter_days(year: int, quarter: int) -> tuple[date, date]:
+    """(first day, last day) of a quarter; cached, since a run asks for them for every line."""
+    month = 3 * quarter
+    return date(year, month - 2, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
 @functools.lru_cache(maxsize=256)

@@ -191,6 +191,7 @@ class _Computation:
         self.behind = DealsBehind(deals, period, self.rep_count)
         self.metrics = BookMetrics(deals, self.rep_count)
         self._quarters: dict[Period, QuarterCredit] = {period: self.credit}
+        self._paid: dict[tuple[int, Period, str], Fraction] = {}
 
     def plan_of(self, rep: Rep) -> Plan:
         return self.plans[rep.plan_key]
@@ -327,20 +328,30 @@ class _Computation:
         original = period_containing(from_day_number(int(deals.day[churn.new_row])))
         credit = self._quarter(original)
         deal_units = int(deals.amount_cents[churn.new_row]) * share_units
-        target_incentive = self.target_incentive(rep)
         parts = []
         for component in self._new_deal_components(rep):
             total_units = credit.credited_units(rep_index, component.credit)
-            if isinstance(component, QuotaComponent):
-                quota = self.quotas.quota_cents(rep.rep_id, str(original), component.key)
-                paid = quota_line(component, target_incentive, total_units, quota, DealCredits(),  # type: ignore[arg-type]
-                                  self.fraction_employed(rep, original))
-            else:
-                paid = flat_rate_line(component, total_units, DealCredits())
-            line_paid = Fraction(paid.amount)
+            line_paid = self._paid_in(rep_index, original, component, total_units)
             parts.append(ClawbackPart(
                 component=component.key, component_payout=line_paid, deal_credited=units_to_decimal(deal_units),
                 total_credited=units_to_decimal(total_units),
                 earned=earned_share(line_paid, deal_units, total_units),
             ))
         return clawback_line(deals, churn, self.plan_of(rep).clawback, tuple(parts))
+
+    def _paid_in(self, rep_index: int, period: Period, component: QuotaComponent | FlatRateComponent,
+                 total_units: int) -> Fraction:
+        """The rounded line a component paid the rep in a past quarter, computed once per rep,
+        quarter and component however many of that quarter's deals churn."""
+        key = (rep_index, period, component.key)
+        paid = self._paid.get(key)
+        if paid is None:
+            rep = self.roster.reps[rep_index]
+            if isinstance(component, QuotaComponent):
+                quota = self.quotas.quota_cents(rep.rep_id, str(period), component.key)
+                line = quota_line(component, self.target_incentive(rep), total_units, quota,  # type: ignore[arg-type]
+                                  DealCredits(), self.fraction_employed(rep, period))
+            else:
+                line = flat_rate_line(component, total_units, DealCredits())
+            paid = self._paid[key] = Fraction(line.amount)
+        return paid
