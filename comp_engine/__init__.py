@@ -10,27 +10,39 @@ per rep with its component, modifier and clawback lines, each traceable to its d
 and plan rule, plus `notes` finance should read (deals crediting reps who are no
 longer on the roster: see `comp_engine.off_roster`). Money is exact throughout and
 each line is rounded once, half-up.
-"""
-from comp_engine.errors import PayoutError, PayoutInputError, PeriodInvalid, PlanInvalid, Problem
-from comp_engine.outputs import lines_csv, totals_csv, write_outputs
-from comp_engine.periods import Period, parse_period
-from comp_engine.plans import Plan, load_plans
-from comp_engine.result import (
-    ClawbackLine,
-    ClawbackPart,
-    ComponentLine,
-    DealCredit,
-    DealCredits,
-    InputFile,
-    MetricValue,
-    ModifierLine,
-    PayoutResult,
-    RepStatement,
-)
-from comp_engine.run import run_payout
 
-__all__ = [
-    "ClawbackLine", "ClawbackPart", "ComponentLine", "DealCredit", "DealCredits", "InputFile", "MetricValue", "ModifierLine",
-    "PayoutError", "PayoutInputError", "PayoutResult", "Period", "PeriodInvalid", "Plan", "PlanInvalid", "Problem",
-    "RepStatement", "lines_csv", "load_plans", "parse_period", "run_payout", "totals_csv", "write_outputs",
-]
+Each name below loads its module on first use (PEP 562): importing one light module of the
+package (`comp_engine.money`, `comp_engine.names`: the statement workers, the web pages) must not
+pull in the whole engine with numpy and Arrow.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_WHERE = {
+    "PayoutError": "errors", "PayoutInputError": "errors", "PeriodInvalid": "errors", "PlanInvalid": "errors",
+    "Problem": "errors", "lines_csv": "outputs", "totals_csv": "outputs", "write_outputs": "outputs",
+    "Period": "periods", "parse_period": "periods", "Plan": "plans", "load_plans": "plans",
+    "ClawbackLine": "result", "ClawbackPart": "result", "ComponentLine": "result", "DealCredit": "result",
+    "DealCredits": "result", "InputFile": "result", "MetricValue": "result", "ModifierLine": "result",
+    "PayoutResult": "result", "RepStatement": "result", "run_payout": "run",
+}
+__all__ = sorted(_WHERE)
+
+if TYPE_CHECKING:
+    from comp_engine.errors import PayoutError, PayoutInputError, PeriodInvalid, PlanInvalid, Problem
+    from comp_engine.outputs import lines_csv, totals_csv, write_outputs
+    from comp_engine.periods import Period, parse_period
+    from comp_engine.plans import Plan, load_plans
+    from comp_engine.result import (ClawbackLine, ClawbackPart, ComponentLine, DealCredit, DealCredits, InputFile,
+                                    MetricValue, ModifierLine, PayoutResult, RepStatement)
+    from comp_engine.run import run_payout
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'comp_engine' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"comp_engine.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value

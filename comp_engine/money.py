@@ -1,7 +1,7 @@
 """Exact money: integer cents, `Decimal` and `Fraction`, never a float.
 
 Amounts in the input files are parsed from their text to integer cents (`to_cents`
-for one value, `cents_from_texts` for a whole column at once). Payouts are
+for one value, `arrow_texts.cents_from_texts` for a whole column at once). Payouts are
 computed as exact `Fraction`s, because attainment is a ratio (credited / quota) that
 a decimal cannot always hold, and rounded once, at the end, half-up to the cent
 (`round_half_up`): 0.005 becomes 0.01 and -0.005 becomes -0.01, whatever the ambient
@@ -14,12 +14,9 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
-import numpy as np
-import pyarrow as pa
-
-from comp_engine.arrow_texts import MAX_INTEGER_DIGITS, cents_of_texts
 
 CENTS_PER_UNIT = 100
+MAX_INTEGER_DIGITS = 12  # digits before the decimal point of an amount
 MAX_AMOUNT_CHARS = MAX_INTEGER_DIGITS + 3
 
 _AMOUNT = re.compile(r"([0-9]{1,12})(?:\.([0-9]{1,2}))?")
@@ -67,16 +64,6 @@ def why_not_an_amount(text: str) -> str | None:
     except AmountInvalid as refused:
         return str(refused)
     return None
-
-
-def cents_from_texts(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Parse a column of amount texts to integer cents without a Python loop per value.
-
-    Returns `(cents, ok)`: int64 cents (0 where not ok) and a boolean mask of the
-    values that `to_cents` accepts. The column is read by Arrow's kernels
-    (`comp_engine.arrow_texts.cents_of_texts`), so no value ever passes through a float.
-    """
-    return cents_of_texts(pa.array(list(texts), type=pa.string()))
 
 
 def cents_to_decimal(cents: int) -> Decimal:

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from comp_engine.money import (AmountInvalid, cents_from_texts, cents_to_decimal, display_amount, display_ratio,
+from comp_engine.arrow_texts import cents_from_texts
+from comp_engine.money import (AmountInvalid, cents_to_decimal, display_amount, display_ratio,
                                format_amount, round_half_up, to_cents, why_not_an_amount)
 
 CENT_COUNTS = st.integers(min_value=-10**15, max_value=10**15)
