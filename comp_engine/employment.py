@@ -27,6 +27,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from comp_engine.names import component_name
 from comp_engine.money import display_amount
 from comp_engine.errors import Problem
 from comp_engine.periods import Period, day_number, from_day_number
@@ -91,7 +92,7 @@ class Proration:
 
     def explain(self, target_incentive: Fraction, quotas: dict[str, Fraction]) -> str:
         """The sentence the statement prints, with the prorated figures."""
-        prorated = "; ".join(f"quota {key} {display_amount(quota)}" for key, quota in quotas.items())
+        prorated = "; ".join(f"quota {component_name(key)} {display_amount(quota)}" for key, quota in quotas.items())
         return (f"{self.employment.describe()}: {self.days_employed} of the {self.days_in_quarter} days of "
                 f"{self.period}, f = {self.days_employed}/{self.days_in_quarter}; target incentive "
                 f"x f = {display_amount(target_incentive)}" + (f"; {prorated}" if prorated else ""))

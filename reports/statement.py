@@ -77,7 +77,7 @@ def statement_flowables(view: StatementView, pagesize: str = "a4") -> list[Flowa
         story.append(text("Every account of each long cohort, with the rep's share and the account's ARR on the "
                           "window's first and last day; the totals are the metric's numerator and denominator.", INTRO))
         for section in view.appendix:
-            story += [Paragraph(f"{section.title} — {section.subtitle}", SECTION), _cohort(section, width)]
+            story += [Paragraph(heading_text(section), SECTION), _cohort(section, width)]
     return story
 
 
@@ -110,7 +110,7 @@ def _total_box(view: StatementView, width: float) -> Table:
 
 def _section(section: Section, width: float) -> list[Flowable]:
     amount_style = AMOUNT_NEGATIVE if section.negative else AMOUNT
-    heading = Table([[text(f"{section.title} — {section.subtitle}", SECTION), text(section.amount, amount_style)]],
+    heading = Table([[text(heading_text(section), SECTION), text(section.amount, amount_style)]],
                     colWidths=[width * 0.75, width * 0.25])
     heading.setStyle(TableStyle([
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
@@ -162,3 +162,7 @@ def _parts(section: Section, width: float) -> Table:
               part.earned] for part in section.parts]
     return grid(rows, widths, numeric_from=1)
 
+
+def heading_text(section: Section) -> str:
+    """A section's heading: "New business — quota component · new_business" (the plan key when it has one)."""
+    return f"{section.title} — {section.subtitle}" + (f" · {section.key}" if section.key else "")

@@ -17,6 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from comp_engine.names import line_label, line_name
 from reports.figures import (DASH, EXACT, KIND_NAMES, exact, is_negative, metric_name, money, money_exact, percent,
                              ratio, share, short_fingerprint)
 
@@ -29,12 +30,18 @@ class StatementInconsistent(ValueError):
 
 @dataclass(frozen=True)
 class SummaryRow:
+    """One row of the summary table: `line` as the PDF prints it ("New business"; the plan key is in the
+    line's section heading), with its `name` and plan `key` apart for the web page ("" when the line is
+    words only: modifiers, clawbacks)."""
+
     line: str
     credited: str
     quota: str
     attainment: str
     amount: str
     negative: bool
+    name: str = ""
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,7 @@ class Section:
     cohort_total: tuple[str, str] = ("", "")
     cohort_in_appendix: bool = False
     parts_period: str = ""
+    key: str = ""  # the plan's key of a component line ("new_business"), printed beside its name
 
 
 @dataclass(frozen=True)
@@ -206,15 +214,18 @@ def _header(detail: dict[str, Any], generated: date) -> Facts:
 
 
 def _summary(detail: dict[str, Any]) -> list[SummaryRow]:
-    rows = [SummaryRow(line["component"], money(line["credited"]), money(line["quota"]), percent(line["attainment"]),
-                       money(line["amount"]), is_negative(line["amount"])) for line in detail["components"]]
+    rows = [SummaryRow(line_name(line["component"]), money(line["credited"]), money(line["quota"]),
+                       percent(line["attainment"]), money(line["amount"]), is_negative(line["amount"]),
+                       line_name(line["component"]), line["component"]) for line in detail["components"]]
     rows += [SummaryRow(f"Modifier: {metric_name(line['metric']['metric'])}", DASH, DASH,
                         f"× {ratio(line['multiplier'])}", money(line["amount"]), is_negative(line["amount"]))
              for line in detail["modifiers"]]
     rows += [SummaryRow(f"Clawback: deal {line['deal_id']}", DASH, DASH, DASH, money(line["amount"]),
                         is_negative(line["amount"])) for line in detail["clawbacks"]]
-    rows += [SummaryRow(f"Adjustment {line['period']}: {line['component']}", DASH, DASH, DASH, money(line["amount"]),
-                        is_negative(line["amount"])) for line in detail.get("adjustments", [])]
+    rows += [SummaryRow(line_name(f"adjustment:{line['period']}:{line['component']}"), DASH, DASH, DASH,
+                        money(line["amount"]), is_negative(line["amount"]),
+                        line_name(f"adjustment:{line['period']}:{line['component']}"), line["component"])
+             for line in detail.get("adjustments", [])]
     rows += [SummaryRow(DRAW_TITLES.get(line["component"], line["component"]), DASH, DASH, DASH,
                         money(line["amount"]), is_negative(line["amount"])) for line in _draw_lines(detail)]
     return rows
@@ -239,7 +250,8 @@ def _component(line: dict[str, Any]) -> Section:
     deals = [_deal(deal) for deal in line["deals"]]
     return Section(
         **_cohort(line["metric"]),
-        title=line["component"], subtitle=KIND_NAMES.get(line["kind"], line["kind"]), facts=facts,
+        title=line_name(line["component"]), subtitle=KIND_NAMES.get(line["kind"], line["kind"]),
+        key=line["component"], facts=facts,
         rule=line["rule"], amount=money(line["amount"]), negative=is_negative(line["amount"]),
         deals=deals, deals_total=money(line["credited"]) if deals else "",
         note="" if deals or line["kind"] == "metric" else "No deal was credited to this component in the period.",
@@ -294,7 +306,7 @@ def _clawback(line: dict[str, Any]) -> Section:
         ("Mode", line["mode"]),
         ("Fraction taken back", f"{ratio(line['fraction'])} ({percent(line['fraction'])})"),
     ]
-    parts = [PartRow(part["component"], money(part["component_payout"]), money(part["deal_credited"]),
+    parts = [PartRow(line_name(part["component"]), money(part["component_payout"]), money(part["deal_credited"]),
                      money(part["total_credited"]), money(part["earned"])) for part in line["parts"]]
     return Section(
         title=f"Clawback: deal {line['deal_id']}", subtitle=f"{line['mode']} clawback", facts=facts,
@@ -341,12 +353,13 @@ def _adjustment(line: dict[str, Any]) -> Section:
             rule=line["rule"], amount=money(line["amount"]), negative=is_negative(line["amount"]))
     facts: Facts = [
         ("Quarter corrected", f"{line['period']} (approved run #{line['run_id']})"),
-        ("Line", line["component"]),
+        ("Line", line_label(line["component"])),
         ("Recomputed today", money(line["recomputed"])),
         ("Approved and paid", money(line["approved"])),
         ("Earlier adjustments", money(line["already_adjusted"])),
     ]
     return Section(
-        title=f"Adjustment {line['period']}: {line['component']}", subtitle="correction to an approved quarter",
-        facts=facts, rule=line["rule"], amount=money(line["amount"]), negative=is_negative(line["amount"]),
+        title=line_name(f"adjustment:{line['period']}:{line['component']}"),
+        subtitle="correction to an approved quarter", key=line["component"], facts=facts, rule=line["rule"],
+        amount=money(line["amount"]), negative=is_negative(line["amount"]),
     )

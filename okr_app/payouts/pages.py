@@ -9,7 +9,7 @@ the policy); this module only arranges what those verbs return.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,7 +24,6 @@ from okr_app.models import Deal, PayoutImport, PayoutRun, Person, RosterRep, Run
 from okr_app.models.payouts import LOCKED_STATES
 from okr_app.payouts import services
 from okr_app.policy import Actor, can_approve_payout, can_run_payouts, can_view_runs
-from comp_engine.names import line_name
 from reports.figures import money
 from reports.statement_model import FORMAT
 from reports.statement_view import Section, StatementView, SummaryRow, statement_view
@@ -231,23 +230,12 @@ class StatementPage:
 
 
 def statement_page(statement: RunStatement, generated: date) -> StatementPage:
-    """Only names change here (summary lines, component and adjustment titles, the clawback parts'
-    components): every amount and rule is the `StatementView`'s, as the PDF prints it."""
-    document = statement_document(statement)
-    view = statement_view(document, generated)
-    keys = [line["component"] for line in document["components"]]
-    adjusted = [(line["period"], line["component"]) for line in document.get("adjustments", [])]
-    names = {key: (line_name(key), key) for key in keys}
-    names.update({f"Adjustment {period}: {key}": (f"Adjustment {period}: {line_name(key)}", key)
-                  for period, key in adjusted})
-    summary = [NamedRow(row, *names.get(row.line, (row.line, ""))) for row in view.summary]
-    components = [NamedSection(replace(section, title=line_name(key)), key)
-                  for section, key in zip(view.components, keys)]
-    adjustments = [NamedSection(replace(section, title=f"Adjustment {period}: {line_name(key)}"), key)
-                   for section, (period, key) in zip(view.adjustments, adjusted)]
-    view = replace(view, clawbacks=[replace(section, parts=[replace(part, component=line_name(part.component))
-                                                            for part in section.parts])
-                                    for section in view.clawbacks])
+    """The `StatementView` the PDF prints, with each named line's plan key held apart so the page can set it
+    in small type beside the name: every name, amount and rule is the view's."""
+    view = statement_view(statement_document(statement), generated)
+    summary = [NamedRow(row, row.name or row.line, row.key) for row in view.summary]
+    components = [NamedSection(section, section.key) for section in view.components]
+    adjustments = [NamedSection(section, section.key) for section in view.adjustments]
     return StatementPage(statement.id, view, summary, components, adjustments, _notice(statement.run))
 
 

@@ -173,7 +173,9 @@ def test_an_adjustment_to_an_approved_quarter_is_a_printed_line_of_the_total(wor
     # 29,200 this quarter + 150 owed for 2026-Q1 (10,150 recomputed - 10,000 paid) = 29,350.
     detail = {**worked, "adjustments": [ADJUSTMENT], "total": "29350.00"}
     text = pdf_text(statement_pdf(detail, GENERATED), tmp_path)
-    assert "Adjustment 2026-Q1: new_business" in text and "approved run #3" in text
+    assert "Adjustment 2026-Q1: New business" in text and "approved run #3" in text
+    words = " ".join(pdf_text(statement_pdf(detail, GENERATED), tmp_path, layout=False).split())
+    assert "Adjustment 2026-Q1: New business — correction to an approved quarter · new_business" in words  # + the key
     rows, total = summary_rows(text)
     assert rows == [Decimal("25600.00"), Decimal("3600.00"), Decimal("150.00")]
     assert total == sum(rows) == Decimal("29350.00")

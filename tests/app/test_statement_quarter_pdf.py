@@ -48,6 +48,6 @@ def test_a_hire_on_a_draw_reads_days_employed_f_and_the_draw_on_paper(tmp_path: 
     text = " ".join(subprocess.run(["pdftotext", str(tmp_path / "s.pdf"), "-"], check=True, capture_output=True,
                                    text=True).stdout.split())
     assert "employed from 2026-05-01: 61 of the 91 days of 2026-Q2, f = 61/91; target incentive x f = 13,406.59" in text
-    assert "quota new_business 67,032.97" in text
+    assert "quota New business 67,032.97" in text
     assert ("you are paid 9,000 and owe 3,000 after this quarter" in text)
     assert "Draw: advanced" in text and "3,000.00" in text

@@ -53,7 +53,7 @@ def test_the_issues_worked_example_a_hire_on_may_1st_is_paid_18593_41(files):
                          "61/91) − 1.0)) = 18,593.41")
     assert statement.proration.fraction == Fraction(61, 91) and statement.proration.days_employed == 61
     assert statement.proration_note == ("employed from 2026-05-01: 61 of the 91 days of 2026-Q2, f = 61/91; target "
-                                        "incentive x f = 13,406.59; quota new_business 67,032.97")
+                                        "incentive x f = 13,406.59; quota New business 67,032.97")
     assert result.notes == ("1 deal credit closed outside the rep's employment dates credits nothing to that rep "
                             "(the rest of a split is unchanged): N-10 (closed 2026-04-20, rep hire, employed from "
                             "2026-05-01).",)
