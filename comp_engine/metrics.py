@@ -19,7 +19,6 @@ sums are exact int64 in units of cents x share.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -31,7 +30,7 @@ from comp_engine.deal_types import ARR_SIGN, NEW, RENEWAL
 from comp_engine.money import cents_to_decimal
 from comp_engine.periods import day_number, months_before
 from comp_engine.text_column import TextColumn
-from comp_engine.result import CREDIT_SCALE, CohortAccount, MetricValue, units_to_decimal
+from comp_engine.result import CREDIT_SCALE, CohortAccount, MetricValue, RowsOnDemand, units_to_decimal
 
 BOOK_TYPES = {"originated": (NEW,), "renewed": (NEW, RENEWAL)}
 _ARR_SIGN = np.array(ARR_SIGN, dtype=np.int64)
@@ -104,42 +103,22 @@ class CohortRows:
             key=lambda account: account.account_id))
 
 
-class CohortAccounts(Sequence[CohortAccount]):
-    """One rep's cohort: an immutable sequence of `CohortAccount` by account id, built on first use."""
+class CohortAccounts(RowsOnDemand[CohortAccount]):
+    """One rep's cohort: `CohortAccount`s by account id, made on first use."""
 
-    __slots__ = ("_rows", "_rep", "_items")
+    __slots__ = ("_rows", "_rep")
+    noun = "accounts"
 
     def __init__(self, rows: CohortRows, rep: int) -> None:
         self._rows = rows
         self._rep = rep
         self._items: tuple[CohortAccount, ...] | None = None
 
-    def _all(self) -> tuple[CohortAccount, ...]:
-        if self._items is None:
-            self._items = self._rows.of_rep(self._rep)
-        return self._items
+    def _load(self) -> tuple[CohortAccount, ...]:
+        return self._rows.of_rep(self._rep)
 
     def __len__(self) -> int:
         return self._rows.count(self._rep)
-
-    def __getitem__(self, index):  # noqa: ANN001, ANN204
-        return self._all()[index]
-
-    def __iter__(self) -> Iterator[CohortAccount]:
-        return iter(self._all())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, CohortAccounts):
-            return self._all() == other._all()
-        if isinstance(other, tuple):
-            return self._all() == other
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._all())
-
-    def __repr__(self) -> str:
-        return f"CohortAccounts({len(self)} accounts)"
 
 
 class BookMetrics:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import TypeVar
 
 import numpy as np
 
@@ -27,8 +28,11 @@ from comp_engine.employment import Proration
 from comp_engine.money import CENTS_PER_UNIT, cents_to_decimal, round_half_up
 from comp_engine.periods import from_day_number
 
+T = TypeVar("T")
+
 CREDIT_SCALE = CENTS_PER_UNIT * SHARE_SCALE
 """Credit units per currency unit: credit is computed as cents x share (in 1/10,000)."""
+
 
 def units_to_decimal(units: int, scale: int = CREDIT_SCALE) -> Decimal:
     """An exact Decimal for `units / scale`, where scale is a power of ten."""
@@ -101,36 +105,33 @@ class PeriodDeals:
         )
 
 
-class DealCredits(Sequence[DealCredit]):
-    """The deals behind a line: an immutable sequence of `DealCredit`, in file order.
+class RowsOnDemand(Sequence[T]):
+    """An immutable sequence whose items are made on first use (`_load`), so that a run over a million deals
+    creates an object per deal or account only when a statement lists them. Equal to another of its kind,
+    or to a tuple, with the same items."""
 
-    Built on first use from the run's `PeriodDeals`, so that a run over a million
-    deals does not create an object per deal unless a statement lists them.
-    """
+    __slots__ = ("_items",)
+    noun = "items"
 
-    __slots__ = ("_store", "_positions", "_items")
+    def _load(self) -> tuple[T, ...]:
+        raise NotImplementedError
 
-    def __init__(self, store: PeriodDeals | None = None, positions: np.ndarray | None = None) -> None:
-        self._store = store
-        self._positions = positions if positions is not None else np.empty(0, dtype=np.int64)
-        self._items: tuple[DealCredit, ...] | None = None if store is not None else ()
-
-    def _all(self) -> tuple[DealCredit, ...]:
+    def _all(self) -> tuple[T, ...]:
         if self._items is None:
-            self._items = self._store.credits(self._positions)  # type: ignore[union-attr]
+            self._items = self._load()
         return self._items
 
     def __len__(self) -> int:
-        return len(self._positions)
+        return len(self._all())
 
     def __getitem__(self, index):  # noqa: ANN001, ANN204
         return self._all()[index]
 
-    def __iter__(self) -> Iterator[DealCredit]:
+    def __iter__(self) -> Iterator[T]:
         return iter(self._all())
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, DealCredits):
+        if isinstance(other, type(self)):
             return self._all() == other._all()
         if isinstance(other, tuple):
             return self._all() == other
@@ -140,7 +141,25 @@ class DealCredits(Sequence[DealCredit]):
         return hash(self._all())
 
     def __repr__(self) -> str:
-        return f"DealCredits({len(self)} deals)"
+        return f"{type(self).__name__}({len(self)} {self.noun})"
+
+
+class DealCredits(RowsOnDemand[DealCredit]):
+    """The deals behind a line, in file order, made from the run's `PeriodDeals` on first use."""
+
+    __slots__ = ("_store", "_positions")
+    noun = "deals"
+
+    def __init__(self, store: PeriodDeals | None = None, positions: np.ndarray | None = None) -> None:
+        self._store = store
+        self._positions = positions if positions is not None else np.empty(0, dtype=np.int64)
+        self._items: tuple[DealCredit, ...] | None = None if store is not None else ()
+
+    def _load(self) -> tuple[DealCredit, ...]:
+        return self._store.credits(self._positions)  # type: ignore[union-attr]
+
+    def __len__(self) -> int:
+        return len(self._positions)
 
 
 @dataclass(frozen=True)
