@@ -91,7 +91,7 @@ def explain_progress(measure: Measure, rollup_parts: Sequence[tuple[str, float]]
     if measure.kind in ("stay_above", "stay_below"):
         sign = "≥" if measure.kind == "stay_above" else "≤"
         holds = progress == 1.0
-        return (f"{measure.kind}: current {_fmt(current)} {sign} target {_fmt(measure.target)}? "
+        return (f"{measure.kind.replace('_', ' ')}: current {_fmt(current)} {sign} target {_fmt(measure.target)}? "
                 f"{'yes' if holds else 'no'} → {pct}")
     suffix = " (before the first check-in, current = start)" if measure.current is None else ""
     raw = ((current - (measure.start or 0)) / ((measure.target or 0) - (measure.start or 0))

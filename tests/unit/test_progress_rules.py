@@ -127,3 +127,9 @@ def test_objective_progress_lies_between_its_weakest_and_strongest_key_result(pa
     else:
         progresses = [p for _, p in parts]
         assert min(progresses) - 1e-9 <= value <= max(progresses) + 1e-9
+
+
+def test_a_stay_key_result_explains_itself_in_words_not_its_kind_key():
+    # stay above 85 with 81.7 now: 81.7 ≥ 85 fails, so 0%; stay below 5 with 3: 3 ≤ 5 holds, so 100%
+    assert explain_progress(measure("stay_above", 0, 85, 81.7)) == "stay above: current 81.70 ≥ target 85? no → 0%"
+    assert explain_progress(measure("stay_below", 0, 5, 3)) == "stay below: current 3 ≤ target 5? yes → 100%"
