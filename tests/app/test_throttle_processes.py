@@ -38,6 +38,9 @@ def guess_six_times_then_let_a_colleague_in(server: CadenceServer) -> None:
     assert "Too many failed sign-ins for this account" in refused.text and 'name="password"' in refused.text
     # Bo signs in from the same address (127.0.0.1) while Ana's account is backed off.
     assert server.sign_in("bo@example.com", Builders.PASSWORD).status_code == 302
+    # Until a second worker has answered (the kernel picks who accepts), Ana stays refused whoever answers.
+    later = server.until_two_workers_answer(lambda: server.sign_in("ana@example.com", Builders.PASSWORD))
+    assert [response.status_code for response in later] == [429] * len(later)
 
 
 def test_three_workers_refuse_the_sixth_wrong_password_and_let_a_colleague_in(instance, tmp_path):

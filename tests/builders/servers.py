@@ -68,6 +68,15 @@ class CadenceServer:
     def worker_pids(self) -> set[str]:
         return set(re.findall(r"pid=<?(\d+)", self.log.read_text())) if self.log else set()
 
+    def until_two_workers_answer(self, request, most: int = 60) -> list:
+        """Call `request()` (one request on a fresh connection) again until two different workers have answered
+        some request of this server, at most `most` times; the responses, for the test to check each. Which
+        worker accepts a connection is up to the kernel: ten requests now and then all land on one."""
+        responses = []
+        while len(self.worker_pids()) < 2 and len(responses) < most:
+            responses.append(request())
+        return responses
+
     def sign_in(self, email: str, password: str) -> requests.Response:
         """One attempt from a fresh browser: fetch the form (and its CSRF token), post it, on a new connection."""
         browser = requests.Session()
