@@ -30,9 +30,9 @@ class StatementInconsistent(ValueError):
 
 @dataclass(frozen=True)
 class SummaryRow:
-    """One row of the summary table: `line` as the PDF prints it ("New business"; the plan key is in the
-    line's section heading), with its `name` and plan `key` apart for the web page ("" when the line is
-    words only: modifiers, clawbacks)."""
+    """One row of the summary table: `line` named for people ("New business"), and the plan's `key` of a
+    component or adjustment line ("" for lines that are words only: modifiers, clawbacks, draws), which the PDF
+    prints in the line's section heading and the web page beside the name."""
 
     line: str
     credited: str
@@ -40,7 +40,6 @@ class SummaryRow:
     attainment: str
     amount: str
     negative: bool
-    name: str = ""
     key: str = ""
 
 
@@ -216,15 +215,14 @@ def _header(detail: dict[str, Any], generated: date) -> Facts:
 def _summary(detail: dict[str, Any]) -> list[SummaryRow]:
     rows = [SummaryRow(line_name(line["component"]), money(line["credited"]), money(line["quota"]),
                        percent(line["attainment"]), money(line["amount"]), is_negative(line["amount"]),
-                       line_name(line["component"]), line["component"]) for line in detail["components"]]
+                       line["component"]) for line in detail["components"]]
     rows += [SummaryRow(f"Modifier: {metric_name(line['metric']['metric'])}", DASH, DASH,
                         f"× {ratio(line['multiplier'])}", money(line["amount"]), is_negative(line["amount"]))
              for line in detail["modifiers"]]
     rows += [SummaryRow(f"Clawback: deal {line['deal_id']}", DASH, DASH, DASH, money(line["amount"]),
                         is_negative(line["amount"])) for line in detail["clawbacks"]]
     rows += [SummaryRow(line_name(f"adjustment:{line['period']}:{line['component']}"), DASH, DASH, DASH,
-                        money(line["amount"]), is_negative(line["amount"]),
-                        line_name(f"adjustment:{line['period']}:{line['component']}"), line["component"])
+                        money(line["amount"]), is_negative(line["amount"]), line["component"])
              for line in detail.get("adjustments", [])]
     rows += [SummaryRow(DRAW_TITLES.get(line["component"], line["component"]), DASH, DASH, DASH,
                         money(line["amount"]), is_negative(line["amount"])) for line in _draw_lines(detail)]

@@ -26,7 +26,7 @@ from okr_app.payouts import services
 from okr_app.policy import Actor, can_approve_payout, can_run_payouts, can_view_runs
 from reports.figures import money
 from reports.statement_model import FORMAT
-from reports.statement_view import Section, StatementView, SummaryRow, statement_view
+from reports.statement_view import StatementView, statement_view
 
 Inputs = tuple[tuple[str, str, str], ...]
 
@@ -193,22 +193,6 @@ def run_page(actor: Actor, run_id: int) -> RunPage:
 # --- the statement page ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class NamedRow:
-    """A summary row whose line is named for people, with the plan's key beside it ("" when the
-    line has no key of its own: modifiers and clawbacks already read as words)."""
-
-    row: SummaryRow
-    label: str
-    key: str
-
-
-@dataclass(frozen=True)
-class NamedSection:
-    section: Section
-    key: str
-
-
-@dataclass(frozen=True)
 class Notice:
     """A banner above the statement: `tone` is "info" (a draft, only informing) or "warn"."""
 
@@ -218,25 +202,16 @@ class Notice:
 
 @dataclass(frozen=True)
 class StatementPage:
-    """The statement as the web page shows it: the same `StatementView` the PDF prints, with each
-    plan component named for people and the run's state said once at the top."""
+    """The statement as the web page shows it: the `StatementView` the PDF prints (its lines named, with
+    their plan keys apart for the page to set in small type), and the run's state said once at the top."""
 
     id: int
     view: StatementView
-    summary: list[NamedRow]
-    components: list[NamedSection]
-    adjustments: list[NamedSection]
     notice: Notice | None
 
 
 def statement_page(statement: RunStatement, generated: date) -> StatementPage:
-    """The `StatementView` the PDF prints, with each named line's plan key held apart so the page can set it
-    in small type beside the name: every name, amount and rule is the view's."""
-    view = statement_view(statement_document(statement), generated)
-    summary = [NamedRow(row, row.name or row.line, row.key) for row in view.summary]
-    components = [NamedSection(section, section.key) for section in view.components]
-    adjustments = [NamedSection(section, section.key) for section in view.adjustments]
-    return StatementPage(statement.id, view, summary, components, adjustments, _notice(statement.run))
+    return StatementPage(statement.id, statement_view(statement_document(statement), generated), _notice(statement.run))
 
 
 def _notice(run: PayoutRun) -> Notice | None:
