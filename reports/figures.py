@@ -15,7 +15,6 @@ from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded
 from fractions import Fraction
 
 from comp_engine.money import display_ratio, exact_amount, round_half_up
-from comp_engine.names import metric_name  # noqa: F401  (statements import the names from here with the figures)
 
 DASH = "–"
 KIND_NAMES = {"quota": "quota component", "metric": "metric component", "flat_rate": "flat-rate component"}

@@ -17,8 +17,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from comp_engine.names import line_label, line_name
-from reports.figures import (DASH, EXACT, KIND_NAMES, exact, is_negative, metric_name, money, money_exact, percent,
+from comp_engine.names import line_label, line_name, metric_name
+from reports.figures import (DASH, EXACT, KIND_NAMES, exact, is_negative, money, money_exact, percent,
                              ratio, share, short_fingerprint)
 
 Facts = list[tuple[str, str]]
