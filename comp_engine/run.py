@@ -129,13 +129,13 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
     is parsed: the fingerprint is of exactly the bytes paid on, and the file is never
     held whole in memory.
     """
-    fingerprint, deals_sha256, counted = hashlib.sha256(), hashlib.sha256(), _Counted()
-    deals_path, reading = inputs.deals[1], None
+    fingerprint, counted = hashlib.sha256(), _Counted()
+    deals_path, reading, deals_sha256 = inputs.deals[1], None, ""
     if deals_path is not None:  # Arrow reads the deals (without the GIL) while the small files are checked
         size = deals_path.stat().st_size
         fingerprint.update(_fingerprint_label("deals", str(deals_path), size))
         reading = ThreadPoolExecutor(1, thread_name_prefix="deals")
-        columns = reading.submit(read_deal_columns, deals_path, inputs.deals[0], [fingerprint, deals_sha256, counted])
+        columns = reading.submit(read_deal_columns, deals_path, inputs.deals[0], [fingerprint, counted])
         reading.shutdown(wait=False)
     problems = list(inputs.problems)
     plans, plan_keys, plan_problems = parse_plans(list(inputs.plans))
@@ -149,7 +149,9 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
         quotas, found = read_quotas(inputs.quotas[1], inputs.quotas[0], roster, components if not plan_problems else None)
         problems += found
     if reading is not None:
-        deals, found = read_deals(deals_path, inputs.deals[0], roster, PaidQuarter(period), columns=columns.result())
+        read = columns.result()
+        deals_sha256 = read[0].sha256 if read[0] is not None else ""  # hashed as it was read
+        deals, found = read_deals(deals_path, inputs.deals[0], roster, PaidQuarter(period), columns=read)
         if deals is not None and counted.size != size:
             deals, found = None, [Problem(inputs.deals[0], None, None,
                                           "changed while it was being read; run again once it is saved")]
@@ -166,7 +168,7 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
     for role, path, content in rest:
         fingerprint.update(_fingerprint_label(role, path, len(content)))
         fingerprint.update(content)
-    files = (InputFile("deals", inputs.deals[0], deals_sha256.hexdigest()),
+    files = (InputFile("deals", inputs.deals[0], deals_sha256),
              *(InputFile(role, path, hashlib.sha256(content).hexdigest()) for role, path, content in rest))
     return _Computation(period, plans, roster, quotas, deals, inputs.deals[0], inputs.quotas[0], outside).result(
         fingerprint.hexdigest(), files)

@@ -5,6 +5,8 @@ the refused ones. Both must agree on which texts are refused and on every share.
 Arrow and the same file read by the exact text reader (forced by a blank line between rows)
 must give the same table, lines counted the same way.
 """
+import re
+
 import numpy as np
 import pyarrow as pa
 from hypothesis import given, settings
@@ -69,3 +71,37 @@ def test_a_file_read_by_arrow_and_by_the_exact_reader_gives_the_same_table():
     # 1000.5 is 100,050 cents; 0.25 is 25; D2 is split 60/40 and D4 in thirds of 33.33/33.33/33.34.
     assert fast.amount_cents.tolist() == [6_000_000, 100_050, 25, 7_000_000]
     assert fast.credit_share.tolist() == [10_000, 6_000, 4_000, 10_000, 3_333, 3_333, 3_334]
+
+
+ROWS = [line for line in DEALS.splitlines()[1:] if line != ",,,,,,"]
+BREAKS = st.sampled_from(["\n", "\r\n", "\r"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(ROWS), BREAKS, st.sampled_from(["", "\n", "\r\n"])),
+                     min_size=1, max_size=6),
+       block=st.sampled_from([1, 2, 3, 7, 1 << 20]))
+def test_whatever_the_line_breaks_every_row_keeps_the_line_the_exact_reader_counts(rows, block, tmp_path_factory):
+    """Rows ended by \\n, \\r\\n or a lone \\r, some followed by a blank line, the file read from disk
+    in blocks as small as one byte (a \\r\\n split between two blocks): the fast reader is used only
+    when it gives the same lines as the exact one. (A lone \\r with a blank line after it gives
+    Arrow as many rows as there are \\n, yet shifts every line after it.)"""
+    import comp_engine.deal_columns as deal_columns
+
+    text = DEALS.splitlines()[0] + "\n" + "".join(row + end + blank for row, end, blank in rows)
+    exact, _ = deal_columns._exact_columns(text.encode(), "deals.csv", deal_columns.DEALS_COLUMNS)
+    path = tmp_path_factory.mktemp("deals") / "deals.csv"
+    path.write_bytes(text.encode())
+    saved, exact_reader, exactly_read = deal_columns._SCAN_BLOCK, deal_columns._exact_columns, []
+    deal_columns._SCAN_BLOCK = block
+    deal_columns._exact_columns = lambda *args: exactly_read.append(True) or exact_reader(*args)
+    try:
+        read, problems = deal_columns.read_deal_columns(path, "deals.csv")
+    finally:
+        deal_columns._SCAN_BLOCK, deal_columns._exact_columns = saved, exact_reader
+    assert not problems and read is not None
+    one_row_per_line = not re.search("\r(?!\n)", text) and not re.search("\n\r?\n", text.rstrip("\r\n"))
+    assert bool(exactly_read) != one_row_per_line  # the fast reader whenever it can be trusted
+    assert read.lines.tolist() == exact.lines.tolist()
+    assert read.columns["deal_id"].to_pylist() == exact.columns["deal_id"].to_pylist()
+    assert read.sha256 == __import__("hashlib").sha256(text.encode()).hexdigest()
