@@ -13,6 +13,7 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e .
+	$(PY) -m compileall -q cli.py comp_engine okr_app reports
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml

@@ -5,9 +5,12 @@ Each group lives in `okr_app/commands/<topic>.py` and is imported only when it r
 what it uses. The one-line help of each command is written here; a test checks that it
 is the command's own.
 """
+import os
+import sys
+
 import click
 
-from okr_app.commands.lazy import LazyGroup
+from okr_app.commands.lazy import LazyGroup, leaving_at_once
 
 COMMANDS = {
     "init": ("okr_app.commands.setup:init",
@@ -47,5 +50,19 @@ def cli() -> None:
     """Cadence: OKRs and incentive compensation for revenue teams."""
 
 
+def main() -> None:
+    """The `cadence` console script: `cli`, then, when the command asked to (`leave_at_once`), the
+    exit status given straight to the system once stdout and stderr are flushed."""
+    try:
+        cli(prog_name="cadence")
+    except SystemExit as stop:
+        if not leaving_at_once():
+            raise
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
 if __name__ == "__main__":
-    cli()
+    main()

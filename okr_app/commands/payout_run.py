@@ -13,6 +13,7 @@ import click
 
 from comp_engine import PayoutInputError, PeriodInvalid, Problem, parse_period, run_payout, write_outputs
 from comp_engine.periods import Period
+from okr_app.commands.lazy import leave_at_once
 from okr_app.commands.options import refuse_inputs
 
 
@@ -99,3 +100,4 @@ def run(period: Period, deals: Path | None, roster: Path | None, quotas: Path | 
     click.echo(f"Inputs fingerprint: sha256:{result.fingerprint}")
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+    leave_at_once()  # lines.csv and totals.csv are synced; nothing else is open

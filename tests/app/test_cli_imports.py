@@ -87,3 +87,32 @@ def test_the_listed_one_line_help_is_each_commands_own(width):
 
     for path, group, name, command in walk(cli):
         assert group.commands.summary_of_listed(name, width) == command.get_short_help_str(width), path
+
+
+CONSOLE_SCRIPT = """
+import atexit, sys
+atexit.register(lambda: print("torn down"))
+from cli import main
+sys.argv[0] = "cadence"
+main()
+"""
+
+
+def console_script(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", CONSOLE_SCRIPT, *arguments], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_the_console_script_leaves_at_once_after_a_payout_run_its_output_flushed(tmp_path):
+    """A run from files asks to skip the interpreter's teardown (`leave_at_once`): atexit handlers do not run,
+    yet every line it printed arrives and the files are complete; other commands end as usual."""
+    paths = write_payout_inputs(tmp_path / "in")
+    done = console_script("payout", "run", "--period", "2026-Q2", *as_arguments(paths), "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    printed = done.stdout.splitlines()
+    assert printed[0].startswith("Paid ") and printed[-1].startswith("Inputs fingerprint: sha256:")
+    assert "torn down" not in printed
+    assert (tmp_path / "out" / "totals.csv").read_text().splitlines()[1] == "rep1,2026-Q2,USD,29200.00,29200.00,0.00"
+    refused = console_script("payout", "run", "--period", "2026-Q2", *as_arguments(paths), "--out", paths["--deals"])
+    assert refused.returncode == 2 and "torn down" in refused.stdout.splitlines()
+    helped = console_script("--help")
+    assert helped.returncode == 0 and helped.stdout.splitlines()[-1] == "torn down"
