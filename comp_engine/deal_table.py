@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -100,15 +101,28 @@ def read_deals(content: bytes | Path, source: str, roster: Roster | None,
         return None, problems
     if not len(columns) and not problems:
         return None, [Problem(source, 2, None, "holds no deals (only a header)")]
-    lines = columns.lines
-    notes = list(columns.notes)
-    found = _RowProblems(source, lines)
-    deal_id = trimmed_texts(columns.columns["deal_id"])
-    _check_deal_ids(deal_id, found)
-    account, account_ids = trimmed_codes(columns.columns["account_id"])
+    found = _RowProblems(source, columns.lines)
+    with ThreadPoolExecutor(1, thread_name_prefix="accounts") as beside:
+        # hashing the account ids (Arrow, without the GIL) is the longest step: it runs beside the others
+        accounts = beside.submit(trimmed_codes, columns.columns["account_id"])
+        checked = _checked_columns(columns, source, roster, paying, found)
+        account, account_ids = accounts.result()
     empty_account = np.flatnonzero(lengths(account_ids) == 0)
     if len(empty_account):
         found.add(np.flatnonzero(account == empty_account[0]), "account_id", lambda row: "is empty")
+    if found.problems:
+        return None, problems + found.sorted()
+    return DealTable(account=account, account_ids=TextColumn(account_ids), **checked), problems
+
+
+def _checked_columns(columns: DealColumns, source: str, roster: Roster | None, paying: PaidQuarter | None,
+                     found: _RowProblems) -> dict:
+    """Every rule of `read_deals` but the account ids' (applied beside it, in another thread): the
+    DealTable's other fields, each bad row's problem added to `found`."""
+    lines = columns.lines
+    notes = list(columns.notes)
+    deal_id = trimmed_texts(columns.columns["deal_id"])
+    _check_deal_ids(deal_id, found)
     type_column = columns.columns["type"]
     type_texts = type_column.dictionary.to_pylist()
     type_of_text = np.array([DEAL_TYPES.index(text) if text in DEAL_TYPES else -1 for text in type_texts] or [-1],
@@ -165,7 +179,7 @@ def read_deals(content: bytes | Path, source: str, roster: Roster | None,
 
     _check_total(amount_cents, found)
     if found.problems:
-        return None, problems + found.sorted()
+        return {}
     zero = np.flatnonzero(amount_cents == 0)
     if len(zero):
         many = len(zero) > 1
@@ -176,10 +190,8 @@ def read_deals(content: bytes | Path, source: str, roster: Roster | None,
     credit_deal = np.concatenate([plain, split.rows]).astype(np.int32)
     order = np.argsort(credit_deal, kind="stable")
     off_order = np.argsort(off_deal, kind="stable")
-    return DealTable(
+    return dict(
         deal_id=TextColumn(deal_id),
-        account=account,
-        account_ids=TextColumn(account_ids),
         type=type_code.astype(np.int8),
         amount_cents=amount_cents,
         day=day.astype(np.int32),
@@ -191,7 +203,7 @@ def read_deals(content: bytes | Path, source: str, roster: Roster | None,
         off_roster_rep=off_rep[off_order],
         off_roster_in_split=off_in_split[off_order],
         notes=tuple(notes),
-    ), problems
+    )
 
 
 class _RowProblems:
