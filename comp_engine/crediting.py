@@ -8,6 +8,7 @@ it lists. Credit is kept in exact integer units of cents x share-in-1/10,000
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -19,6 +20,12 @@ from comp_engine.periods import Period, day_number
 from comp_engine.result import CREDIT_SCALE, DealCredits, PeriodDeals
 
 _CREDIT_SIGN = np.array(CREDIT_SIGN, dtype=np.int64)
+
+
+@functools.lru_cache(maxsize=64)
+def _type_codes(types: tuple[str, ...]) -> tuple[int, ...]:
+    """The codes of a component's deal types (looked up once per component, not once per rep)."""
+    return tuple(TYPE_CODE[name] for name in types)
 
 
 def credit_rows_in(deals: DealTable, period: Period) -> np.ndarray:
@@ -37,7 +44,7 @@ class QuarterCredit:
     def credited_units(self, rep: int, types: tuple[str, ...]) -> int:
         """The rep's signed credit over the listed deal types."""
         by_type = self.units[rep]
-        return sum(by_type[TYPE_CODE[name]] for name in types)
+        return sum(by_type[code] for code in _type_codes(types))
 
     def credited(self, rep: int, types: tuple[str, ...]) -> Fraction:
         """The rep's credited amount over the listed deal types, in currency."""
@@ -77,4 +84,4 @@ class DealsBehind:
         if listed is None:
             listed = self._listed[types] = np.zeros(len(DEAL_TYPES), dtype=bool)
             listed[[TYPE_CODE[name] for name in types]] = True
-        return DealCredits(self._store, np.flatnonzero(listed[self._store.type[start:stop]]) + start)
+        return DealCredits(self._store, span=(start, stop, listed))

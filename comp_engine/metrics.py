@@ -27,10 +27,10 @@ import numpy as np
 
 from comp_engine.deal_table import SHARE_SCALE, DealTable
 from comp_engine.deal_types import ARR_SIGN, NEW, RENEWAL
-from comp_engine.money import cents_to_decimal
+from comp_engine.money import cents_text, cents_to_decimal
 from comp_engine.periods import day_number, months_before
 from comp_engine.text_column import TextColumn
-from comp_engine.result import CREDIT_SCALE, CohortAccount, MetricValue, RowsOnDemand, units_to_decimal
+from comp_engine.result import CREDIT_SCALE, CohortAccount, MetricValue, RowsOnDemand, units_text, units_to_decimal
 
 BOOK_TYPES = {"originated": (NEW,), "renewed": (NEW, RENEWAL)}
 _ARR_SIGN = np.array(ARR_SIGN, dtype=np.int64)
@@ -92,6 +92,15 @@ class CohortRows:
     def count(self, rep: int) -> int:
         return self._bounds[rep + 1] - self._bounds[rep]
 
+    def texts_of_rep(self, rep: int) -> list[tuple[str, str, str, str]]:
+        """The rep's cohort as the texts of `of_rep`'s accounts, in the same order, without the objects."""
+        start, stop = self._bounds[rep], self._bounds[rep + 1]
+        return sorted(((str(account), units_text(share, SHARE_SCALE), cents_text(start_cents), cents_text(end_cents))
+                       for account, share, start_cents, end_cents in zip(
+                           self._account_ids[start:stop].tolist(), self._share[start:stop].tolist(),
+                           self._arr_start[start:stop].tolist(), self._arr_end[start:stop].tolist())),
+                      key=lambda account: account[0])
+
     def of_rep(self, rep: int) -> tuple[CohortAccount, ...]:
         start, stop = self._bounds[rep], self._bounds[rep + 1]
         return tuple(sorted((
@@ -116,6 +125,13 @@ class CohortAccounts(RowsOnDemand[CohortAccount]):
 
     def _load(self) -> tuple[CohortAccount, ...]:
         return self._rows.of_rep(self._rep)
+
+    def texts(self) -> list[tuple[str, str, str, str]]:
+        """(account_id, share, ARR at the start, ARR at the end) per account, as texts."""
+        if self._items is not None:
+            return [(account.account_id, f"{account.share:f}", f"{account.arr_start:f}", f"{account.arr_end:f}")
+                    for account in self._items]
+        return self._rows.texts_of_rep(self._rep)
 
     def __len__(self) -> int:
         return self._rows.count(self._rep)

@@ -68,9 +68,14 @@ def why_not_an_amount(text: str) -> str | None:
 
 def cents_to_decimal(cents: int) -> Decimal:
     """Integer cents as a Decimal with exactly two decimals: 120050 -> Decimal('1200.50')."""
+    return Decimal(cents_text(cents))
+
+
+def cents_text(cents: int) -> str:
+    """Integer cents as the text of `cents_to_decimal` (120050 -> '1200.50'), without making the Decimal."""
     sign = "-" if cents < 0 else ""
     whole, part = divmod(abs(int(cents)), CENTS_PER_UNIT)
-    return Decimal(f"{sign}{whole}.{part:02d}")
+    return f"{sign}{whole}.{part:02d}"
 
 
 @functools.lru_cache(maxsize=4096)

@@ -25,7 +25,7 @@ from comp_engine.deal_table import SHARE_SCALE
 from comp_engine.deal_types import CREDIT_SIGN, DEAL_TYPES, TYPE_CODE
 from comp_engine.draws import DrawLine, DrawSettlement
 from comp_engine.employment import Proration
-from comp_engine.money import CENTS_PER_UNIT, cents_to_decimal, round_half_up
+from comp_engine.money import CENTS_PER_UNIT, cents_text, cents_to_decimal, round_half_up
 from comp_engine.periods import from_day_number
 
 T = TypeVar("T")
@@ -36,10 +36,16 @@ CREDIT_SCALE = CENTS_PER_UNIT * SHARE_SCALE
 
 def units_to_decimal(units: int, scale: int = CREDIT_SCALE) -> Decimal:
     """An exact Decimal for `units / scale`, where scale is a power of ten."""
+    return Decimal(units_text(units, scale))
+
+
+def units_text(units: int, scale: int = CREDIT_SCALE) -> str:
+    """The text of `units_to_decimal(units, scale)`, without making the Decimal (a statement's
+    deal lists are written as text: a run of 2,000 statements lists about 150,000 deals)."""
     places = len(str(scale)) - 1
     sign = "-" if units < 0 else ""
     whole, part = divmod(abs(int(units)), scale)
-    return Decimal(f"{sign}{whole}.{part:0{places}d}") if places else Decimal(f"{sign}{whole}")
+    return f"{sign}{whole}.{part:0{places}d}" if places else f"{sign}{whole}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +99,19 @@ class PeriodDeals:
         self.amount_cents = amount_cents
         self.share_units = share_units
 
+    def texts(self, positions: np.ndarray) -> list[tuple[str, ...]]:
+        """The deals at `positions` as the texts of their `DealCredit` fields: (deal_id, account_id,
+        type, close_date, amount, share, credited), each as `DealCredit` would print it."""
+        days: dict[int, str] = {}
+        return [
+            (deal_id, account_id, DEAL_TYPES[code], days.get(day) or days.setdefault(day, from_day_number(day).isoformat()),
+             cents_text(amount), units_text(share, SHARE_SCALE), units_text(CREDIT_SIGN[code] * amount * share))
+            for deal_id, account_id, code, day, amount, share in zip(
+                self.deal_id[positions].tolist(), self.account_id[positions].tolist(),
+                self.type[positions].tolist(), self.day[positions].tolist(),
+                self.amount_cents[positions].tolist(), self.share_units[positions].tolist())
+        ]
+
     def credits(self, positions: np.ndarray) -> tuple[DealCredit, ...]:
         days: dict[int, date] = {}
         return tuple(
@@ -145,21 +164,41 @@ class RowsOnDemand(Sequence[T]):
 
 
 class DealCredits(RowsOnDemand[DealCredit]):
-    """The deals behind a line, in file order, made from the run's `PeriodDeals` on first use."""
+    """The deals behind a line, in file order, made from the run's `PeriodDeals` on first use.
 
-    __slots__ = ("_store", "_positions")
+    Built from explicit `positions` into the store, or from a range of it (`start`, `stop`) and the
+    deal types listed (`types`, a mask by type code), whose positions are found only when asked:
+    most lines of a run never list their deals (the CSV files do not)."""
+
+    __slots__ = ("_store", "_positions", "_range")
     noun = "deals"
 
-    def __init__(self, store: PeriodDeals | None = None, positions: np.ndarray | None = None) -> None:
+    def __init__(self, store: PeriodDeals | None = None, positions: np.ndarray | None = None,
+                 span: tuple[int, int, np.ndarray] | None = None) -> None:
         self._store = store
-        self._positions = positions if positions is not None else np.empty(0, dtype=np.int64)
+        self._range = span
+        self._positions = positions if positions is not None or span is not None else np.empty(0, dtype=np.int64)
         self._items: tuple[DealCredit, ...] | None = None if store is not None else ()
 
+    @property
+    def positions(self) -> np.ndarray:
+        if self._positions is None:
+            start, stop, types = self._range  # type: ignore[misc]
+            self._positions = np.flatnonzero(types[self._store.type[start:stop]]) + start  # type: ignore[union-attr]
+        return self._positions
+
     def _load(self) -> tuple[DealCredit, ...]:
-        return self._store.credits(self._positions)  # type: ignore[union-attr]
+        return self._store.credits(self.positions)  # type: ignore[union-attr]
+
+    def texts(self) -> list[tuple[str, ...]]:
+        """The deals as texts (`PeriodDeals.texts`), without making a DealCredit each."""
+        if self._store is None:
+            return [(deal.deal_id, deal.account_id, deal.type, deal.close_date.isoformat(), f"{deal.amount:f}",
+                     f"{deal.share:f}", f"{deal.credited:f}") for deal in self]
+        return self._store.texts(self.positions)
 
     def __len__(self) -> int:
-        return len(self._positions)
+        return len(self.positions)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ The field names are the engine's, so a reader of the JSON can look them up in
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -20,8 +21,9 @@ from comp_engine.draws import DrawSettlement
 from comp_engine.employment import Employment, Proration
 from comp_engine.ingest import SHARE_SCALE
 from comp_engine.money import CENTS_PER_UNIT, cents_to_decimal
-from comp_engine.result import (ClawbackLine, ClawbackPart, CohortAccount, ComponentLine, DealCredit, MetricValue,
-                                ModifierLine, PayoutResult, RepStatement)
+from comp_engine.metrics import CohortAccounts
+from comp_engine.result import (ClawbackLine, ClawbackPart, CohortAccount, ComponentLine, DealCredit, DealCredits,
+                                MetricValue, ModifierLine, PayoutResult, RepStatement)
 
 FORMAT = 1
 """Bumped when a field changes meaning, so stored statements can be told apart."""
@@ -152,6 +154,17 @@ def _optional(text: str | None, kind: type) -> Any:
 
 # -- lines -------------------------------------------------------------------------------
 
+_DEAL_FIELDS = ("deal_id", "account_id", "type", "close_date", "amount", "share", "credited")
+
+
+def _deals(deals: Sequence[DealCredit]) -> list[dict[str, Any]]:
+    """The deals behind a line as dicts of texts; a run's lines give their texts straight from the
+    run's columns (`DealCredits.texts`), without a DealCredit and three Decimals per deal."""
+    if isinstance(deals, DealCredits):
+        return [dict(zip(_DEAL_FIELDS, texts)) for texts in deals.texts()]
+    return [_deal(deal) for deal in deals]
+
+
 def _deal(deal: DealCredit) -> dict[str, Any]:
     return {
         "deal_id": deal.deal_id, "account_id": deal.account_id, "type": deal.type,
@@ -183,9 +196,16 @@ def _metric(metric: MetricValue | None) -> dict[str, Any] | None:
         "window_end": _date(metric.window_end), "cohort_accounts": metric.cohort_accounts,
         "numerator": _decimal(metric.numerator), "denominator": _decimal(metric.denominator),
         "value": _fraction(metric.value), "undefined_reason": metric.undefined_reason,
-        "cohort": [[account.account_id, _decimal(account.share), _decimal(account.arr_start),
-                    _decimal(account.arr_end)] for account in metric.cohort],
+        "cohort": _cohort(metric.cohort),
     }
+
+
+def _cohort(cohort: Sequence[CohortAccount]) -> list[list[str]]:
+    """[account_id, share, ARR at the start, ARR at the end] per account (from a run: straight from its columns)."""
+    if isinstance(cohort, CohortAccounts):
+        return [list(texts) for texts in cohort.texts()]
+    return [[account.account_id, _decimal(account.share), _decimal(account.arr_start), _decimal(account.arr_end)]
+            for account in cohort]
 
 
 def _metric_back(metric: dict[str, Any] | None) -> MetricValue | None:
@@ -207,7 +227,7 @@ def _component(line: ComponentLine) -> dict[str, Any]:
         "credited": _decimal(line.credited), "quota": _decimal(line.quota), "attainment": _fraction(line.attainment),
         "target": _decimal(line.target), "rate": _decimal(line.rate), "tiers": line.tiers,
         "metric": _metric(line.metric), "unrounded": _fraction(line.unrounded), "amount": _decimal(line.amount),
-        "rule": line.rule, "deals": [_deal(deal) for deal in line.deals],
+        "rule": line.rule, "deals": _deals(line.deals),
     }
 
 
