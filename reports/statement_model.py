@@ -11,7 +11,7 @@ The field names are the engine's, so a reader of the JSON can look them up in
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -102,8 +102,13 @@ def _draw_back(detail: dict[str, Any] | None) -> DrawSettlement | None:
 
 def statements_to_dicts(result: PayoutResult) -> list[dict[str, Any]]:
     """Every statement of a run as dicts, in roster order (managers looked up once)."""
+    return list(statement_dicts(result))
+
+
+def statement_dicts(result: PayoutResult) -> Iterator[dict[str, Any]]:
+    """`statements_to_dicts`, one statement at a time (rendering can start on the first ones)."""
     names = {statement.rep_id: statement.name for statement in result.statements}
-    return [statement_to_dict(statement, result, names) for statement in result.statements]
+    return (statement_to_dict(statement, result, names) for statement in result.statements)
 
 
 def statement_from_dict(detail: dict[str, Any]) -> RepStatement:

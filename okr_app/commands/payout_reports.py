@@ -11,7 +11,8 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -26,7 +27,7 @@ from okr_app.commands.options import as_option, refuse_inputs
 from okr_app.commands.payout_run import period_option
 from reports.folder import FileNameClash, StagedFolder, statement_file_names, summary_file_name
 from reports.statement import statement_pdf, statement_pdfs
-from reports.statement_model import statements_to_dicts
+from reports.statement_model import statement_dicts
 from reports.statement_view import StatementInconsistent
 from reports.summary import summary_pdf
 
@@ -77,19 +78,22 @@ def statements(period: Period | None, deals: Path | None, roster: Path | None, q
         if period is not None or any(value is not None for value in files.values()):
             raise click.UsageError("give either --run RUN_ID or --period with the input files, not both")
         name, details, inputs = _from_database(run_id, as_email)
+        rep_ids = [detail["rep_id"] for detail in details]
     else:
         missing = [option for option, value in files.items() if value is None]
         if period is None or missing:
             raise click.UsageError("give --run RUN_ID, or --period with --deals, --roster, --quotas and --plans"
                                    + (f" (missing: {', '.join(missing)})" if period is not None else ""))
-        name, details, inputs = _from_files(period, deals, roster, quotas, plans_dir)  # type: ignore[arg-type]
-    written = _write(name, details, inputs, out, page_size)
+        name, rep_ids, details, inputs = _from_files(period, deals, roster, quotas, plans_dir)  # type: ignore[arg-type]
+    written = _write(name, rep_ids, details, inputs, out, page_size)
     click.echo(f"Wrote {len(written) - 1} statement{'s' if len(written) != 2 else ''} and the finance summary "
                f"for {name} into {out}.")
 
 
 def _from_files(period: Period, deals: Path, roster: Path, quotas: Path, plans_dir: Path
-                ) -> tuple[str, list[dict[str, Any]], tuple[tuple[str, str, str], ...]]:
+                ) -> tuple[str, list[str], Iterator[dict[str, Any]], tuple[tuple[str, str, str], ...]]:
+    """The run's period, rep ids, statement dicts (made one by one as they are rendered: the first
+    workers start while the rest are made) and inputs."""
     try:
         result = run_payout(period, deals, roster, quotas, plans_dir)
     except PayoutInputError as refused:
@@ -97,7 +101,7 @@ def _from_files(period: Period, deals: Path, roster: Path, quotas: Path, plans_d
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     inputs = tuple((item.role, item.path, item.sha256) for item in result.inputs)
-    return result.period, statements_to_dicts(result), inputs
+    return result.period, [statement.rep_id for statement in result.statements], statement_dicts(result), inputs
 
 
 def _from_database(run_id: int, as_email: str | None
@@ -111,21 +115,24 @@ def _from_database(run_id: int, as_email: str | None
         return run_documents(actor_by_email(as_email), run_id)
 
 
-def _write(period: str, details: list[dict[str, Any]], inputs: tuple[tuple[str, str, str], ...], out: Path,
-           page_size: str) -> list[Path]:
-    """Render every PDF into a staging folder, then move them all into OUT."""
+def _write(period: str, rep_ids: list[str], details: Iterable[dict[str, Any]], inputs: tuple[tuple[str, str, str], ...],
+           out: Path, page_size: str) -> list[Path]:
+    """Render every PDF (one per rep id, from `details` in the same order) into a staging folder,
+    then move them all into OUT."""
     try:
-        names = statement_file_names(period, [detail["rep_id"] for detail in details])
+        names = statement_file_names(period, rep_ids)
     except FileNameClash as clash:
         refuse_inputs([Problem("roster", None, "rep_id", str(clash))])
     generated = today()
     try:
         with StagedFolder(out) as folder:
-            with click.progressbar(length=len(details), label="Rendering statements", file=sys.stderr) as bar:
-                for detail, pdf in _rendered(details, generated, page_size):
+            rendered: list[dict[str, Any]] = []
+            with click.progressbar(length=len(rep_ids), label="Rendering statements", file=sys.stderr) as bar:
+                for detail, pdf in _rendered(details, len(rep_ids), generated, page_size):
                     folder.write(names[detail["rep_id"]], pdf)
+                    rendered.append(detail)
                     bar.update(1)
-            folder.write(summary_file_name(period), summary_pdf(details, inputs, generated, page_size))
+            folder.write(summary_file_name(period), summary_pdf(rendered, inputs, generated, page_size))
             return folder.commit()
     except StatementInconsistent as broken:
         raise click.ClickException(f"{broken}; nothing was written") from None
@@ -133,16 +140,16 @@ def _write(period: str, details: list[dict[str, Any]], inputs: tuple[tuple[str, 
         raise click.ClickException(f"could not write to {out}: {error.strerror or error}; nothing was written") from None
 
 
-def _rendered(details: list[dict[str, Any]], today: date, page_size: str
+def _rendered(details: Iterable[dict[str, Any]], count: int, today: date, page_size: str
               ) -> Iterator[tuple[dict[str, Any], bytes]]:
-    """(statement, PDF) in roster order. A large run renders on every CPU: each PDF
-    depends only on its statement, so the bytes are the same either way.
+    """(statement, PDF) in roster order, for `count` statements. A large run renders on every
+    CPU: each PDF depends only on its statement, so the bytes are the same either way.
 
     The workers are fresh processes (spawned, not forked: they do not inherit the run)
     and receive statements in batches of `BATCH`, at most two batches per worker in
     flight, so memory stays bounded however many statements there are."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if len(details) < PARALLEL_FROM or workers < 2:
+    if count < PARALLEL_FROM or workers < 2:
         for detail in details:
             yield detail, statement_pdf(detail, generated=today, pagesize=page_size)
         return
@@ -158,10 +165,11 @@ def _rendered(details: list[dict[str, Any]], today: date, page_size: str
             yield from zip(batch, future.result())
 
 
-def worker_tasks(details: list[dict[str, Any]], today: date, page_size: str
+def worker_tasks(details: Iterable[dict[str, Any]], today: date, page_size: str
                  ) -> Iterator[tuple[list[dict[str, Any]], tuple[list[dict[str, Any]], date, str]]]:
     """(batch, the arguments a worker is sent for it), `BATCH` statements at a time, in
-    order: a worker gets its reps' statement dicts, the date and the paper size, never the run."""
-    for start in range(0, len(details), BATCH):
-        batch = details[start:start + BATCH]
+    order: a worker gets its reps' statement dicts, the date and the paper size, never the run.
+    Each batch is taken from `details` only when it is sent."""
+    statements = iter(details)
+    while batch := list(islice(statements, BATCH)):
         yield batch, (batch, today, page_size)
