@@ -82,12 +82,12 @@ def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, 
     value = reached.value
     target_fraction = decimal_fraction(target) if isinstance(target, Decimal) else target
     target_text = target_text or exact_amount(target)
-    shown = display_ratio(value)
     if value <= 0:
-        return CurvePayout(Fraction(0), f"attainment {shown} is not above 0, so it pays nothing", f"0 {TIMES} {target_text}")
-    if threshold is not None and value < decimal_fraction(threshold):
-        return CurvePayout(Fraction(0), f"attainment {shown} is below the threshold {threshold}, so it pays nothing",
+        return CurvePayout(Fraction(0), f"attainment {display_ratio(value)} is not above 0, so it pays nothing",
                            f"0 {TIMES} {target_text}")
+    if threshold is not None and value < decimal_fraction(threshold):
+        return CurvePayout(Fraction(0), f"attainment {display_ratio(value)} is below the threshold {threshold}, "
+                                        "so it pays nothing", f"0 {TIMES} {target_text}")
     if tiers == "retroactive":
         band = highest_band_reached(curve, value)
         amount = target_fraction * value * decimal_fraction(band.multiplier)
@@ -109,8 +109,8 @@ def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, 
         amount *= target_fraction
         rule = "marginal, each band of attainment at its own multiplier"
         formula = f"{target_text} {TIMES} ({' + '.join(terms)})"
-    if cap is not None and amount > target_fraction * decimal_fraction(cap):
-        capped = target_fraction * decimal_fraction(cap)
+    capped = target_fraction * decimal_fraction(cap) if cap is not None else None
+    if capped is not None and amount > capped:
         rule += (f"; {formula} = {exact_amount(round_half_up(amount))} is above the cap of {cap} {TIMES} T, "
                  "so it pays the cap")
         return CurvePayout(capped, rule, f"{exact_ratio(cap)} {TIMES} {target_text}")

@@ -201,6 +201,9 @@ def exact_ratio(value: Decimal) -> str:
 
 def signed_amount(value: Decimal) -> str:
     """A line's rounded amount at the end of its formula: '25,600.00', '−4,800.00'."""
+    if isinstance(value, Decimal) and value and value.is_finite() and value.as_tuple().exponent == -2:
+        text = format(value, ",f")  # already in cents, as every line's amount is: written as it is
+        return MINUS + text[1:] if text.startswith("-") else text
     units = rounded_units(value)
     text = _fixed_point(abs(units), 2, grouped=True)
     return (MINUS + text) if units < 0 else text
