@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
 
 from comp_engine.deal_table import SHARE_SCALE, DealTable
 from comp_engine.deal_types import ARR_SIGN, NEW, RENEWAL
-from comp_engine.money import cents_text, cents_to_decimal
+from comp_engine.money import cents_text
 from comp_engine.periods import day_number, months_before
 from comp_engine.text_column import TextColumn
 from comp_engine.result import CREDIT_SCALE, CohortAccount, MetricValue, RowsOnDemand, units_text, units_to_decimal
@@ -102,14 +103,8 @@ class CohortRows:
                       key=lambda account: account[0])
 
     def of_rep(self, rep: int) -> tuple[CohortAccount, ...]:
-        start, stop = self._bounds[rep], self._bounds[rep + 1]
-        return tuple(sorted((
-            CohortAccount(str(account), units_to_decimal(share, SHARE_SCALE), cents_to_decimal(start_cents),
-                          cents_to_decimal(end_cents))
-            for account, share, start_cents, end_cents in zip(
-                self._account_ids[start:stop].tolist(), self._share[start:stop].tolist(),
-                self._arr_start[start:stop].tolist(), self._arr_end[start:stop].tolist())),
-            key=lambda account: account.account_id))
+        return tuple(CohortAccount(account, Decimal(share), Decimal(start), Decimal(end))
+                     for account, share, start, end in self.texts_of_rep(rep))
 
 
 class CohortAccounts(RowsOnDemand[CohortAccount]):
@@ -128,9 +123,6 @@ class CohortAccounts(RowsOnDemand[CohortAccount]):
 
     def texts(self) -> list[tuple[str, str, str, str]]:
         """(account_id, share, ARR at the start, ARR at the end) per account, as texts."""
-        if self._items is not None:
-            return [(account.account_id, f"{account.share:f}", f"{account.arr_start:f}", f"{account.arr_end:f}")
-                    for account in self._items]
         return self._rows.texts_of_rep(self._rep)
 
     def __len__(self) -> int:

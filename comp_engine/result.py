@@ -166,9 +166,9 @@ class RowsOnDemand(Sequence[T]):
 class DealCredits(RowsOnDemand[DealCredit]):
     """The deals behind a line, in file order, made from the run's `PeriodDeals` on first use.
 
-    Built from explicit `positions` into the store, or from a range of it (`start`, `stop`) and the
-    deal types listed (`types`, a mask by type code), whose positions are found only when asked:
-    most lines of a run never list their deals (the CSV files do not)."""
+    Built from explicit `positions` into the store, or from a `span` of it: (start, stop, a mask of the
+    deal types listed, by type code), whose positions are found only when asked: most lines of a run
+    never list their deals (the CSV files do not)."""
 
     __slots__ = ("_store", "_positions", "_range")
     noun = "deals"
@@ -192,10 +192,7 @@ class DealCredits(RowsOnDemand[DealCredit]):
 
     def texts(self) -> list[tuple[str, ...]]:
         """The deals as texts (`PeriodDeals.texts`), without making a DealCredit each."""
-        if self._store is None:
-            return [(deal.deal_id, deal.account_id, deal.type, deal.close_date.isoformat(), f"{deal.amount:f}",
-                     f"{deal.share:f}", f"{deal.credited:f}") for deal in self]
-        return self._store.texts(self.positions)
+        return self._store.texts(self.positions) if self._store is not None else []
 
     def __len__(self) -> int:
         return len(self.positions)
