@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from comp_engine.arr_checks import negative_arr_problems
+from comp_engine.arrow_texts import use_jemalloc
 from comp_engine.clawbacks import EarlyChurn, clawback_fraction, clawback_line, early_churns, earned_share
 from comp_engine.components import flat_rate_line, metric_line, modifier_line, not_employed_line, quota_line
 from comp_engine.crediting import DealsBehind, QuarterCredit, quarter_credit
@@ -45,6 +46,7 @@ def run_payout(period: str | Period, deals_path: str | Path, roster_path: str | 
     Raises PayoutInputError (PlanInvalid when only plans are at fault) listing every
     invalid row, key or missing quota; PeriodInvalid for a malformed period.
     """
+    use_jemalloc()
     quarter = parse_period(period) if isinstance(period, str) else period
     inputs = _read_inputs(deals_path, roster_path, quotas_path, plans_dir)
     return compute_payout(quarter, inputs)
