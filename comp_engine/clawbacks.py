@@ -96,24 +96,26 @@ def clawback_line(deals: DealTable, churn: EarlyChurn, policy: ClawbackPolicy, p
     original = period_containing(new_date)
     deal_id = str(deals.deal_id[churn.new_row])
     account_id = str(deals.account_ids[deals.account[churn.new_row]])
-    words = [f"account {account_id} churned on {churn_date.isoformat()}, {churn.days} days after deal {deal_id} "
-             f"closed on {new_date.isoformat()} (window {policy.window_days} days, {policy.mode})"]
-    words += [part_words(part, str(original)) for part in parts] or [f"no component credited new deals in {original}"]
-    words.append("full: all of it is taken back" if policy.mode == "full" else
-                 f"linear: ({policy.window_days} − {churn.days}) / {policy.window_days} of it is taken back")
-    terms = [part_formula(part) for part in parts] or ["0.00"]
-    taken = terms[0] if len(terms) == 1 else f"({' + '.join(terms)})"
-    if policy.mode == "full":
-        formula = f"{MINUS}{taken}"
-    else:
-        formula = f"{MINUS}({policy.window_days} − {churn.days}) / {policy.window_days} {TIMES} {taken}"
+
+    def rule() -> str:
+        words = [f"account {account_id} churned on {churn_date.isoformat()}, {churn.days} days after deal {deal_id} "
+                 f"closed on {new_date.isoformat()} (window {policy.window_days} days, {policy.mode})"]
+        words += [part_words(part, str(original)) for part in parts] or [f"no component credited new deals in {original}"]
+        words.append("full: all of it is taken back" if policy.mode == "full" else
+                     f"linear: ({policy.window_days} − {churn.days}) / {policy.window_days} of it is taken back")
+        terms = [part_formula(part) for part in parts] or ["0.00"]
+        taken = terms[0] if len(terms) == 1 else f"({' + '.join(terms)})"
+        if policy.mode == "full":
+            formula = f"{MINUS}{taken}"
+        else:
+            formula = f"{MINUS}({policy.window_days} − {churn.days}) / {policy.window_days} {TIMES} {taken}"
+        return f"{'; '.join(words)}: {formula} = {signed_amount(amount)}"
     return ClawbackLine(
         deal_id=deal_id, account_id=account_id,
         new_close_date=new_date, original_period=str(original),
         churn_deal_id=str(deals.deal_id[churn.churn_row]), churn_date=churn_date,
         days=churn.days, window_days=policy.window_days, mode=policy.mode, fraction=fraction,
-        parts=parts, unrounded=unrounded, amount=amount,
-        rule=f"{'; '.join(words)}: {formula} = {signed_amount(amount)}",
+        parts=parts, unrounded=unrounded, amount=amount, rule=rule,
     )
 
 

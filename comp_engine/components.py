@@ -54,21 +54,25 @@ def quota_line(component: QuotaComponent, target_incentive: Decimal, credited_un
                             component.threshold, component.cap, f"({exact_amount(target)} {TIMES} {scaled})")
         shown_quota, shown_target = round_half_up(Fraction(quota) * proration), round_half_up(Fraction(target) * proration)
     amount = round_half_up(paid.amount)
-    words = f"attainment {attainment.text} = {display_ratio(attainment.value)}; {paid.rule}"
+
+    def rule() -> str:
+        words = f"attainment {attainment.text} = {display_ratio(attainment.value)}; {paid.rule}"
+        return with_formula(words, paid.formula, amount)
     return ComponentLine(
         component=component.key, kind="quota", credit_types=component.credit,
         credited=credited, quota=shown_quota, attainment=attainment.value,
         target=shown_target, rate=None, tiers=component.tiers, metric=None,
-        unrounded=paid.amount, amount=amount, rule=with_formula(words, paid.formula, amount), deals=deals,
+        unrounded=paid.amount, amount=amount, rule=rule, deals=deals,
     )
 
 
 def metric_attainment(metric: MetricValue, target: Decimal) -> Attainment:
     """metric / target written from the metric's printed sums (`52,000.00 / 50,000.00 / 0.95`)."""
     assert metric.value is not None
-    text = f"{exact_amount(metric.numerator)} / {exact_amount(metric.denominator)}"
-    if target != 1:
-        text += f" / {exact_ratio(target)}"
+
+    def text() -> str:
+        written = f"{exact_amount(metric.numerator)} / {exact_amount(metric.denominator)}"
+        return written + f" / {exact_ratio(target)}" if target != 1 else written
     return Attainment(metric.value / decimal_fraction(target), text)
 
 
@@ -77,15 +81,15 @@ def metric_line(component: MetricComponent, target_incentive: Decimal, metric: M
     """A metric component: attainment = metric / target, or 1.0 when undefined; T x f with
     employment dates (see `quota_line`)."""
     target = component_target(target_incentive, component.weight)
-    if metric.value is None:
-        attainment = Attainment(Fraction(1), "1.0")
-        why = f"{metric_name(metric.metric)} is undefined ({metric.undefined_reason}), so it is paid at attainment 1.0"
-    else:
-        attainment = metric_attainment(metric, component.target)
-        why = (f"{metric_name(metric.metric)} of the {metric.book} book {metric.window_start.isoformat()} to "
-               f"{metric.window_end.isoformat()} = {exact_amount(metric.numerator)} / "
-               f"{exact_amount(metric.denominator)} = {display_ratio(metric.value)}; attainment = the metric / "
-               f"{component.target} = {display_ratio(attainment.value)}")
+    attainment = Attainment(Fraction(1), "1.0") if metric.value is None else metric_attainment(metric, component.target)
+
+    def why() -> str:
+        if metric.value is None:
+            return f"{metric_name(metric.metric)} is undefined ({metric.undefined_reason}), so it is paid at attainment 1.0"
+        return (f"{metric_name(metric.metric)} of the {metric.book} book {metric.window_start.isoformat()} to "
+                f"{metric.window_end.isoformat()} = {exact_amount(metric.numerator)} / "
+                f"{exact_amount(metric.denominator)} = {display_ratio(metric.value)}; attainment = the metric / "
+                f"{component.target} = {display_ratio(attainment.value)}")
     if proration == 1:
         paid = curve_payout(attainment, target, component.curve, component.tiers, component.threshold, component.cap)
         shown_target = target
@@ -98,7 +102,7 @@ def metric_line(component: MetricComponent, target_incentive: Decimal, metric: M
     return ComponentLine(
         component=component.key, kind="metric", credit_types=(), credited=None, quota=None,
         attainment=attainment.value, target=shown_target, rate=None, tiers=component.tiers, metric=metric,
-        unrounded=paid.amount, amount=amount, rule=with_formula(f"{why}; {paid.rule}", paid.formula, amount),
+        unrounded=paid.amount, amount=amount, rule=lambda: with_formula(f"{why()}; {paid.rule}", paid.formula, amount),
         deals=DealCredits(),
     )
 
@@ -112,7 +116,7 @@ def flat_rate_line(component: FlatRateComponent, credited_units: int, deals: Dea
         component=component.key, kind="flat_rate", credit_types=component.credit,
         credited=credited, quota=None, attainment=None, target=None,
         rate=component.rate, tiers=None, metric=None,
-        unrounded=paid.amount, amount=amount, rule=with_formula(paid.rule, paid.formula, amount), deals=deals,
+        unrounded=paid.amount, amount=amount, rule=lambda: with_formula(paid.rule, paid.formula, amount), deals=deals,
     )
 
 
@@ -120,25 +124,27 @@ def modifier_line(modifier: Modifier, metric: MetricValue, component_amounts: Se
     """(multiplier - 1) x the sum of the rep's *rounded* component lines, the sum as
     printed, where the multiplier is that of the band with the largest start at or
     below the metric; 1.0 when the metric is undefined. Rounded once, half-up."""
+    component_amounts = tuple(component_amounts)  # the rule, written later, prints them as they are now
     base = sum((Fraction(amount) for amount in component_amounts), Fraction(0))
-    if metric.value is None:
-        band_start, multiplier = None, Decimal("1.0")
-        words = (f"{metric_name(metric.metric)} is undefined ({metric.undefined_reason}), so the multiplier is 1.0, "
-                 "no change")
-    else:
-        band = highest_band_reached(modifier.bands, metric.value)
-        band_start, multiplier = band.start, band.multiplier
-        words = (f"{metric_name(metric.metric)} of the {metric.book} book {metric.window_start.isoformat()} to "
-                 f"{metric.window_end.isoformat()} = {exact_amount(metric.numerator)} / "
-                 f"{exact_amount(metric.denominator)} = {display_ratio(metric.value)}, in the band from "
-                 f"{band.start}; (multiplier − 1) {TIMES} the sum of the component lines")
+    band = None if metric.value is None else highest_band_reached(modifier.bands, metric.value)
+    band_start, multiplier = (None, Decimal("1.0")) if band is None else (band.start, band.multiplier)
     unrounded = (decimal_fraction(multiplier) - 1) * base
     amount = round_half_up(unrounded)
-    printed = " + ".join(exact_amount(value) for value in component_amounts) or "0.00"
-    summed = f"({printed})" if len(component_amounts) > 1 else printed
-    formula = f"({exact_ratio(multiplier)} − 1) {TIMES} {summed}"
+
+    def rule() -> str:
+        if band is None:
+            words = (f"{metric_name(metric.metric)} is undefined ({metric.undefined_reason}), so the multiplier is 1.0, "
+                     "no change")
+        else:
+            words = (f"{metric_name(metric.metric)} of the {metric.book} book {metric.window_start.isoformat()} to "
+                     f"{metric.window_end.isoformat()} = {exact_amount(metric.numerator)} / "
+                     f"{exact_amount(metric.denominator)} = {display_ratio(metric.value)}, in the band from "
+                     f"{band.start}; (multiplier − 1) {TIMES} the sum of the component lines")
+        printed = " + ".join(exact_amount(value) for value in component_amounts) or "0.00"
+        summed = f"({printed})" if len(component_amounts) > 1 else printed
+        return with_formula(words, f"({exact_ratio(multiplier)} − 1) {TIMES} {summed}", amount)
     return ModifierLine(metric=metric, band_start=band_start, multiplier=multiplier, base=base,
-                        unrounded=unrounded, amount=amount, rule=with_formula(words, formula, amount))
+                        unrounded=unrounded, amount=amount, rule=rule)
 
 
 def not_employed_line(component: QuotaComponent, why: str) -> ComponentLine:

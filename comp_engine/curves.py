@@ -17,12 +17,14 @@ The attainment is written as its inputs (an `Attainment`), never as a rounded ra
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from fractions import Fraction
 
 from comp_engine.money import decimal_fraction, display_ratio, exact_amount, exact_ratio, round_half_up
 from comp_engine.plans import Band
+from comp_engine.written import WrittenWhenRead
 
 TIMES = "×"
 _EXACT = Context(prec=100)
@@ -32,13 +34,14 @@ _EXACT = Context(prec=100)
 class Attainment:
     """An attainment and how it is written from its inputs.
 
-    `text` is the attainment as a formula of printed numbers (`130,000.00 / 100,000.00`);
-    `above(start)` the part of it above a band's start (`(130,000.00 − 100,000.00) /
-    100,000.00` for a quota: credited minus start x quota, over the quota).
+    `text` is the attainment as a formula of printed numbers (`130,000.00 / 100,000.00`),
+    written when first read (`comp_engine.written`); `above(start)` the part of it above a
+    band's start (`(130,000.00 − 100,000.00) / 100,000.00` for a quota: credited minus
+    start x quota, over the quota).
     """
 
     value: Fraction
-    text: str
+    text: str = WrittenWhenRead()  # type: ignore[assignment]
     numerator: Decimal | None = None
     denominator: Decimal | None = None
 
@@ -46,12 +49,12 @@ class Attainment:
     def of_quota(cls, credited: Decimal, quota: Decimal, value: Fraction | None = None) -> Attainment:
         """credited / quota (`value` when the caller already holds it exactly)."""
         value = Fraction(credited) / Fraction(quota) if value is None else value
-        return cls(value, f"{exact_amount(credited)} / {exact_amount(quota)}", credited, quota)
+        return cls(value, lambda: f"{exact_amount(credited)} / {exact_amount(quota)}", credited, quota)
 
     @classmethod
     def of_ratio(cls, value: Fraction) -> Attainment:
         """An attainment with no printed inputs (tests, and a metric paid on target)."""
-        return cls(value, display_ratio(value))
+        return cls(value, lambda: display_ratio(value))
 
     def above(self, start: Decimal) -> str:
         if start == 0:
@@ -62,14 +65,33 @@ class Attainment:
         return f"({self.text} − {exact_ratio(start)})"
 
 
-@dataclass(frozen=True)
 class CurvePayout:
     """An exact payout, the rule that produced it in words, and its formula of printed
-    numbers (evaluating the formula exactly gives `amount`)."""
+    numbers (evaluating the formula exactly gives `amount`). The amount is computed at once;
+    `rule` and `formula` are written the first time either is read (`words`, a function
+    returning both), since a run's CSV files print amounts only."""
 
-    amount: Fraction
-    rule: str
-    formula: str
+    __slots__ = ("amount", "_words")
+
+    def __init__(self, amount: Fraction, words: tuple[str, str] | Callable[[], tuple[str, str]]) -> None:
+        self.amount = amount
+        self._words = words
+
+    def _written(self) -> tuple[str, str]:
+        if callable(self._words):
+            self._words = self._words()
+        return self._words
+
+    @property
+    def rule(self) -> str:
+        return self._written()[0]
+
+    @property
+    def formula(self) -> str:
+        return self._written()[1]
+
+    def __repr__(self) -> str:
+        return f"CurvePayout({self.amount!r}, {self.rule!r}, {self.formula!r})"
 
 
 def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, curve: tuple[Band, ...], tiers: str,
@@ -77,44 +99,65 @@ def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, 
                  target_text: str | None = None) -> CurvePayout:
     """Pay a quota or metric component from its attainment (see the module rules).
 
-    `target_text` writes a target no decimal holds (a prorated one: `(16,000.00 × 61/91)`)."""
+    `target_text` writes a target no decimal holds (a prorated one: `(16,000.00 × 61/91)`).
+    Attainment, band ends and multipliers are compared as integers (numerator x denominator)."""
     reached = attainment if isinstance(attainment, Attainment) else Attainment.of_ratio(attainment)
     value = reached.value
+    n, d = value.numerator, value.denominator
     target_fraction = decimal_fraction(target) if isinstance(target, Decimal) else target
-    target_text = target_text or exact_amount(target)
-    if value <= 0:
-        return CurvePayout(Fraction(0), f"attainment {display_ratio(value)} is not above 0, so it pays nothing",
-                           f"0 {TIMES} {target_text}")
-    if threshold is not None and value < decimal_fraction(threshold):
-        return CurvePayout(Fraction(0), f"attainment {display_ratio(value)} is below the threshold {threshold}, "
-                                        "so it pays nothing", f"0 {TIMES} {target_text}")
+
+    def shown_target() -> str:
+        return target_text or exact_amount(target)
+
+    if n <= 0:
+        return CurvePayout(_NOTHING, lambda: (f"attainment {display_ratio(value)} is not above 0, so it pays nothing",
+                                              f"0 {TIMES} {shown_target()}"))
+    if threshold is not None:
+        floor = decimal_fraction(threshold)
+        if n * floor.denominator < floor.numerator * d:
+            return CurvePayout(_NOTHING, lambda: (f"attainment {display_ratio(value)} is below the threshold {threshold}, "
+                                                  "so it pays nothing", f"0 {TIMES} {shown_target()}"))
     if tiers == "retroactive":
         band = highest_band_reached(curve, value)
         amount = target_fraction * value * decimal_fraction(band.multiplier)
-        rule = f"retroactive, the whole attainment at the multiplier of the band from {band.start} reached"
-        formula = f"{target_text} {TIMES} {reached.text} {TIMES} {exact_ratio(band.multiplier)}"
+
+        def words() -> tuple[str, str]:
+            return (f"retroactive, the whole attainment at the multiplier of the band from {band.start} reached",
+                    f"{shown_target()} {TIMES} {reached.text} {TIMES} {exact_ratio(band.multiplier)}")
     else:
-        terms = []
-        amount = Fraction(0)
-        n, d = value.numerator, value.denominator  # compared with each band's ends as integers
+        covered: list[tuple[Band, str | None]] = []  # each band reached, and its term when covered whole
+        amount = _NOTHING
         for (start_n, start_d), end, (multiplier_n, multiplier_d), band, whole_term, below, through in _exact_bands(curve):
             if n * start_d <= start_n * d:
                 break
             if end is not None and n * end[1] >= end[0] * d:
                 amount = through
-                terms.append(whole_term)
+                covered.append((band, whole_term))
             else:  # below + multiplier x (value - start)
                 amount = below + Fraction(multiplier_n * (n * start_d - start_n * d), multiplier_d * d * start_d)
-                terms.append(f"{exact_ratio(band.multiplier)} {TIMES} {reached.above(band.start)}")
+                covered.append((band, None))
         amount *= target_fraction
-        rule = "marginal, each band of attainment at its own multiplier"
-        formula = f"{target_text} {TIMES} ({' + '.join(terms)})"
-    capped = target_fraction * decimal_fraction(cap) if cap is not None else None
-    if capped is not None and amount > capped:
-        rule += (f"; {formula} = {exact_amount(round_half_up(amount))} is above the cap of {cap} {TIMES} T, "
-                 "so it pays the cap")
-        return CurvePayout(capped, rule, f"{exact_ratio(cap)} {TIMES} {target_text}")
-    return CurvePayout(amount, rule, formula)
+
+        def words() -> tuple[str, str]:
+            terms = [whole if whole is not None else f"{exact_ratio(band.multiplier)} {TIMES} {reached.above(band.start)}"
+                     for band, whole in covered]
+            return ("marginal, each band of attainment at its own multiplier",
+                    f"{shown_target()} {TIMES} ({' + '.join(terms)})")
+    if cap is not None:
+        limit = decimal_fraction(cap)  # amount > cap x T, as integers
+        if (amount.numerator * target_fraction.denominator * limit.denominator
+                > target_fraction.numerator * limit.numerator * amount.denominator):
+            uncapped = amount
+
+            def capped_words() -> tuple[str, str]:
+                rule, formula = words()
+                return (f"{rule}; {formula} = {exact_amount(round_half_up(uncapped))} is above the cap of {cap} "
+                        f"{TIMES} T, so it pays the cap", f"{exact_ratio(cap)} {TIMES} {shown_target()}")
+            return CurvePayout(target_fraction * limit, capped_words)
+    return CurvePayout(amount, words)
+
+
+_NOTHING = Fraction(0)
 
 
 _Ratio = tuple[int, int]
@@ -178,5 +221,5 @@ def flat_rate_payout(rate: Decimal, credited: Fraction | Decimal) -> CurvePayout
     amount = decimal_fraction(rate) * credited
     formula = f"{exact_ratio(rate)} {TIMES} {exact_amount(credited)}"
     if amount < 0:
-        return CurvePayout(Fraction(0), f"flat rate: {formula} is below 0, so it pays nothing", f"0 {TIMES} {exact_ratio(rate)}")
-    return CurvePayout(amount, "flat rate on the credited amount", formula)
+        return CurvePayout(Fraction(0), (f"flat rate: {formula} is below 0, so it pays nothing", f"0 {TIMES} {exact_ratio(rate)}"))
+    return CurvePayout(amount, ("flat rate on the credited amount", formula))

@@ -27,6 +27,7 @@ from comp_engine.draws import DrawLine, DrawSettlement
 from comp_engine.employment import Proration
 from comp_engine.money import CENTS_PER_UNIT, cents_text, cents_to_decimal, round_half_up
 from comp_engine.periods import from_day_number
+from comp_engine.written import WrittenWhenRead
 
 T = TypeVar("T")
 
@@ -259,7 +260,7 @@ class ComponentLine:
     metric: MetricValue | None
     unrounded: Fraction
     amount: Decimal
-    rule: str
+    rule: str = WrittenWhenRead()  # type: ignore[assignment]
     deals: DealCredits
 
 
@@ -277,7 +278,7 @@ class ModifierLine:
     base: Fraction
     unrounded: Fraction
     amount: Decimal
-    rule: str
+    rule: str = WrittenWhenRead()  # type: ignore[assignment]
 
     @property
     def component(self) -> str:
@@ -321,7 +322,7 @@ class ClawbackLine:
     parts: tuple[ClawbackPart, ...]
     unrounded: Fraction
     amount: Decimal
-    rule: str
+    rule: str = WrittenWhenRead()  # type: ignore[assignment]
 
     @property
     def component(self) -> str:

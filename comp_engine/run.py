@@ -21,6 +21,7 @@ import numpy as np
 from comp_engine.arr_checks import negative_arr_problems
 from comp_engine.arrow_texts import use_jemalloc
 from comp_engine.clawbacks import EarlyChurn, clawback_fraction, clawback_line, early_churns, earned_share
+from comp_engine.collector import cycle_collection_paused
 from comp_engine.components import flat_rate_line, metric_line, modifier_line, not_employed_line, quota_line
 from comp_engine.crediting import DealsBehind, QuarterCredit, quarter_credit
 from comp_engine.deal_columns import read_deal_columns
@@ -47,9 +48,10 @@ def run_payout(period: str | Period, deals_path: str | Path, roster_path: str | 
     invalid row, key or missing quota; PeriodInvalid for a malformed period.
     """
     use_jemalloc()
-    quarter = parse_period(period) if isinstance(period, str) else period
-    inputs = _read_inputs(deals_path, roster_path, quotas_path, plans_dir)
-    return compute_payout(quarter, inputs)
+    with cycle_collection_paused():
+        quarter = parse_period(period) if isinstance(period, str) else period
+        inputs = _read_inputs(deals_path, roster_path, quotas_path, plans_dir)
+        return compute_payout(quarter, inputs)
 
 
 @dataclass(frozen=True)
