@@ -10,8 +10,8 @@ import os
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from comp_engine import arrow_kernels as kernels
 from comp_engine.csv_input import ID_SPACE
 from comp_engine.money import MAX_INTEGER_DIGITS
 
@@ -52,15 +52,11 @@ def numbers(array: pa.Array) -> np.ndarray:
     return np.frombuffer(array.buffers()[1], dtype=dtype)[array.offset:array.offset + len(array)]
 
 
-def arrow_ints(values: np.ndarray) -> pa.Array:
-    """A numpy int64 array as an Arrow array (sharing its memory)."""
-    values = np.ascontiguousarray(values, dtype=np.int64)
-    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
-
-
-def arrow_mask(values: np.ndarray) -> pa.Array:
-    """A numpy boolean array as an Arrow boolean array."""
-    return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(np.packbits(values, bitorder="little"))])
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an array, sorted: `np.unique(values)`, which in numpy 2.4 imports
+    numpy.ma the first time it is called (40 ms of a payout run)."""
+    ordered = np.sort(values)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
 
 
 def lengths(texts: pa.Array) -> np.ndarray:
@@ -73,13 +69,13 @@ def trimmed_codes(column: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """A column of ids (plain texts or a dictionary) as (code per row, distinct trimmed ids):
     'ae02 ' and 'ae02' get one code. Codes number the ids in the order they first appear."""
     if not pa.types.is_dictionary(column.type):
-        encoded = pc.dictionary_encode(trimmed_texts(column))
+        encoded = kernels.dictionary_encode(trimmed_texts(column))
         return numbers(encoded.indices).astype(np.int32), encoded.dictionary
     codes = numbers(column.indices)
     trimmed = trimmed_texts(column.dictionary)
     if trimmed is column.dictionary:  # nothing to trim: the texts are distinct already
         return codes.astype(np.int32), trimmed
-    encoded = pc.dictionary_encode(trimmed)
+    encoded = kernels.dictionary_encode(trimmed)
     remap = numbers(encoded.indices)
     return (remap[codes] if len(remap) else codes).astype(np.int32), encoded.dictionary
 
@@ -95,7 +91,7 @@ def trimmed_texts(column: pa.Array) -> pa.Array:
     first, last = data[offsets[:-1][filled]], data[offsets[1:][filled] - 1]
     if not (_SPACE_FIRST_BYTE[first].any() or _SPACE_LAST_BYTE[last].any()):
         return column
-    return pc.utf8_trim(column, characters=ID_SPACE)
+    return kernels.utf8_trim(column, ID_SPACE)
 
 
 def cents_of_texts(texts: pa.Array, block: int = 1 << 20) -> tuple[np.ndarray, np.ndarray]:
@@ -118,15 +114,15 @@ def _cents_of_block(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     0, 1 or 2 decimals, so no value ever passes through a float.
     """
     size = lengths(texts)
-    dot = numbers(pc.find_substring(texts, "."))
-    digits = pc.replace_substring(texts, ".", "", max_replacements=1)
-    all_digits = numbers(pc.ascii_is_decimal(digits))
+    dot = numbers(kernels.find_substring(texts, "."))
+    digits = kernels.replace_substring(texts, ".", "", max_replacements=1)
+    all_digits = numbers(kernels.ascii_is_decimal(digits))
     whole = np.where(dot < 0, size, dot)
     decimals = np.where(dot < 0, 0, size - dot - 1)
     ok = (all_digits & (whole >= 1) & (whole <= MAX_INTEGER_DIGITS)
           & ((dot < 0) | ((decimals >= 1) & (decimals <= 2))))
     value = np.zeros(len(texts), dtype=np.int64)
-    value[ok] = numbers(pc.cast(digits.filter(arrow_mask(ok)), pa.int64()))
+    value[ok] = numbers(kernels.to_int64(kernels.kept(digits, ok)))
     return np.where(ok, value * _CENTS_FACTOR[np.clip(decimals, 0, 2)], 0), ok
 
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from comp_engine.curves import TIMES
 from comp_engine.deal_types import CHURN, NEW
+from comp_engine.arrow_texts import distinct
 from comp_engine.deal_table import DealTable
 from comp_engine.money import MINUS, exact_amount, round_half_up, signed_amount
 from comp_engine.names import component_name
@@ -50,7 +51,7 @@ def early_churns(deals: DealTable, period: Period, longest_window_days: int) -> 
     churned = np.flatnonzero((deals.type == CHURN) & (deals.day >= first) & (deals.day <= last))
     if not len(churned):
         return []
-    accounts = np.unique(deals.account[churned])
+    accounts = distinct(deals.account[churned])
     rows = np.flatnonzero(np.isin(deals.type, (NEW, CHURN)) & (deals.day <= last) & np.isin(deals.account, accounts))
     # Same day: the new deal counts as before the churn, whatever the file order.
     rows = rows[np.lexsort((rows, deals.type[rows] == CHURN, deals.day[rows], deals.account[rows]))]

@@ -25,7 +25,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as arrow_csv
 
-from comp_engine.arrow_texts import arrow_mask, lengths, numbers, same_texts
+from comp_engine.arrow_kernels import dictionary_encode, kept
+from comp_engine.arrow_texts import lengths, numbers, same_texts
 from comp_engine.csv_input import check_header, read_table
 from comp_engine.errors import Problem
 
@@ -208,7 +209,7 @@ def _fast_columns(header_bytes: bytes, data: object, scan: _Scan, source: str, w
         if len(positions) != header.width:
             return None  # a row blank in these columns may hold text in the others: read it exactly
         keep = ~_blank_rows(columns, rows)
-        columns = {name: _compact(column.filter(arrow_mask(keep))) for name, column in columns.items()}
+        columns = {name: _compact(kept(column, keep)) for name, column in columns.items()}
         lines = lines[keep]
     return DealColumns(columns, lines, list(header.notes))
 
@@ -223,7 +224,7 @@ def _compact(column: pa.Array) -> pa.Array:
     used[codes] = True
     renumbered = (np.cumsum(used) - 1).astype(np.int32)[codes]
     indices = pa.Array.from_buffers(pa.int32(), len(renumbered), [None, pa.py_buffer(renumbered)])
-    return pa.DictionaryArray.from_arrays(indices, column.dictionary.filter(arrow_mask(used)))
+    return pa.DictionaryArray.from_arrays(indices, kept(column.dictionary, used))
 
 
 def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
@@ -259,5 +260,5 @@ def _exact_columns(content: bytes, source: str, wanted: tuple[str, ...]) -> tupl
     columns = {}
     for name in wanted:
         texts = pa.array(table.column(name), type=pa.string())
-        columns[name] = texts if name in PLAIN_TEXT else texts.dictionary_encode()
+        columns[name] = texts if name in PLAIN_TEXT else dictionary_encode(texts)
     return DealColumns(columns, np.array(table.lines, dtype=np.int64), list(table.notes), problems), problems

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from comp_engine.arrow_texts import arrow_mask, cents_of_texts, lengths, numbers, trimmed_codes, trimmed_texts
+from comp_engine import arrow_kernels as kernels
+from comp_engine.arrow_texts import cents_of_texts, lengths, numbers, trimmed_codes, trimmed_texts
 from comp_engine.csv_input import ID_SPACE, trim_id
 from comp_engine.deal_columns import DEALS_COLUMNS, DEALS_EXTRA, DEALS_OPTIONAL, DealColumns, read_deal_columns
 from comp_engine.deal_types import DEAL_TYPES
@@ -42,8 +42,6 @@ SHARE_SCALE = 10_000
 _SPACE = "[" + re.escape(ID_SPACE) + "]"
 _NOT_SPACE = "[^" + re.escape(ID_SPACE) + "]"
 _SPLIT_PART = re.compile(rf"{_SPACE}*([^:{re.escape(ID_SPACE)}][^:]*?){_SPACE}*:{_SPACE}*({_NOT_SPACE}*?){_SPACE}*")
-_SPLIT_PART_COLUMNS = (rf"^{_SPACE}*(?P<name>[^:{re.escape(ID_SPACE)}][^:]*?){_SPACE}*:{_SPACE}*"
-                       rf"(?P<percent>{_NOT_SPACE}*?){_SPACE}*$")
 _MAX_TOTAL_CENTS = (2**63 - 1) // SHARE_SCALE
 
 
@@ -228,9 +226,9 @@ class _RowProblems:
 def _check_deal_ids(deal_id: pa.Array, found: _RowProblems) -> None:
     """Every deal_id filled in and unique. Ids in strictly increasing order (as most
     exports write them) are unique without hashing them."""
-    if len(deal_id) > 1 and lengths(deal_id).min() > 0 and pc.all(pc.less(deal_id[:-1], deal_id[1:])).as_py():
+    if len(deal_id) > 1 and lengths(deal_id).min() > 0 and kernels.strictly_increasing(deal_id):
         return
-    encoded = pc.dictionary_encode(deal_id)
+    encoded = kernels.dictionary_encode(deal_id)
     codes, uniques = numbers(encoded.indices), encoded.dictionary
     empty = np.flatnonzero(lengths(uniques) == 0)
     if len(empty):
@@ -315,21 +313,26 @@ def _parse_split_texts(texts: pa.Array, known: dict[str, int] | None) -> _SplitT
     """Parse distinct split texts with Arrow kernels: `rep_a:60;rep_b:40`, each rep named
     once, percents above 0 with up to two decimals, adding up to exactly 100 (the same
     rules as `_parse_split`, which words the reasons of the texts refused here)."""
-    parts = pc.split_pattern(texts, ";")
-    text_of = numbers(pc.list_parent_indices(parts))
-    part = pc.list_flatten(parts)
-    named = lengths(pc.utf8_trim(part, characters=ID_SPACE)) > 0
-    part, text_of = part.filter(arrow_mask(named)), text_of[named]
-    matched = pc.extract_regex(part, _SPLIT_PART_COLUMNS)
-    is_part = numbers(matched.is_valid())
+    parts = kernels.split_pattern(texts, ";")
+    text_of = numbers(kernels.list_parent_indices(parts))
+    part = kernels.utf8_trim(kernels.list_flatten(parts), ID_SPACE)
+    named = lengths(part) > 0
+    part, text_of = kernels.kept(part, named), text_of[named]
+    # rep:percent as `_SPLIT_PART` reads it: a name before the first colon; after it, a percent with no space inside
+    halves = kernels.split_pattern(part, ":", max_splits=1)
+    has_colon = numbers(kernels.list_value_length(halves)) == 2
     count = len(texts)
     bad = np.zeros(count, dtype=bool)
+    bad[text_of[~has_colon]] = True
+    pieces, text_of = kernels.list_flatten(kernels.kept(halves, has_colon)), text_of[has_colon]
+    name = kernels.utf8_trim(kernels.taken(pieces, np.arange(0, len(pieces), 2)), ID_SPACE)
+    percent = kernels.utf8_trim(kernels.taken(pieces, np.arange(1, len(pieces), 2)), ID_SPACE)
+    is_part = (lengths(name) > 0) & ~numbers(kernels.match_substring_regex(percent, _SPACE))
     bad[text_of[~is_part]] = True
-    matched, text_of = matched.filter(arrow_mask(is_part)), text_of[is_part]
-    name, percent = pc.struct_field(matched, "name"), pc.struct_field(matched, "percent")
+    name, percent, text_of = kernels.kept(name, is_part), kernels.kept(percent, is_part), text_of[is_part]
     share, share_ok = cents_of_texts(percent)
     share_ok &= (share > 0) & (share <= SHARE_SCALE)
-    names = pc.dictionary_encode(name)
+    names = kernels.dictionary_encode(name)
     name_code = numbers(names.indices).astype(np.int64)
     key = text_of.astype(np.int64) * (int(name_code.max(initial=0)) + 1) + name_code
     _, first_of_key = np.unique(key, return_index=True)

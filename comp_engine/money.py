@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from fractions import Fraction
 
 
@@ -130,11 +130,18 @@ def format_amount(value: Decimal) -> str:
     """An amount as CSV text with exactly two decimals: Decimal('1200.5') -> '1200.50'.
 
     Amounts already rounded to the cent (every line of a result) are written as they
-    are; anything else is rounded half-up first.
+    are; anything else is rounded half-up first. A Decimal is rounded by `quantize` with
+    the rounding and a context of its own given explicitly (so the ambient context plays
+    no part), and a negative amount that rounds to zero is written 0.00.
     """
-    if isinstance(value, Decimal) and value and value.as_tuple().exponent == -2:
-        return format(value, "f")
+    if isinstance(value, Decimal) and value.is_finite():
+        text = format(value.quantize(_CENT, rounding=ROUND_HALF_UP, context=_WIDE), "f")
+        return "0.00" if text == "-0.00" else text
     return format(round_half_up(value), "f")
+
+
+_CENT = Decimal("0.01")
+_WIDE = Context(prec=100, rounding=ROUND_HALF_UP, traps=[InvalidOperation])
 
 
 def display_amount(value: Exact) -> str:

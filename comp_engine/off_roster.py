@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from comp_engine.clawbacks import EarlyChurn, clawback_fraction
+from comp_engine.arrow_texts import distinct
 from comp_engine.deal_table import DealTable, not_on_roster
 from comp_engine.errors import Problem
 from comp_engine.periods import Period, day_number, from_day_number
@@ -100,7 +101,7 @@ def off_roster_note(deals: DealTable, period: Period) -> str | None:
     """
     if not len(deals.off_roster_deal):
         return None
-    deal_rows = np.unique(deals.off_roster_deal)
+    deal_rows = distinct(deals.off_roster_deal)
     days = deals.day[deal_rows]
     before, after = days < day_number(period.start), days > day_number(period.end)
     when = "before" if before.all() else "after" if after.all() else "before or after"

@@ -178,6 +178,9 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
         fingerprint.hexdigest(), files)
 
 
+_WHOLE = Fraction(1)
+
+
 class _Computation:
     """The numbers of one run, computed once and shared by every rep's statement."""
 
@@ -213,7 +216,7 @@ class _Computation:
     def fraction_employed(rep: Rep, period: Period) -> Fraction:
         """f of `comp_engine.employment`: 1 for a whole quarter."""
         proration = proration_of(period, rep.employment)
-        return Fraction(1) if proration is None else proration.fraction
+        return _WHOLE if proration is None else proration.fraction
 
     def result(self, fingerprint: str, files: tuple[InputFile, ...]) -> PayoutResult:
         churns = early_churns(self.deals, self.period,
@@ -253,16 +256,18 @@ class _Computation:
             terms = replace(terms, draw_cents=0)  # no draw for a quarter not worked; a balance stays owed
         draw = settle_draw(earned_cents, terms) if terms is not None else None
         proration = proration_of(self.period, rep.employment)
-        quotas = {line.component: Fraction(line.quota) for line in components if line.quota is not None}
-        prorated_target = Fraction(target_incentive) * (proration.fraction if proration else 1)
+        shown_target, note = target_incentive, ""
+        if proration is not None:
+            prorated_target = Fraction(target_incentive) * proration.fraction
+            shown_target = round_half_up(prorated_target)
+            note = proration.explain(prorated_target, {line.component: Fraction(line.quota) for line in components
+                                                       if line.quota is not None})
         return RepStatement(
             rep_id=rep.rep_id, name=rep.name, email=rep.email, manager_id=rep.manager_id,
-            plan_key=plan.key, plan_name=plan.name, currency=plan.currency,
-            target_incentive=round_half_up(prorated_target) if proration else target_incentive,
+            plan_key=plan.key, plan_name=plan.name, currency=plan.currency, target_incentive=shown_target,
             components=components, modifiers=modifiers, clawbacks=tuple(clawbacks),
             total=cents_to_decimal(draw.paid_cents if draw is not None else earned_cents),
-            proration=proration, draw=draw,
-            proration_note=proration.explain(prorated_target, quotas) if proration else "",
+            proration=proration, draw=draw, proration_note=note,
         )
 
     def _component(self, position: int, rep: Rep, component: Component, target_incentive: Decimal) -> ComponentLine:

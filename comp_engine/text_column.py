@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import numpy as np
 import pyarrow as pa
 
-from comp_engine.arrow_texts import arrow_ints
+from comp_engine.arrow_kernels import taken
 
 
 class TextColumn:
@@ -44,7 +44,7 @@ class TextColumn:
         indices = np.asarray(position)
         if indices.dtype == bool:
             indices = np.flatnonzero(indices)
-        return TextColumn(self._array.take(arrow_ints(indices)))
+        return TextColumn(taken(self._array, indices))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.tolist())
