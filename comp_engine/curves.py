@@ -117,26 +117,29 @@ def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, 
         if n * floor.denominator < floor.numerator * d:
             return CurvePayout(_NOTHING, lambda: (f"attainment {display_ratio(value)} is below the threshold {threshold}, "
                                                   "so it pays nothing", f"0 {TIMES} {shown_target()}"))
+    target_n, target_d = target_fraction.numerator, target_fraction.denominator
     if tiers == "retroactive":
         band = highest_band_reached(curve, value)
-        amount = target_fraction * value * decimal_fraction(band.multiplier)
+        multiplier = decimal_fraction(band.multiplier)
+        paid_n, paid_d = target_n * n * multiplier.numerator, target_d * d * multiplier.denominator
 
         def words() -> tuple[str, str]:
             return (f"retroactive, the whole attainment at the multiplier of the band from {band.start} reached",
                     f"{shown_target()} {TIMES} {reached.text} {TIMES} {exact_ratio(band.multiplier)}")
     else:
         covered: list[tuple[Band, str | None]] = []  # each band reached, and its term when covered whole
-        amount = _NOTHING
+        paid_n, paid_d = 0, 1  # in units of T until the end, as integers: one Fraction per line, not four
         for (start_n, start_d), end, (multiplier_n, multiplier_d), band, whole_term, below, through in _exact_bands(curve):
             if n * start_d <= start_n * d:
                 break
             if end is not None and n * end[1] >= end[0] * d:
-                amount = through
+                paid_n, paid_d = through.numerator, through.denominator
                 covered.append((band, whole_term))
             else:  # below + multiplier x (value - start)
-                amount = below + Fraction(multiplier_n * (n * start_d - start_n * d), multiplier_d * d * start_d)
+                part_n, part_d = multiplier_n * (n * start_d - start_n * d), multiplier_d * d * start_d
+                paid_n, paid_d = below.numerator * part_d + part_n * below.denominator, below.denominator * part_d
                 covered.append((band, None))
-        amount *= target_fraction
+        paid_n, paid_d = paid_n * target_n, paid_d * target_d
 
         def words() -> tuple[str, str]:
             terms = [whole if whole is not None else f"{exact_ratio(band.multiplier)} {TIMES} {reached.above(band.start)}"
@@ -144,17 +147,15 @@ def curve_payout(attainment: Fraction | Attainment, target: Fraction | Decimal, 
             return ("marginal, each band of attainment at its own multiplier",
                     f"{shown_target()} {TIMES} ({' + '.join(terms)})")
     if cap is not None:
-        limit = decimal_fraction(cap)  # amount > cap x T, as integers
-        if (amount.numerator * target_fraction.denominator * limit.denominator
-                > target_fraction.numerator * limit.numerator * amount.denominator):
-            uncapped = amount
+        limit = decimal_fraction(cap)
+        if paid_n * target_d * limit.denominator > target_n * limit.numerator * paid_d:  # above cap x T
 
             def capped_words() -> tuple[str, str]:
                 rule, formula = words()
-                return (f"{rule}; {formula} = {exact_amount(round_half_up(uncapped))} is above the cap of {cap} "
-                        f"{TIMES} T, so it pays the cap", f"{exact_ratio(cap)} {TIMES} {shown_target()}")
-            return CurvePayout(target_fraction * limit, capped_words)
-    return CurvePayout(amount, words)
+                return (f"{rule}; {formula} = {exact_amount(round_half_up(Fraction(paid_n, paid_d)))} is above the "
+                        f"cap of {cap} {TIMES} T, so it pays the cap", f"{exact_ratio(cap)} {TIMES} {shown_target()}")
+            return CurvePayout(Fraction(target_n * limit.numerator, target_d * limit.denominator), capped_words)
+    return CurvePayout(Fraction(paid_n, paid_d), words)
 
 
 _NOTHING = Fraction(0)

@@ -136,8 +136,10 @@ def read_quotas(content: bytes, source: str, roster: Roster | None, components: 
     columns = [table.column(name) for name in QUOTAS_COLUMNS]
     periods: dict[str, tuple[str, str | None]] = {}  # each distinct text read once: (name, why refused)
     amounts: dict[str, tuple[int, str | None]] = {}
+    trimmed: dict[str, str] = {}  # each rep id and component is on many rows: trimmed once
     for line, rep_id, period_text, component, quota_text in zip(table.lines, *columns):
-        rep_id, component = trim_id(rep_id), trim_id(component)
+        rep_id = trimmed.get(rep_id) or trimmed.setdefault(rep_id, trim_id(rep_id))
+        component = trimmed.get(component) or trimmed.setdefault(component, trim_id(component))
         row_problems = []
         if not rep_id:
             row_problems.append(Problem(source, line, "rep_id", "is empty"))

@@ -35,6 +35,10 @@ CREDIT_SCALE = CENTS_PER_UNIT * SHARE_SCALE
 """Credit units per currency unit: credit is computed as cents x share (in 1/10,000)."""
 
 
+_PLACES: dict[int, int] = {}
+"""Decimal places of each power-of-ten scale, counted once."""
+
+
 def units_to_decimal(units: int, scale: int = CREDIT_SCALE) -> Decimal:
     """An exact Decimal for `units / scale`, where scale is a power of ten."""
     return Decimal(units_text(units, scale))
@@ -43,7 +47,9 @@ def units_to_decimal(units: int, scale: int = CREDIT_SCALE) -> Decimal:
 def units_text(units: int, scale: int = CREDIT_SCALE) -> str:
     """The text of `units_to_decimal(units, scale)`, without making the Decimal (a statement's
     deal lists are written as text: a run of 2,000 statements lists about 150,000 deals)."""
-    places = len(str(scale)) - 1
+    places = _PLACES.get(scale)
+    if places is None:
+        places = _PLACES.setdefault(scale, len(str(scale)) - 1)
     sign = "-" if units < 0 else ""
     whole, part = divmod(abs(int(units)), scale)
     return f"{sign}{whole}.{part:0{places}d}" if places else f"{sign}{whole}"

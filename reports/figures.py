@@ -11,6 +11,7 @@ raises rather than round.
 """
 from __future__ import annotations
 
+import functools
 from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded
 from fractions import Fraction
 
@@ -75,8 +76,10 @@ def percent(value: str | Fraction | None, places: int = 2) -> str:
     return f"{round_half_up(exact(value) * 100, places):,f}%"
 
 
+@functools.lru_cache(maxsize=4096)
 def share(value: str) -> str:
-    """A deal share `"0.6000"` -> `60%`, `"0.3333"` -> `33.33%`."""
+    """A deal share `"0.6000"` -> `60%`, `"0.3333"` -> `33.33%` (cached: a statement lists hundreds of
+    deals and accounts on a few shares)."""
     text = f"{round_half_up(exact(value) * 100, 2):f}".rstrip("0").rstrip(".")
     return f"{text}%"
 
