@@ -99,3 +99,25 @@ def test_amounts_and_ratios_are_shown_for_people():
     assert display_ratio(Fraction(13, 10)) == "1.3"
     assert display_ratio(1) == "1.0"
     assert display_ratio(Fraction(1, 3)) == "0.3333"
+
+
+DECIMALS = st.tuples(st.integers(-10**16, 10**16), st.integers(-3, 8)).map(lambda parts: Decimal(parts[0]).scaleb(-parts[1]))
+
+
+@given(DECIMALS, st.integers(1, 6))
+def test_a_csv_amount_is_the_value_rounded_once_half_up_whatever_the_ambient_context(value, precision):
+    """format_amount(d) is round_half_up(d) with two decimals (never '-0.00'), in a narrow context too."""
+    expected = format(round_half_up(value), "f")
+    with localcontext() as narrow:
+        narrow.prec = precision
+        narrow.rounding = "ROUND_DOWN"
+        assert format_amount(value) == expected
+    assert format_amount(Fraction(value)) == expected
+    assert not expected.startswith("-0.00")
+
+
+def test_a_negative_amount_that_rounds_to_zero_is_written_without_a_sign():
+    # -0.004 rounds half-up to 0.00; -0.005 rounds away from zero to -0.01
+    assert format_amount(Decimal("-0.004")) == "0.00"
+    assert format_amount(Decimal("-0.005")) == "-0.01"
+    assert format_amount(Decimal("-0.00")) == "0.00"
