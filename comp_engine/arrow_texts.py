@@ -16,7 +16,6 @@ from comp_engine.csv_input import ID_SPACE
 from comp_engine.money import MAX_INTEGER_DIGITS
 
 
-
 def use_jemalloc() -> None:
     """Allocate Arrow memory from jemalloc where the pyarrow wheel has it (Linux wheels do),
     unless ARROW_DEFAULT_MEMORY_POOL names a pool. Measured on a 1M-row deals file on 2
@@ -30,6 +29,7 @@ def use_jemalloc() -> None:
         pa.set_memory_pool(pa.jemalloc_memory_pool())
     except NotImplementedError:  # a build without jemalloc keeps its default pool
         pass
+
 
 _CENTS_FACTOR = np.array([100, 10, 1], dtype=np.int64)
 _SPACE_FIRST_BYTE = np.zeros(256, dtype=bool)

@@ -22,9 +22,9 @@ from fractions import Fraction
 
 import numpy as np
 
+from comp_engine.arrow_texts import distinct
 from comp_engine.curves import TIMES
 from comp_engine.deal_types import CHURN, NEW
-from comp_engine.arrow_texts import distinct
 from comp_engine.deal_table import DealTable
 from comp_engine.money import MINUS, exact_amount, round_half_up, signed_amount
 from comp_engine.names import component_name

@@ -189,24 +189,6 @@ def _exact_bands(curve: tuple[Band, ...]) -> tuple[tuple[_Ratio, _Ratio | None, 
     return tuple(bands)
 
 
-def _marginal_bands(curve: tuple[Band, ...], attainment: Fraction) -> list[tuple[Fraction, Band, Decimal | None]]:
-    """The part of attainment inside each band it reaches, the band, and the next band's start."""
-    parts = []
-    for position, band in enumerate(curve):
-        start = decimal_fraction(band.start)
-        if attainment <= start:
-            break
-        end = curve[position + 1].start if position + 1 < len(curve) else None
-        top = attainment if end is None else min(attainment, decimal_fraction(end))
-        parts.append((top - start, band, end))
-    return parts
-
-
-def marginal_parts(curve: tuple[Band, ...], attainment: Fraction) -> list[tuple[Fraction, Band]]:
-    """The part of attainment inside each band it reaches, with the band."""
-    return [(part, band) for part, band, _ in _marginal_bands(curve, attainment)]
-
-
 def highest_band_reached(bands: tuple[Band, ...], value: Fraction) -> Band:
     """The band with the largest start at or below `value` (bands start at 0)."""
     reached = bands[0]

@@ -12,9 +12,9 @@ import os
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
