@@ -29,6 +29,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, TableStyl
 from reportlab.platypus.tables import LINECOMMANDS, CellStyle
 
 from reports.plain_cells import PlainCellTable as Table
+from reports.plain_cells import PlainGrid
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 MARGIN = 16 * mm
@@ -133,7 +134,7 @@ def _facts_commands(columns: int) -> list[tuple]:
 
 
 def grid(rows: list[list], widths: Sequence[float], numeric_from: int, total_row: bool = False,
-         negative_rows: Sequence[int] = ()) -> Table:
+         negative_rows: Sequence[int] = ()) -> Flowable:
     """A data table: header repeated on every page, numbers right-aligned from column
     `numeric_from`, an optional bold total row, the last column of negative rows in
     dark red."""
@@ -143,9 +144,16 @@ def grid(rows: list[list], widths: Sequence[float], numeric_from: int, total_row
     last = len(rows) - 1
     styles = [list(kinds["header" if index == 0 else "total" if total_row and index == last else "body"]
                    [index in negative]) for index in range(len(rows))]
+    if PlainGrid.fits(rows):
+        return PlainGrid(rows, styles, list(widths), total_row, _GRID_RULES)
     table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT", cellStyles=styles)
     table.setStyle(TableStyle(_table_level(commands)))
     return table
+
+
+_GRID_RULES = ((0.8, INK), (0.25, RULE), (0.8, INK), BAND)
+"""A grid's rules, as `_grid_commands` gives them: under the header, under every row, above the total; the
+total row's band."""
 
 
 def _grid_commands(numeric_from: int, total_row: bool, negative_rows: Sequence[int]) -> list[tuple]:
