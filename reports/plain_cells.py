@@ -76,11 +76,12 @@ class PlainGrid(Flowable):
     hAlign = "LEFT"
 
     def __init__(self, rows: list[list], styles: list[list], widths: list[float], total_row: bool,
-                 rules: tuple, continued: bool = False, ruled_below: bool = False) -> None:
+                 rules: tuple, continued: bool = False, ruled_below: bool = False,
+                 heights: list[float] | None = None) -> None:
         self.rows, self.styles, self.widths, self.total_row, self.rules = rows, styles, widths, total_row, rules
         self.continued = continued  # a part after a page break: Table rules its repeated header as a row too
         self.ruled_below = ruled_below  # broken just above the total row: Table draws the total's rule here too
-        self.heights = [_plain_row_height(values, row_styles) for values, row_styles in zip(rows, styles)]
+        self.heights = heights or [_plain_row_height(values, row_styles) for values, row_styles in zip(rows, styles)]
         self.positions = [0.0]
         for width in widths:
             self.positions.append(self.positions[-1] + width)
@@ -105,10 +106,11 @@ class PlainGrid(Flowable):
             return []
         if fitting == len(self.rows):
             return [self]
-        first = PlainGrid(self.rows[:fitting], self.styles[:fitting], self.widths, False, self.rules, self.continued,
-                          self.total_row and fitting == len(self.rows) - 1)
+        first = PlainGrid(self.rows[:fitting], self.styles[:fitting], self.widths, False, self.rules,
+                          continued=self.continued, ruled_below=self.total_row and fitting == len(self.rows) - 1,
+                          heights=self.heights[:fitting])
         rest = PlainGrid(self.rows[:1] + self.rows[fitting:], self.styles[:1] + self.styles[fitting:], self.widths,
-                         self.total_row, self.rules, True)
+                         self.total_row, self.rules, continued=True, heights=self.heights[:1] + self.heights[fitting:])
         return [first, rest]
 
     def draw(self) -> None:
@@ -189,7 +191,7 @@ def draw_plain_cells(canvas, cellvalues, cellstyles, colpositions, colwidths, ro
             for line in value.split("\n") if "\n" in value else (value,):
                 if line:
                     if placement.share:
-                        line_x = x - placement.share * placement.face.stringWidth(line, style.fontsize)
+                        line_x = x - placement.share * placement.width(line)
                     else:
                         line_x = x
                     encoded = codes.encoded(line) if codes else None
@@ -216,6 +218,17 @@ class _Placement:
         self.codes = SubsetCodes.of(self.font, canvas) if canvas.bottomup else None
         self.share = _SHIFTS[style.alignment]
         self.left, self.right = style.leftPadding, style.rightPadding
+        self.widths = _WIDTHS.setdefault((style.fontname, style.fontsize), {})
+
+    def width(self, line: str) -> float:
+        """The line's width in this font and size: amounts, shares and dates repeat down a column and over
+        a run's statements, and reportlab's measure is the costliest step of a right-aligned cell."""
+        width = self.widths.get(line)
+        if width is None:
+            if len(self.widths) >= _WIDTHS_KEPT:
+                self.widths.clear()
+            width = self.widths[line] = self.face.stringWidth(line, self.font[1])
+        return width
 
     @classmethod
     def of(cls, style, canvas) -> _Placement | None:  # noqa: ANN001
@@ -288,6 +301,10 @@ def _plain_row_height(values: list, styles: list) -> float | None:
         tallest = max(tallest, (style.leading or 1.2 * style.fontsize) * lines + style.bottomPadding + style.topPadding)
     return tallest
 
+
+_WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
+_WIDTHS_KEPT = 50_000
+"""Widths measured, per font and size, for at most this many texts (a few MB)."""
 
 _SHIFTS = {"LEFT": 0.0, "RIGHT": 1.0, "CENTRE": 0.5, "CENTER": 0.5}
 
