@@ -16,8 +16,10 @@ positions, fonts and colours, but
   (`TTFont.splitString`, in the text's order) only for characters the document has not
   used yet, so the codes given out are the ones reportlab would give.
 
-Tables with spanned cells or a render callback are drawn by reportlab unchanged. The
-class relies on `Table`'s layout attributes (`_cellvalues`, `_cellStyles`,
+Tables with spanned cells or a render callback are drawn by reportlab unchanged.
+`PlainGrid` goes further for the data tables of `styles.grid` whose cells are all
+plain: it lays out, breaks and draws them without `Table` at all, to the same bytes.
+`PlainCellTable` relies on `Table`'s layout attributes (`_cellvalues`, `_cellStyles`,
 `_rowpositions`, `_colpositions`), which reportlab 4 and 5 share.
 """
 from __future__ import annotations
@@ -70,7 +72,7 @@ class PlainGrid(Flowable):
     repeated (where `Table` breaks: as many rows as fit, at least one under the header),
     and drawing is the total row's band, the cells in one text object, then the rules:
     under the header, under every row, above the total. The bytes are the same as Table's
-    (tests/app/test_statement_grid.py), so a statement prints as it did.
+    (tests/unit/test_statement_grid.py), so a statement prints as it did.
     """
 
     hAlign = "LEFT"
@@ -81,7 +83,9 @@ class PlainGrid(Flowable):
         self.rows, self.styles, self.widths, self.total_row, self.rules = rows, styles, widths, total_row, rules
         self.continued = continued  # a part after a page break: Table rules its repeated header as a row too
         self.ruled_below = ruled_below  # broken just above the total row: Table draws the total's rule here too
-        self.heights = heights or [_plain_row_height(values, row_styles) for values, row_styles in zip(rows, styles)]
+        if heights is None:
+            heights = [_plain_row_height(values, row_styles) for values, row_styles in zip(rows, styles)]
+        self.heights = heights
         self.positions = [0.0]
         for width in widths:
             self.positions.append(self.positions[-1] + width)

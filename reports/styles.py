@@ -28,8 +28,7 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, TableStyle
 from reportlab.platypus.tables import LINECOMMANDS, CellStyle
 
-from reports.plain_cells import PlainCellTable as Table
-from reports.plain_cells import PlainGrid
+from reports.plain_cells import PlainCellTable as Table, PlainGrid
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 MARGIN = 16 * mm
