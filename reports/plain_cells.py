@@ -218,21 +218,12 @@ class _Placement:
 
     def __init__(self, style, canvas) -> None:  # noqa: ANN001 (reportlab objects)
         self.font = style.fontname, style.fontsize, style.leading
-        self.face = getFont(style.fontname)
         self.codes = SubsetCodes.of(self.font, canvas) if canvas.bottomup else None
         self.share = _SHIFTS[style.alignment]
         self.left, self.right = style.leftPadding, style.rightPadding
-        self.widths = _WIDTHS.setdefault((style.fontname, style.fontsize), {})
 
     def width(self, line: str) -> float:
-        """The line's width in this font and size: amounts, shares and dates repeat down a column and over
-        a run's statements, and reportlab's measure is the costliest step of a right-aligned cell."""
-        width = self.widths.get(line)
-        if width is None:
-            if len(self.widths) >= _WIDTHS_KEPT:
-                self.widths.clear()
-            width = self.widths[line] = self.face.stringWidth(line, self.font[1])
-        return width
+        return measured(line, self.font[0], self.font[1])
 
     @classmethod
     def of(cls, style, canvas) -> _Placement | None:  # noqa: ANN001
@@ -309,6 +300,21 @@ def _plain_row_height(values: list, styles: list) -> float | None:
 _WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
 _WIDTHS_KEPT = 50_000
 """Widths measured, per font and size, for at most this many texts (a few MB)."""
+
+
+def measured(text: str, font: str, size: float) -> float:
+    """The text's width in points in this font and size (reportlab's stringWidth), remembered:
+    amounts, shares, dates and words repeat down a column and over a run's statements, and
+    reportlab's measure is the costliest step of placing a right-aligned line."""
+    widths = _WIDTHS.get((font, size))
+    if widths is None:
+        widths = _WIDTHS[(font, size)] = {}
+    width = widths.get(text)
+    if width is None:
+        if len(widths) >= _WIDTHS_KEPT:
+            widths.clear()
+        width = widths[text] = getFont(font).stringWidth(text, size)
+    return width
 
 _SHIFTS = {"LEFT": 0.0, "RIGHT": 1.0, "CENTRE": 0.5, "CENTER": 0.5}
 

@@ -28,7 +28,8 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, TableStyle
 from reportlab.platypus.tables import LINECOMMANDS, CellStyle
 
-from reports.plain_cells import PlainCellTable as Table, PlainGrid
+from reports.page_layout import Block, Cell, Grid, Look, Padding, Row, draw_pages, paginate, wrapped
+from reports.plain_cells import PlainCellTable as Table, PlainGrid, measured
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 MARGIN = 16 * mm
@@ -203,6 +204,72 @@ def _grid_row_styles(columns: int, numeric_from: int) -> dict[str, tuple[list[Ce
     return {"header": (header, header), "body": (body, negative_body), "total": (total, negative_total)}
 
 
+# The same look as blocks of `reports.page_layout` (statements): a facts table and a data grid
+# with the fonts, colours, paddings and rules that `facts_table` and `grid` give reportlab's
+# Table, including Table's defaults (black text, a leading of 12 points under FONT commands).
+FACTS_PADDING = Padding(left=0, right=6, top=1.2, bottom=1.2)
+GRID_PADDING = Padding(left=6, right=6, top=2, bottom=2)
+_LABEL_LOOK, _FACT_LOOK = Look(FONT, 8, CELL.leading, MUTED), Look(FONT, 8, CELL.leading, colors.black)
+
+
+def cell_block(value: str, width: float, look: Look, wrapping: Look, padding: Padding) -> Cell:
+    """A cell of `width` points: one line in `look` when it fits (as `cell` decides), else the text
+    wrapped within the padding in `wrapping` (the paragraph style `cell` would have used)."""
+    if not value:
+        return Cell((), look)
+    if measured(value, look.font, look.size) <= width - CELL_PADDING:
+        return Cell((value,), look)
+    return Cell(wrapped(value, wrapping, width - padding.left - padding.right), wrapping)
+
+
+def facts_block(facts: Sequence[tuple[str, str]], width: float, columns: int = 1, label_share: float = 0.3) -> Grid:
+    """`facts_table` as a block: label/value pairs in `columns` side-by-side pairs of columns."""
+    pair = width / columns
+    widths = [pair * label_share, pair * (1 - label_share)]
+    per_column = -(-len(facts) // columns)
+    label_wrap, value_wrap = Look.of(LABEL), Look.of(CELL)
+    rows = []
+    for row in range(per_column):
+        cells = []
+        for column in range(columns):
+            index = column * per_column + row
+            label, value = facts[index] if index < len(facts) else ("", "")
+            cells += [cell_block(label, widths[0], _LABEL_LOOK, label_wrap, FACTS_PADDING),
+                      cell_block(value, widths[1], _FACT_LOOK, value_wrap, FACTS_PADDING)]
+        rows.append(Row(tuple(cells)))
+    return Grid(rows, widths * columns, FACTS_PADDING)
+
+
+def grid_block(rows: list[list[str]], widths: Sequence[float], numeric_from: int, total_row: bool = False,
+               negative_rows: Sequence[int] = ()) -> Grid:
+    """`grid` as a block: the header repeated on every page, numbers right-aligned from column
+    `numeric_from`, an optional bold total on a band (never alone at the top of a page), the
+    last column of negative rows in dark red; a body cell too long for its column wraps."""
+    aligns = [0.0 if column < numeric_from else 1.0 for column in range(len(widths))]
+
+    def looks(font: str, color: colors.Color, negative: bool = False) -> list[Look]:
+        return [Look(font, 8, 8 * 1.2, NEGATIVE if negative and column == len(widths) - 1 else color, align)
+                for column, align in enumerate(aligns)]
+
+    header, body, negative_body = looks(BOLD, MUTED), looks(FONT, colors.black), looks(FONT, colors.black, True)
+    wrapping = [Look(FONT, 8, CELL.leading, INK, align) for align in aligns]
+    header_rule, row_rule, total_rule, band = _GRID_RULES
+    negative, last = set(negative_rows), len(rows) - 1
+    laid = [Row(tuple(Cell((value,) if value else (), look) for value, look in zip(rows[0], header)),
+                rule_below=header_rule)]
+    for index in range(1, len(rows)):
+        if total_row and index == last:
+            total = looks(BOLD, colors.black, index in negative)
+            laid.append(Row(tuple(Cell((value,) if value else (), look) for value, look in zip(rows[index], total)),
+                            band=band, rule_above=total_rule, rule_below=row_rule))
+            continue
+        row_looks = negative_body if index in negative else body
+        laid.append(Row(tuple(cell_block(value, width, look, wrap, GRID_PADDING)
+                              for value, width, look, wrap in zip(rows[index], widths, row_looks, wrapping)),
+                        rule_below=row_rule))
+    return Grid(laid, widths, GRID_PADDING, header=1, last_kept=total_row)
+
+
 def numbered_canvas(footer: str):
     """A canvas class that prints `footer` and "Page n of N" on every page."""
 
@@ -224,15 +291,20 @@ def numbered_canvas(footer: str):
             super().save()
 
         def _footer(self, number: int, count: int) -> None:
-            width, _ = self._pagesize
-            self.setFont(FONT, 7.5)
-            self.setFillColor(MUTED)
-            self.setStrokeColor(RULE)
-            self.line(MARGIN, MARGIN - 4 * mm, width - MARGIN, MARGIN - 4 * mm)
-            self.drawString(MARGIN, MARGIN - 8 * mm, footer)
-            self.drawRightString(width - MARGIN, MARGIN - 8 * mm, f"Page {number} of {count}")
+            draw_footer(self, footer, number, count)
 
     return NumberedCanvas
+
+
+def draw_footer(page: canvas.Canvas, footer: str, number: int, count: int) -> None:
+    """The foot of every page: a rule, the document's name and "Page n of N"."""
+    width, _ = page._pagesize
+    page.setFont(FONT, 7.5)
+    page.setFillColor(MUTED)
+    page.setStrokeColor(RULE)
+    page.line(MARGIN, MARGIN - 4 * mm, width - MARGIN, MARGIN - 4 * mm)
+    page.drawString(MARGIN, MARGIN - 8 * mm, footer)
+    page.drawRightString(width - MARGIN, MARGIN - 8 * mm, f"Page {number} of {count}")
 
 
 class _Flate(pdfdoc.PDFStreamFilterZCompress):
@@ -248,11 +320,15 @@ class _Flate(pdfdoc.PDFStreamFilterZCompress):
 _FLATE = _Flate()
 
 
-def render(flowables: list[Flowable], title: str, footer: str, pagesize: str = "a4") -> bytes:
-    """Lay the flowables out on numbered pages and return the PDF's bytes."""
+def _pdf_settings() -> None:
     register_fonts()
     rl_config.useA85 = 0  # compressed streams stay binary: ASCII85 would add a quarter to every page and its time
     pdfdoc.PDFZCompress = _FLATE
+
+
+def render(flowables: list[Flowable], title: str, footer: str, pagesize: str = "a4") -> bytes:
+    """Lay the flowables out on numbered pages and return the PDF's bytes."""
+    _pdf_settings()
     size = PAGE_SIZES[pagesize]
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -260,6 +336,24 @@ def render(flowables: list[Flowable], title: str, footer: str, pagesize: str = "
         title=title, author="Cadence", creator="Cadence", invariant=True,
     )
     document.build(flowables, canvasmaker=numbered_canvas(footer))
+    return buffer.getvalue()
+
+
+def render_blocks(blocks: list[Block], title: str, footer: str, pagesize: str = "a4") -> bytes:
+    """Lay the blocks out (`reports.page_layout`) in the frame `render` gives its flowables, on
+    numbered pages, and return the PDF's bytes: the same page, margins, metadata and footer."""
+    _pdf_settings()
+    size = PAGE_SIZES[pagesize]
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=size, invariant=1)
+    page.setAuthor("Cadence")
+    page.setTitle(title)
+    page.setCreator("Cadence")
+    bottom = MARGIN + 4 * mm + FRAME_PADDING
+    frame_height = size[1] - MARGIN - FRAME_PADDING - bottom
+    draw_pages(page, paginate(blocks, frame_height), MARGIN + FRAME_PADDING, bottom,
+               lambda on, number, count: draw_footer(on, footer, number, count))
+    page.save()
     return buffer.getvalue()
 
 
