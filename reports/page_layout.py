@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from reportlab.lib.colors import Color
 from reportlab.lib.rl_accel import fp_str
@@ -167,28 +168,30 @@ def _write_texts(canvas: Canvas, texts: list[tuple[float, float, str, Look, floa
     """Every line in one text object: each line's codes in the document's first font subset
     (`SubsetCodes`), or reportlab's own encoding for a character beyond it."""
     text = canvas.beginText()
-    code, escape = text._code, canvas._escape
-    font = color = codes = None
+    code = text._code
+    font = color = codes = last = None
     for x, y, line, look, word_space in texts:
-        if look.color != color:
-            color = look.color
-            text.setFillColor(color)
-        selected = (look.font, look.size, look.leading)
-        if selected != font:
-            font = selected
-            text.setFont(*font)
-            codes = SubsetCodes.of(font, canvas)
+        if look is not last:
+            last = look
+            if look.color is not color and look.color != color:
+                color = look.color
+                text.setFillColor(color)
+            selected = (look.font, look.size, look.leading)
+            if selected != font:
+                font = selected
+                text.setFont(*font)
+                codes = SubsetCodes.of(font, canvas)
         if word_space:
             text.setWordSpace(word_space)
-        encoded = codes.encoded(line) if codes else None
-        if encoded is None:
+        shown = codes.shown(line) if codes else None
+        if shown is None:
             text.setTextOrigin(x, y)
             text._textOut(line)
         else:
             if text._curSubset != 0:
                 code.append(codes.selection)
                 text._curSubset = 0
-            code.append(f"1 0 0 1 {fp_str(x, y)} Tm ({escape(encoded)}) Tj")
+            code.append(f"1 0 0 1 {fp_str(x, y)} Tm {shown} Tj")
         if word_space:
             text.setWordSpace(0)
     canvas.drawText(text)
@@ -275,14 +278,15 @@ Rule = tuple[float, Color]
 """A horizontal rule: weight in points, colour."""
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """A cell's lines (none when it is empty) and how they are set. (Tuples, not dataclasses: a long
+    statement has 3,500 cells.)"""
+
     lines: tuple[str, ...]
     look: Look
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """A row of cells, one per column; an optional background band and rules above and below."""
 
     cells: tuple[Cell, ...]

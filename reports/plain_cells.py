@@ -254,6 +254,7 @@ class SubsetCodes:
 
     def __init__(self, font, canvas, size: float, leading: float) -> None:  # noqa: ANN001 (reportlab objects)
         self.font, self.doc, self.table = font, canvas._doc, _Codes()
+        self.escape, self.strings = canvas._escape, {}
         self.selection = f"{font.getSubsetInternalName(0, self.doc)} {fp_str(size)} Tf {fp_str(leading)} TL"
 
     @classmethod
@@ -268,6 +269,17 @@ class SubsetCodes:
         if font not in cache:
             cache[font] = cls(face, canvas, size, leading)
         return cache[font]
+
+    def shown(self, line: str) -> str | None:
+        """The line as a PDF string in subset 0, `(...)`, remembered for the document (shares, dates
+        and deal types repeat down a table); None when a character falls in another subset."""
+        string = self.strings.get(line)
+        if string is None:
+            encoded = self.encoded(line)
+            if encoded is None:
+                return None
+            string = self.strings[line] = f"({self.escape(encoded)})"
+        return string
 
     def encoded(self, line: str) -> bytes | None:
         """The line's bytes in subset 0; None when a character falls in another subset."""

@@ -275,29 +275,45 @@ def grid_block(rows: list[list[str]], widths: Sequence[float], numeric_from: int
     """`grid` as a block: the header repeated on every page, numbers right-aligned from column
     `numeric_from`, an optional bold total on a band (never alone at the top of a page), the
     last column of negative rows in dark red; a body cell too long for its column wraps."""
-    aligns = [0.0 if column < numeric_from else 1.0 for column in range(len(widths))]
-
-    def looks(font: str, color: colors.Color, negative: bool = False) -> list[Look]:
-        return [Look(font, 8, 8 * 1.2, NEGATIVE if negative and column == len(widths) - 1 else color, align)
-                for column, align in enumerate(aligns)]
-
-    header, body, negative_body = looks(BOLD, MUTED), looks(FONT, colors.black), looks(FONT, colors.black, True)
-    wrapping = [Look(FONT, 8, CELL.leading, INK, align) for align in aligns]
+    header, body, negative_body, total, negative_total, wrapping = _grid_looks(len(widths), numeric_from)
     header_rule, row_rule, total_rule, band = _GRID_RULES
     negative, last = set(negative_rows), len(rows) - 1
+    limits = [width - CELL_PADDING for width in widths]
+    rooms = [width - GRID_PADDING.left - GRID_PADDING.right for width in widths]
     laid = [Row(tuple(Cell((value,) if value else (), look) for value, look in zip(rows[0], header)),
                 rule_below=header_rule)]
-    for index in range(1, len(rows)):
-        if total_row and index == last:
-            total = looks(BOLD, colors.black, index in negative)
-            laid.append(Row(tuple(Cell((value,) if value else (), look) for value, look in zip(rows[index], total)),
-                            band=band, rule_above=total_rule, rule_below=row_rule))
-            continue
-        row_looks = negative_body if index in negative else body
-        laid.append(Row(tuple(cell_block(value, width, look, wrap, GRID_PADDING)
-                              for value, width, look, wrap in zip(rows[index], widths, row_looks, wrapping)),
-                        rule_below=row_rule))
+    body_rows = rows[1:-1] if total_row else rows[1:]
+    for index, values in enumerate(body_rows, start=1):
+        cells = []
+        for value, look, limit, room, wrap in zip(values, negative_body if index in negative else body, limits,
+                                                  rooms, wrapping):
+            if not value:
+                cells.append(Cell((), look))
+            elif measured(value, FONT, 8) <= limit:
+                cells.append(Cell((value,), look))
+            else:
+                cells.append(Cell(wrapped(value, wrap, room), wrap))
+        laid.append(Row(tuple(cells), rule_below=row_rule))
+    if total_row:
+        looks = negative_total if last in negative else total
+        laid.append(Row(tuple(Cell((value,) if value else (), look) for value, look in zip(rows[last], looks)),
+                        band=band, rule_above=total_rule, rule_below=row_rule))
     return Grid(laid, widths, GRID_PADDING, header=1, last_kept=total_row)
+
+
+@functools.lru_cache(maxsize=None)
+def _grid_looks(columns: int, numeric_from: int) -> tuple[list[Look], ...]:
+    """A grid's looks by column: header, body, negative body, total, negative total, wrapped body.
+    One object per distinct look, so the text of a row mostly goes out without a change of font."""
+    shared: dict[Look, Look] = {}
+
+    def looks(font: str, color: colors.Color, negative: bool = False, leading: float = 8 * 1.2) -> list[Look]:
+        return [shared.setdefault(look, look) for look in (
+            Look(font, 8, leading, NEGATIVE if negative and column == columns - 1 else color,
+                 0.0 if column < numeric_from else 1.0) for column in range(columns))]
+
+    return (looks(BOLD, MUTED), looks(FONT, colors.black), looks(FONT, colors.black, True),
+            looks(BOLD, colors.black), looks(BOLD, colors.black, True), looks(FONT, INK, leading=CELL.leading))
 
 
 def numbered_canvas(footer: str):
