@@ -84,8 +84,10 @@ def share(value: str) -> str:
     return f"{text}%"
 
 
+@functools.lru_cache(maxsize=4096)
 def ratio(value: str | Fraction | None) -> str:
-    """An exact ratio with up to four decimals: `"13/10"` -> `1.3`."""
+    """An exact ratio with up to four decimals: `"13/10"` -> `1.3` (cached: a cohort lists hundreds of
+    accounts on a few ratios, each a Fraction to parse)."""
     return DASH if value is None else display_ratio(exact(value))
 
 

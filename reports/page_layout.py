@@ -278,12 +278,9 @@ Rule = tuple[float, Color]
 """A horizontal rule: weight in points, colour."""
 
 
-class Cell(NamedTuple):
-    """A cell's lines (none when it is empty) and how they are set. (Tuples, not dataclasses: a long
-    statement has 3,500 cells.)"""
-
-    lines: tuple[str, ...]
-    look: Look
+Cell = tuple[tuple[str, ...], Look]
+"""A cell: its lines (none when it is empty) and how they are set. A plain tuple: a long statement has
+3,500 cells, and building a named one costs a Python call each."""
 
 
 class Row(NamedTuple):
@@ -314,7 +311,7 @@ class Grid(Block):
         self.rows, self.widths, self.padding, self.valign = list(rows), list(widths), padding, valign
         self.header, self.last_kept = header, last_kept
         extra = padding.top + padding.bottom
-        self.heights = [max(max(len(cell.lines), 1) * cell.look.leading for cell in row.cells) + extra
+        self.heights = [max(max(len(lines), 1) * look.leading for lines, look in row.cells) + extra
                         for row in self.rows]
         self.height = sum(self.heights)
 
@@ -356,11 +353,10 @@ class Grid(Block):
             if row.rule_below is not None:
                 ink.rule(x, right, bottom, *row.rule_below)
             left = x
-            for cell, width in zip(row.cells, self.widths):
-                if cell.lines:
-                    look = cell.look
-                    y = _first_baseline(valign, bottom, height, padding, len(cell.lines), look)
-                    for line in cell.lines:
+            for (lines, look), width in zip(row.cells, self.widths):
+                if lines:
+                    y = _first_baseline(valign, bottom, height, padding, len(lines), look)
+                    for line in lines:
                         spare = width - padding.left - padding.right - measured(line, look.font, look.size) \
                             if look.align else 0.0
                         ink.text(left + padding.left + look.align * spare, y, line, look)

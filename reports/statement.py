@@ -14,7 +14,7 @@ from typing import Any
 
 from reportlab.lib.units import mm
 
-from reports.page_layout import Block, Cell, Grid, Group, Look, Padding, Row, Space, Text, wrapped
+from reports.page_layout import Block, Grid, Group, Look, Padding, Row, Space, Text, wrapped
 from reports.statement_view import Section, StatementView, statement_view
 from reports.styles import (ACCENT, AMOUNT, AMOUNT_NEGATIVE, BAND, BOLD, CELL, HEADING, INTRO, NEGATIVE, RULE_TEXT,
                             SECTION, SMALL, SUBTITLE, TITLE, content_width, facts_block, grid_block, register_fonts,
@@ -105,8 +105,8 @@ def _total_box(view: StatementView, width: float) -> Grid:
     widths = [width * 0.7, width * 0.3]
     label_look = Look.of(CELL)
     amount_look = Look(BOLD, 12, 12 * 1.2, NEGATIVE if view.total_negative else ACCENT, align=1.0)
-    row = Row((Cell(wrapped(label, label_look, widths[0] - _BOX.left - _BOX.right), label_look),
-               Cell((f"{view.currency} {view.total}",), amount_look)), band=BAND)
+    row = Row(((wrapped(label, label_look, widths[0] - _BOX.left - _BOX.right), label_look),
+               ((f"{view.currency} {view.total}",), amount_look)), band=BAND)
     return Grid([row], widths, _BOX, valign="MIDDLE")
 
 
@@ -116,8 +116,8 @@ def _section(section: Section, width: float) -> list[Block]:
     widths = [width * 0.75, width * 0.25]
     heading_look = Look.of(SECTION)
     amount_look = Look.of(AMOUNT_NEGATIVE if section.negative else AMOUNT)
-    heading = Grid([Row((Cell(wrapped(heading_text(section), heading_look, widths[0]), heading_look),
-                         Cell(wrapped(section.amount, amount_look, widths[1]), amount_look)),
+    heading = Grid([Row(((wrapped(heading_text(section), heading_look, widths[0]), heading_look),
+                         (wrapped(section.amount, amount_look, widths[1]), amount_look)),
                         rule_below=(0.8, ACCENT))], widths, _HEADING_ROW, valign="BOTTOM")
     head: list[Block] = [Space(3 * mm), heading, Space(1.5 * mm), facts_block(section.facts, width),
                          Text(f"Rule: {section.rule}", RULE_TEXT, width)]

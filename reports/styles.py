@@ -246,10 +246,10 @@ def cell_block(value: str, width: float, look: Look, wrapping: Look, padding: Pa
     """A cell of `width` points: one line in `look` when it fits (as `cell` decides), else the text
     wrapped within the padding in `wrapping` (the paragraph style `cell` would have used)."""
     if not value:
-        return Cell((), look)
+        return ((), look)
     if measured(value, look.font, look.size) <= width - CELL_PADDING:
-        return Cell((value,), look)
-    return Cell(wrapped(value, wrapping, width - padding.left - padding.right), wrapping)
+        return ((value,), look)
+    return (wrapped(value, wrapping, width - padding.left - padding.right), wrapping)
 
 
 def facts_block(facts: Sequence[tuple[str, str]], width: float, columns: int = 1, label_share: float = 0.3) -> Grid:
@@ -280,7 +280,7 @@ def grid_block(rows: list[list[str]], widths: Sequence[float], numeric_from: int
     negative, last = set(negative_rows), len(rows) - 1
     limits = [width - CELL_PADDING for width in widths]
     rooms = [width - GRID_PADDING.left - GRID_PADDING.right for width in widths]
-    laid = [Row(tuple(Cell((value,) if value else (), look) for value, look in zip(rows[0], header)),
+    laid = [Row(tuple(((value,) if value else (), look) for value, look in zip(rows[0], header)),
                 rule_below=header_rule)]
     body_rows = rows[1:-1] if total_row else rows[1:]
     for index, values in enumerate(body_rows, start=1):
@@ -288,15 +288,15 @@ def grid_block(rows: list[list[str]], widths: Sequence[float], numeric_from: int
         for value, look, limit, room, wrap in zip(values, negative_body if index in negative else body, limits,
                                                   rooms, wrapping):
             if not value:
-                cells.append(Cell((), look))
+                cells.append(((), look))
             elif measured(value, FONT, 8) <= limit:
-                cells.append(Cell((value,), look))
+                cells.append(((value,), look))
             else:
-                cells.append(Cell(wrapped(value, wrap, room), wrap))
+                cells.append((wrapped(value, wrap, room), wrap))
         laid.append(Row(tuple(cells), rule_below=row_rule))
     if total_row:
         looks = negative_total if last in negative else total
-        laid.append(Row(tuple(Cell((value,) if value else (), look) for value, look in zip(rows[last], looks)),
+        laid.append(Row(tuple(((value,) if value else (), look) for value, look in zip(rows[last], looks)),
                         band=band, rule_above=total_rule, rule_below=row_rule))
     return Grid(laid, widths, GRID_PADDING, header=1, last_kept=total_row)
 
