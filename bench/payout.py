@@ -220,7 +220,7 @@ def main() -> None:
           f"{help_s / click_s:.1f}x (target 3x)")
     print("Each cell: wall seconds (CPU seconds of the process, threads added up). On a busy machine the CPU "
           "seconds are the steadier figure.")
-    print(f"| deal rows | file | `read_csv` | DuckDB script | `cadence payout run` | run / read_csv | run / DuckDB "
+    print("| deal rows | file | `read_csv` | DuckDB script | `cadence payout run` | run / read_csv | run / DuckDB "
           f"| peak memory of the run |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     times: dict[int, float] = {}

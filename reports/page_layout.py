@@ -25,6 +25,7 @@ The look (fonts, sizes, colours, paddings) comes from `reports.styles`; the numb
 """
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 
-from reports.plain_cells import SubsetCodes, measured
+from reports.plain_cells import SubsetCodes, measured, widths_in
 
 FUZZ = 1e-6
 """reportlab's tolerance when deciding whether a height fits."""
@@ -57,6 +58,11 @@ class Look:
     leading: float
     color: Color
     align: float = 0.0
+
+    @functools.cached_property
+    def widths(self) -> dict[str, float]:
+        """Texts' widths in this font and size, remembered (`widths[text]`)."""
+        return widths_in(self.font, self.size)
 
     @classmethod
     def of(cls, style: ParagraphStyle, color: Color | None = None, leading: float | None = None) -> Look:
@@ -119,33 +125,72 @@ def _pieces(word: str, font: str, size: float, width: float) -> list[str]:
 
 
 class Ink:
-    """What one page draws, in three layers so nothing covers text: bands, then text, then rules."""
+    """What one page draws, in three layers so nothing covers text: bands, then text, then rules.
 
-    def __init__(self) -> None:
+    Text goes into one text object as it is drawn: each line's codes in the document's first
+    font subset (`SubsetCodes`), or reportlab's own encoding for a character beyond it; a font
+    or colour is set only when it changes."""
+
+    def __init__(self, canvas: Canvas) -> None:
+        self.canvas = canvas
         self.bands: list[tuple[float, float, float, float, Color]] = []
-        self.texts: list[tuple[float, float, str, Look, float]] = []
         self.rules: list[tuple[float, float, float, float, Color]] = []
+        self.text_object = canvas.beginText()
+        self.code = self.text_object._code
+        self.font: tuple[str, float, float] | None = None
+        self.color: Color | None = None
+        self.look: Look | None = None
+        self.codes: SubsetCodes | None = None
+        self.lines = 0
 
     def band(self, x: float, y: float, width: float, height: float, color: Color) -> None:
         self.bands.append((x, y, width, height, color))
 
     def text(self, x: float, y: float, line: str, look: Look, word_space: float = 0.0) -> None:
         """A line with its baseline's start at (x, y); `word_space` is added to each space (negative: shrunk)."""
-        self.texts.append((x, y, line, look, word_space))
+        text = self.text_object
+        if look is not self.look:
+            self._select(look)
+        self.lines += 1
+        if word_space:
+            text.setWordSpace(word_space)
+        codes = self.codes
+        shown = codes.shown(line) if codes is not None else None
+        if shown is None:
+            text.setTextOrigin(x, y)
+            text._textOut(line)
+        else:
+            if text._curSubset != 0:
+                self.code.append(codes.selection)
+                text._curSubset = 0
+            self.code.append(f"1 0 0 1 {fp_str(x, y)} Tm {shown} Tj")
+        if word_space:
+            text.setWordSpace(0)
+
+    def _select(self, look: Look) -> None:
+        self.look = look
+        if look.color is not self.color and look.color != self.color:
+            self.color = look.color
+            self.text_object.setFillColor(look.color)
+        selected = (look.font, look.size, look.leading)
+        if selected != self.font:
+            self.font = selected
+            self.text_object.setFont(*selected)
+            self.codes = SubsetCodes.of(selected, self.canvas)
 
     def rule(self, left: float, right: float, y: float, weight: float, color: Color) -> None:
         self.rules.append((weight, left, right, y, color))
 
-    def write(self, canvas: Canvas) -> None:
+    def write(self) -> None:
         """Put the page's operators on the canvas (reportlab keeps the fonts' subsets and resources)."""
-        code = canvas._code
+        code = self.canvas._code
         if self.bands:
             code.append("q")
             for x, y, width, height, color in self.bands:
                 code.append(f"{_rgb(color)} rg {fp_str(x, y, width, height)} re f")
             code.append("Q")
-        if self.texts:
-            _write_texts(canvas, self.texts)
+        if self.lines:
+            self.canvas.drawText(self.text_object)
         if self.rules:
             code.append("q 1 J 1 j")
             stroke = weight = None
@@ -162,39 +207,6 @@ class Ink:
 
 def _rgb(color: Color) -> str:
     return fp_str(color.red, color.green, color.blue)
-
-
-def _write_texts(canvas: Canvas, texts: list[tuple[float, float, str, Look, float]]) -> None:
-    """Every line in one text object: each line's codes in the document's first font subset
-    (`SubsetCodes`), or reportlab's own encoding for a character beyond it."""
-    text = canvas.beginText()
-    code = text._code
-    font = color = codes = last = None
-    for x, y, line, look, word_space in texts:
-        if look is not last:
-            last = look
-            if look.color is not color and look.color != color:
-                color = look.color
-                text.setFillColor(color)
-            selected = (look.font, look.size, look.leading)
-            if selected != font:
-                font = selected
-                text.setFont(*font)
-                codes = SubsetCodes.of(font, canvas)
-        if word_space:
-            text.setWordSpace(word_space)
-        shown = codes.shown(line) if codes else None
-        if shown is None:
-            text.setTextOrigin(x, y)
-            text._textOut(line)
-        else:
-            if text._curSubset != 0:
-                code.append(codes.selection)
-                text._curSubset = 0
-            code.append(f"1 0 0 1 {fp_str(x, y)} Tm {shown} Tj")
-        if word_space:
-            text.setWordSpace(0)
-    canvas.drawText(text)
 
 
 class Block:
@@ -356,9 +368,9 @@ class Grid(Block):
             for (lines, look), width in zip(row.cells, self.widths):
                 if lines:
                     y = _first_baseline(valign, bottom, height, padding, len(lines), look)
+                    widths = look.widths if look.align else None
                     for line in lines:
-                        spare = width - padding.left - padding.right - measured(line, look.font, look.size) \
-                            if look.align else 0.0
+                        spare = width - padding.left - padding.right - widths[line] if widths is not None else 0.0
                         ink.text(left + padding.left + look.align * spare, y, line, look)
                         y -= look.leading
                 left += width
@@ -453,9 +465,9 @@ def draw_pages(canvas: Canvas, pages: list[Page], left: float, bottom: float,
     """Draw the pages, the frame's bottom-left corner at (left, bottom), each with its footer
     `footer(canvas, page number, page count)`."""
     for number, page in enumerate(pages, start=1):
-        ink = Ink()
+        ink = Ink(canvas)
         for block, top in page:
             block.draw(ink, left, bottom + top)
-        ink.write(canvas)
+        ink.write()
         footer(canvas, number, len(pages))
         canvas.showPage()

@@ -250,10 +250,12 @@ class _Codes(dict):
 
 
 class SubsetCodes:
-    """One document's codes for one TrueType font's first subset, as a translate table."""
+    """One document's codes for one TrueType font's first subset, as a translate table (shared by
+    the font's sizes: the codes are the face's)."""
 
     def __init__(self, font, canvas, size: float, leading: float) -> None:  # noqa: ANN001 (reportlab objects)
-        self.font, self.doc, self.table = font, canvas._doc, _Codes()
+        self.font, self.doc = font, canvas._doc
+        self.table = canvas.__dict__.setdefault("_cadence_subset_tables", {}).setdefault(font.fontName, _Codes())
         self.escape, self.strings = canvas._escape, {}
         self.selection = f"{font.getSubsetInternalName(0, self.doc)} {fp_str(size)} Tf {fp_str(leading)} TL"
 
@@ -309,24 +311,39 @@ def _plain_row_height(values: list, styles: list) -> float | None:
     return tallest
 
 
-_WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
+class _Widths(dict):
+    """Texts' widths in one font and size, measured by reportlab on first use (`widths[text]`)."""
+
+    def __init__(self, font: str, size: float) -> None:
+        super().__init__()
+        self.measure, self.size = getFont(font).stringWidth, size
+
+    def __missing__(self, text: str) -> float:
+        if len(self) >= _WIDTHS_KEPT:
+            self.clear()
+        width = self[text] = self.measure(text, self.size)
+        return width
+
+
+_WIDTHS: dict[tuple[str, float], _Widths] = {}
 _WIDTHS_KEPT = 50_000
 """Widths measured, per font and size, for at most this many texts (a few MB)."""
 
 
-def measured(text: str, font: str, size: float) -> float:
-    """The text's width in points in this font and size (reportlab's stringWidth), remembered:
-    amounts, shares, dates and words repeat down a column and over a run's statements, and
-    reportlab's measure is the costliest step of placing a right-aligned line."""
+def widths_in(font: str, size: float) -> _Widths:
+    """The remembered widths of texts in this font and size, indexed by text: amounts, shares, dates
+    and words repeat down a column and over a run's statements, and reportlab's measure is the
+    costliest step of placing a right-aligned line. A table to index, not a function to call: a
+    long statement measures 2,500 cells."""
     widths = _WIDTHS.get((font, size))
     if widths is None:
-        widths = _WIDTHS[(font, size)] = {}
-    width = widths.get(text)
-    if width is None:
-        if len(widths) >= _WIDTHS_KEPT:
-            widths.clear()
-        width = widths[text] = getFont(font).stringWidth(text, size)
-    return width
+        widths = _WIDTHS[(font, size)] = _Widths(font, size)
+    return widths
+
+
+def measured(text: str, font: str, size: float) -> float:
+    """The text's width in points in this font and size (reportlab's stringWidth), remembered."""
+    return widths_in(font, size)[text]
 
 _SHIFTS = {"LEFT": 0.0, "RIGHT": 1.0, "CENTRE": 0.5, "CENTER": 0.5}
 

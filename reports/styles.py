@@ -29,7 +29,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, TableStyl
 from reportlab.platypus.tables import LINECOMMANDS, CellStyle
 
 from reports.page_layout import Block, Cell, Grid, Look, Padding, Row, draw_pages, paginate, wrapped
-from reports.plain_cells import PlainCellTable as Table, PlainGrid, measured
+from reports.plain_cells import PlainCellTable as Table, PlainGrid, measured, widths_in
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 MARGIN = 16 * mm
@@ -283,13 +283,14 @@ def grid_block(rows: list[list[str]], widths: Sequence[float], numeric_from: int
     laid = [Row(tuple(((value,) if value else (), look) for value, look in zip(rows[0], header)),
                 rule_below=header_rule)]
     body_rows = rows[1:-1] if total_row else rows[1:]
+    measure = widths_in(FONT, 8)
     for index, values in enumerate(body_rows, start=1):
         cells = []
         for value, look, limit, room, wrap in zip(values, negative_body if index in negative else body, limits,
                                                   rooms, wrapping):
             if not value:
                 cells.append(((), look))
-            elif measured(value, FONT, 8) <= limit:
+            elif measure[value] <= limit:
                 cells.append(((value,), look))
             else:
                 cells.append((wrapped(value, wrap, room), wrap))
