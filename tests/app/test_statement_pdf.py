@@ -142,6 +142,9 @@ def test_a_long_deal_list_flows_over_pages_with_its_header_repeated(tmp_path):
                for page in with_deals)
     assert all(f"N-{n:03d}" in text for n in range(1, 151))
     assert "150 deals" in text
+    # each deal on exactly one page: a page break neither drops nor repeats a row
+    printed = re.findall(r"\bN-\d{3}\b", text)
+    assert sorted(printed) == [f"N-{n:03d}" for n in range(1, 151)]
 
 
 def test_names_with_markup_characters_print_as_written(tmp_path):
@@ -153,6 +156,15 @@ def test_names_with_markup_characters_print_as_written(tmp_path):
 
 def test_the_same_statement_renders_to_the_same_bytes(worked):
     assert statement_pdf(worked, GENERATED) == statement_pdf(worked, GENERATED)
+
+
+def test_a_statement_with_other_characters_embeds_them_and_changes_no_other_statement(worked, tmp_path):
+    """Font subsets are built once per process and shared by the statements that use the same
+    characters: a name in other scripts must still print, and must not alter the next statement."""
+    before = statement_pdf(worked, GENERATED)
+    other = dict(worked, name="Żaneta Ελένη Øster-Ðorđević")
+    assert "Żaneta Ελένη Øster-Ðorđević" in pdf_text(statement_pdf(other, GENERATED), tmp_path)
+    assert statement_pdf(worked, GENERATED) == before
 
 
 def test_letter_paper_is_offered_for_north_american_printers(worked, tmp_path):
