@@ -32,11 +32,14 @@ def exact(text: str | int | Decimal | Fraction) -> Fraction:
 
 def money(value: str | Decimal | Fraction | None) -> str:
     """`"-3552.03"` -> `(3,552.03)`; `"25600"` -> `25,600.00`; None -> a dash."""
-    if value is None:
-        return DASH
+    return DASH if value is None else signed_money(value)[0]
+
+
+def signed_money(value: str | Decimal | Fraction) -> tuple[str, bool]:
+    """`money(value)` and `is_negative(value)` from one reading of the value (a deal row prints both)."""
     rounded = _in_cents(value)
     text = f"{abs(rounded):,.2f}"
-    return f"({text})" if rounded < 0 else text
+    return (f"({text})", True) if rounded < 0 else (text, False)
 
 
 def _in_cents(value: str | Decimal | Fraction) -> Decimal:

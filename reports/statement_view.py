@@ -18,8 +18,8 @@ from fractions import Fraction
 from typing import Any
 
 from comp_engine.names import line_label, line_name, metric_name
-from reports.figures import (DASH, EXACT, KIND_NAMES, exact, is_negative, money, money_exact, percent,
-                             ratio, share, short_fingerprint)
+from reports.figures import (DASH, EXACT, KIND_NAMES, exact, is_negative, money, money_exact, percent, ratio,
+                             share, short_fingerprint, signed_money)
 
 Facts = list[tuple[str, str]]
 
@@ -275,8 +275,9 @@ def _quantity(text: str, metric: str) -> str:
 
 
 def _deal(deal: dict[str, Any]) -> DealRow:
+    credited, negative = signed_money(deal["credited"])
     return DealRow(deal["deal_id"], deal["account_id"], deal["type"], deal["close_date"], money(deal["amount"]),
-                   share(deal["share"]), money(deal["credited"]), is_negative(deal["credited"]))
+                   share(deal["share"]), credited, negative)
 
 
 def _modifier(line: dict[str, Any]) -> Section:
