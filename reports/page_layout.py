@@ -319,12 +319,12 @@ class Grid(Block):
     `last_kept` the last row (a total) never starts a page alone."""
 
     def __init__(self, rows: Sequence[Row], widths: Sequence[float], padding: Padding, valign: str = "TOP",
-                 header: int = 0, last_kept: bool = False) -> None:
+                 header: int = 0, last_kept: bool = False, heights: list[float] | None = None) -> None:
+        """`heights`, when given, are the rows' heights as `row_height` gives them (a caller that
+        knows its rows are one line each need not have them measured again)."""
         self.rows, self.widths, self.padding, self.valign = list(rows), list(widths), padding, valign
         self.header, self.last_kept = header, last_kept
-        extra = padding.top + padding.bottom
-        self.heights = [max(max(len(lines), 1) * look.leading for lines, look in row.cells) + extra
-                        for row in self.rows]
+        self.heights = [row_height(row, padding) for row in self.rows] if heights is None else heights
         self.height = sum(self.heights)
 
     def _part(self, indexes: list[int]) -> Grid:
@@ -375,6 +375,11 @@ class Grid(Block):
                         y -= look.leading
                 left += width
             top = bottom
+
+
+def row_height(row: Row, padding: Padding) -> float:
+    """A row's height: its tallest cell's lines (at least one) × their leading, plus the padding."""
+    return max(max(len(lines), 1) * look.leading for lines, look in row.cells) + padding.top + padding.bottom
 
 
 def _first_baseline(valign: str, bottom: float, height: float, padding: Padding, lines: int, look: Look) -> float:

@@ -335,7 +335,7 @@ def _cohort(metric: dict[str, Any] | None) -> dict[str, Any]:
             weighted_start, weighted_end = EXACT.multiply(weight, arr_start), EXACT.multiply(weight, arr_end)
         start_total = EXACT.add(start_total, weighted_start)
         end_total = EXACT.add(end_total, weighted_end)
-        rows.append(CohortRow(account_id, share(share_text), money(start), money(end), shown(weighted_start),
+        rows.append(CohortRow(account_id, share(share_text), money(arr_start), money(arr_end), shown(weighted_start),
                               shown(weighted_end)))
     return {"cohort": rows, "cohort_total": (shown(start_total), shown(end_total)),
             "cohort_in_appendix": len(rows) > COHORT_INLINE}

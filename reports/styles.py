@@ -29,7 +29,7 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, TableStyle
 from reportlab.platypus.tables import LINECOMMANDS, CellStyle
 
-from reports.page_layout import Block, Cell, Grid, Look, Padding, Row, draw_pages, paginate, wrapped
+from reports.page_layout import Block, Cell, Grid, Look, Padding, Row, draw_pages, paginate, row_height, wrapped
 from reports.plain_cells import PlainCellTable as Table, PlainGrid, measured, widths_in
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
@@ -283,10 +283,12 @@ def grid_block(rows: list[list[str]], widths: Sequence[float], numeric_from: int
     rooms = [width - GRID_PADDING.left - GRID_PADDING.right for width in widths]
     laid = [Row(tuple(((value,) if value else (), look) for value, look in zip(rows[0], header)),
                 rule_below=header_rule)]
+    heights = [row_height(laid[0], GRID_PADDING)]
+    one_line = max(look.leading for look in body + negative_body) + GRID_PADDING.top + GRID_PADDING.bottom
     body_rows = rows[1:-1] if total_row else rows[1:]
     measure = widths_in(FONT, 8)
     for index, values in enumerate(body_rows, start=1):
-        cells = []
+        cells, wraps = [], False
         for value, look, limit, room, wrap in zip(values, negative_body if index in negative else body, limits,
                                                   rooms, wrapping):
             if not value:
@@ -295,12 +297,15 @@ def grid_block(rows: list[list[str]], widths: Sequence[float], numeric_from: int
                 cells.append(((value,), look))
             else:
                 cells.append((wrapped(value, wrap, room), wrap))
+                wraps = True
         laid.append(Row(tuple(cells), rule_below=row_rule))
+        heights.append(row_height(laid[-1], GRID_PADDING) if wraps else one_line)
     if total_row:
         looks = negative_total if last in negative else total
         laid.append(Row(tuple(((value,) if value else (), look) for value, look in zip(rows[last], looks)),
                         band=band, rule_above=total_rule, rule_below=row_rule))
-    return Grid(laid, widths, GRID_PADDING, header=1, last_kept=total_row)
+        heights.append(row_height(laid[-1], GRID_PADDING))
+    return Grid(laid, widths, GRID_PADDING, header=1, last_kept=total_row, heights=heights)
 
 
 @functools.lru_cache(maxsize=None)

@@ -9,7 +9,8 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 
-from reports.page_layout import Block, Grid, Group, Ink, Look, Padding, Row, Text, paginate, wrapped
+from reports.page_layout import Block, Grid, Group, Ink, Look, Padding, Row, Text, paginate, row_height, wrapped
+from reports.styles import grid_block, register_fonts
 
 HELVETICA = Look("Helvetica", 10, 12, colors.black)
 NO_PADDING = Padding(0, 0, 0, 0)
@@ -201,3 +202,17 @@ def test_a_page_s_text_goes_out_in_one_text_object_with_fonts_set_only_when_they
     assert code.count("Tf") == 1
     # Bands under the text, rules over it.
     assert code.index(" re f") < code.index("BT") < code.index("ET") < code.index(" l S")
+
+
+def test_a_statement_table_s_rows_are_as_high_as_measured_wrapped_or_not():
+    """`grid_block` gives its rows' heights up front (one line unless a cell wraps): they must be the
+    heights the grid would measure itself."""
+    register_fonts()
+    rows = [["Deal", "Account", "Amount"], ["D-1", "ACC-1", "1,000.00"],
+            ["D-2", "An account name far too long for its column of sixty points", "(2.00)"],
+            ["D-3", "", "3.00"], ["Total", "", "999.00"]]
+    table = grid_block(rows, [40, 60, 60], numeric_from=2, total_row=True, negative_rows=[2])
+    assert table.heights == [row_height(row, table.padding) for row in table.rows]
+    # one line is 8 x 1.2 + 2 + 2 = 13.6; the long name wraps into several lines of the cell style's 10.4
+    assert table.heights[1] == table.heights[3] == 13.6
+    assert table.heights[2] > 2 * 10.4
