@@ -355,7 +355,11 @@ class Grid(Block):
         return self._part(header + list(range(self.header, cut))), self._part(header + list(range(cut, len(self.rows))))
 
     def draw(self, ink: Ink, x: float, top: float) -> None:
-        padding, valign, right = self.padding, self.valign, x + sum(self.widths)
+        padding, valign, right, text = self.padding, self.valign, x + sum(self.widths), ink.text
+        columns, left = [], x
+        for width in self.widths:  # each column's text start and room, as reportlab's Table adds them up
+            columns.append((left + padding.left, width - padding.left - padding.right))
+            left += width
         for row, height in zip(self.rows, self.heights):
             bottom = top - height
             if row.band is not None:
@@ -364,16 +368,17 @@ class Grid(Block):
                 ink.rule(x, right, top, *row.rule_above)
             if row.rule_below is not None:
                 ink.rule(x, right, bottom, *row.rule_below)
-            left = x
-            for (lines, look), width in zip(row.cells, self.widths):
-                if lines:
+            for (lines, look), (start, room) in zip(row.cells, columns):
+                if not lines:
+                    continue
+                if valign == "TOP":
+                    y = bottom + height - padding.top - look.size
+                else:
                     y = _first_baseline(valign, bottom, height, padding, len(lines), look)
-                    widths = look.widths if look.align else None
-                    for line in lines:
-                        spare = width - padding.left - padding.right - widths[line] if widths is not None else 0.0
-                        ink.text(left + padding.left + look.align * spare, y, line, look)
-                        y -= look.leading
-                left += width
+                align = look.align
+                for line in lines:
+                    text(start + align * (room - look.widths[line]) if align else start, y, line, look)
+                    y -= look.leading
             top = bottom
 
 
