@@ -36,7 +36,7 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 
-from reports.plain_cells import SubsetCodes, measured, widths_in
+from reports.pdf_text import SubsetCodes, measured, widths_in
 
 FUZZ = 1e-6
 """reportlab's tolerance when deciding whether a height fits."""

@@ -30,7 +30,8 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, TableStyl
 from reportlab.platypus.tables import LINECOMMANDS, CellStyle
 
 from reports.page_layout import Block, Cell, Grid, Look, Padding, Row, draw_pages, paginate, row_height, wrapped
-from reports.plain_cells import PlainCellTable as Table, PlainGrid, measured, widths_in
+from reports.pdf_text import measured, widths_in
+from reports.plain_cells import PlainCellTable as Table, PlainGrid
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 MARGIN = 16 * mm
