@@ -12,8 +12,9 @@ import functools
 import io
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import reportlab
@@ -76,22 +77,7 @@ def _subsets_made_once(font: TTFont) -> None:
     100 or so characters); the statements of a run use the same characters in the same order, so
     their subsets are the same bytes, and building and compressing them was a sixth of a statement's
     time. reportlab builds a subset in `makeSubset(glyph codes)`, a function of its argument."""
-    make = font.face.makeSubset
-    made: dict[tuple[int, ...], bytes] = {}
-
-    def make_subset(subset: list[int]) -> bytes:
-        key = tuple(subset)
-        data = made.get(key)
-        if data is None:
-            if len(made) >= _SUBSETS_KEPT:
-                for old in made.values():
-                    _FLATE.forget(old)
-                made.clear()
-            data = made[key] = make(subset)
-            _FLATE.remember(data)
-        return data
-
-    font.face.makeSubset = make_subset
+    font.face.makeSubset = _MadeOnce(font.face.makeSubset)
 
 
 def _style(name: str, size: float, font: str = FONT, color=INK, leading: float | None = None, **extra) -> ParagraphStyle:
@@ -406,23 +392,29 @@ def _pdfdoc_encoded(text: str | bytes) -> bytes:
     return _REPORTLAB_PDFDOC_ENC(text)
 
 
-_CMAPS: dict[tuple[str, tuple[int, ...]], str] = {}
-_REPORTLAB_CMAP = ttfonts.makeToUnicodeCMap
+class _MadeOnce:
+    """A function of font subsets (reportlab's `makeSubset`, `makeToUnicodeCMap`) whose results are made
+    once and compressed once (the same object each time, so `_Flate` knows it), however many documents
+    embed them; at most `_SUBSETS_KEPT` of them kept."""
+
+    def __init__(self, make: Callable[..., str | bytes]) -> None:
+        self.make, self.made = make, {}
+
+    def __call__(self, *arguments: Any) -> str | bytes:
+        key = tuple(tuple(value) if isinstance(value, list) else value for value in arguments)
+        data = self.made.get(key)
+        if data is None:
+            if len(self.made) >= _SUBSETS_KEPT:
+                for old in self.made.values():
+                    _FLATE.forget(old)
+                self.made.clear()
+            data = self.made[key] = self.make(*arguments)
+            _FLATE.remember(data)
+        return data
 
 
-def _to_unicode_cmap(font_name: str, subset: list[int]) -> str:
-    """reportlab's ToUnicode CMap of a font subset, made and compressed once per distinct subset (the
-    same text object each time, so `_Flate` knows it): a run's statements embed the same two."""
-    key = (font_name, tuple(subset))
-    cmap = _CMAPS.get(key)
-    if cmap is None:
-        if len(_CMAPS) >= _SUBSETS_KEPT:
-            for old in _CMAPS.values():
-                _FLATE.forget(old)
-            _CMAPS.clear()
-        cmap = _CMAPS[key] = _REPORTLAB_CMAP(font_name, subset)
-        _FLATE.remember(cmap)
-    return cmap
+_TO_UNICODE_CMAP = _MadeOnce(ttfonts.makeToUnicodeCMap)
+"""A subset's ToUnicode CMap: a run's statements embed the same two."""
 
 
 def _pdf_settings() -> None:
@@ -430,7 +422,7 @@ def _pdf_settings() -> None:
     rl_config.useA85 = 0  # compressed streams stay binary: ASCII85 would add a quarter to every page and its time
     pdfdoc.PDFZCompress = _FLATE
     pdfdoc.pdfdocEnc = _pdfdoc_encoded
-    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+    ttfonts.makeToUnicodeCMap = _TO_UNICODE_CMAP
 
 
 def render(flowables: list[Flowable], title: str, footer: str, pagesize: str = "a4") -> bytes:
