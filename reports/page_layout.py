@@ -371,10 +371,7 @@ class Grid(Block):
             for (lines, look), (start, room) in zip(row.cells, columns):
                 if not lines:
                     continue
-                if valign == "TOP":
-                    y = bottom + height - padding.top - look.size
-                else:
-                    y = _first_baseline(valign, bottom, height, padding, len(lines), look)
+                y = _first_baseline(valign, bottom, height, padding, len(lines), look)
                 align = look.align
                 for line in lines:
                     text(start + align * (room - look.widths[line]) if align else start, y, line, look)

@@ -31,7 +31,6 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, TableStyl
 from reportlab.platypus.tables import LINECOMMANDS, CellStyle
 
 from reports.page_layout import Block, Cell, Grid, Look, Padding, Row, draw_pages, paginate, row_height, wrapped
-from reports.pdf_text import measured, widths_in
 from reports.plain_cells import PlainCellTable as Table, PlainGrid
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
@@ -235,7 +234,7 @@ def cell_block(value: str, width: float, look: Look, wrapping: Look, padding: Pa
     wrapped within the padding in `wrapping` (the paragraph style `cell` would have used)."""
     if not value:
         return ((), look)
-    if measured(value, look.font, look.size) <= width - CELL_PADDING:
+    if look.widths[value] <= width - CELL_PADDING:
         return ((value,), look)
     return (wrapped(value, wrapping, width - padding.left - padding.right), wrapping)
 
@@ -266,33 +265,26 @@ def grid_block(rows: list[list[str]], widths: Sequence[float], numeric_from: int
     header, body, negative_body, total, negative_total, wrapping = _grid_looks(len(widths), numeric_from)
     header_rule, row_rule, total_rule, band = _GRID_RULES
     negative, last = set(negative_rows), len(rows) - 1
-    limits = [width - CELL_PADDING for width in widths]
-    rooms = [width - GRID_PADDING.left - GRID_PADDING.right for width in widths]
-    laid = [Row(tuple(((value,) if value else (), look) for value, look in zip(rows[0], header)),
-                rule_below=header_rule)]
+    laid = [Row(_one_line_cells(rows[0], header), rule_below=header_rule)]
     heights = [row_height(laid[0], GRID_PADDING)]
     one_line = max(look.leading for look in body + negative_body) + GRID_PADDING.top + GRID_PADDING.bottom
-    body_rows = rows[1:-1] if total_row else rows[1:]
-    measure = widths_in(FONT, 8)
-    for index, values in enumerate(body_rows, start=1):
-        cells, wraps = [], False
-        for value, look, limit, room, wrap in zip(values, negative_body if index in negative else body, limits,
-                                                  rooms, wrapping):
-            if not value:
-                cells.append(((), look))
-            elif measure[value] <= limit:
-                cells.append(((value,), look))
-            else:
-                cells.append((wrapped(value, wrap, room), wrap))
-                wraps = True
-        laid.append(Row(tuple(cells), rule_below=row_rule))
+    for index, values in enumerate(rows[1:-1] if total_row else rows[1:], start=1):
+        cells = tuple(cell_block(value, width, look, wrap, GRID_PADDING)
+                      for value, width, look, wrap in zip(values, widths, negative_body if index in negative else body,
+                                                          wrapping))
+        laid.append(Row(cells, rule_below=row_rule))
+        wraps = any(cell_look is wrap for (_, cell_look), wrap in zip(cells, wrapping))
         heights.append(row_height(laid[-1], GRID_PADDING) if wraps else one_line)
     if total_row:
-        looks = negative_total if last in negative else total
-        laid.append(Row(tuple(((value,) if value else (), look) for value, look in zip(rows[last], looks)),
+        laid.append(Row(_one_line_cells(rows[last], negative_total if last in negative else total),
                         band=band, rule_above=total_rule, rule_below=row_rule))
         heights.append(row_height(laid[-1], GRID_PADDING))
     return Grid(laid, widths, GRID_PADDING, header=1, last_kept=total_row, heights=heights)
+
+
+def _one_line_cells(values: Sequence[str], looks: Sequence[Look]) -> tuple[Cell, ...]:
+    """A row of one-line cells (a header, a total), empty where the value is."""
+    return tuple(((value,) if value else (), look) for value, look in zip(values, looks))
 
 
 @functools.lru_cache(maxsize=None)
