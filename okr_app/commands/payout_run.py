@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from comp_engine import PayoutInputError, PeriodInvalid, Problem, parse_period, run_payout, write_outputs
+from comp_engine.collector import cycle_collection_paused
 from comp_engine.periods import Period
 from okr_app.commands.lazy import leave_at_once
 from okr_app.commands.options import refuse_inputs
@@ -84,14 +85,16 @@ def run(period: Period, deals: Path | None, roster: Path | None, quotas: Path | 
     assert roster is not None and quotas is not None and plans_dir is not None and out is not None
     if out.exists() and not out.is_dir():
         refuse_inputs([Problem(str(out), None, None, "exists and is not a folder")])
-    try:
-        result = run_payout(period, deals, roster, quotas, plans_dir)
-    except PayoutInputError as refused:
-        refuse_inputs(refused.problems)
-    try:
-        written = write_outputs(result, out)
-    except OSError as error:
-        raise click.ClickException(f"could not write to {out}: {error.strerror or error}; nothing was written") from None
+    with cycle_collection_paused():  # the result lives until the process ends: no collection would free any of it
+        try:
+            result = run_payout(period, deals, roster, quotas, plans_dir)
+        except PayoutInputError as refused:
+            refuse_inputs(refused.problems)
+        try:
+            written = write_outputs(result, out)
+        except OSError as error:
+            raise click.ClickException(
+                f"could not write to {out}: {error.strerror or error}; nothing was written") from None
     lines = sum(len(statement.lines) for statement in result.statements)
     totals = ", ".join(f"{amount:,.2f} {currency}" for currency, amount in sorted(result.totals_by_currency().items()))
     reps = len(result.statements)
