@@ -50,6 +50,10 @@ class PayoutInputError(PayoutError):
         more = f" (and {count - 1} more)" if count > 1 else ""
         super().__init__(head + more)
 
+    def __reduce__(self) -> tuple[type, tuple[tuple[Problem, ...]]]:
+        """Rebuilt from its problems (not from its message) when pickled, e.g. from another process."""
+        return type(self), (self.problems,)
+
 
 class PlanInvalid(PayoutInputError):
     """A plan file breaks a rule of the plan format (see `comp_engine.plans`).

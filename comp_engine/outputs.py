@@ -19,12 +19,12 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
 from comp_engine.money import format_amount, round_half_up
-from comp_engine.result import ComponentLine, PayoutResult
+from comp_engine.result import ComponentLine, PayoutResult, RepStatement
 
 LINES_HEADER = ("rep_id", "period", "component", "deal_id", "credited", "quota", "attainment", "amount")
 TOTALS_HEADER = ("rep_id", "period", "currency", "total", "earned", "draw_balance")
@@ -41,27 +41,37 @@ def safe_text(value: str | None) -> str:
 
 def lines_rows(result: PayoutResult) -> Iterator[tuple[str, ...]]:
     """The rows of lines.csv, in roster order, each rep's lines in statement order."""
-    for statement in result.statements:
+    return statement_lines_rows(result.period, result.statements)
+
+
+def statement_lines_rows(period: str, statements: Iterable[RepStatement]) -> Iterator[tuple[str, ...]]:
+    """The rows of lines.csv for these statements (`lines_rows`)."""
+    for statement in statements:
         rep_id = safe_text(statement.rep_id)
         for line in statement.components:
-            yield (rep_id, result.period, safe_text(line.component), "",
+            yield (rep_id, period, safe_text(line.component), "",
                    _optional_amount(line.credited), _optional_amount(line.quota),
                    _attainment(line), format_amount(line.amount))
         for modifier in statement.modifiers:
-            yield (rep_id, result.period, safe_text(modifier.component), "", "", "", "", format_amount(modifier.amount))
+            yield (rep_id, period, safe_text(modifier.component), "", "", "", "", format_amount(modifier.amount))
         for clawback in statement.clawbacks:
-            yield (rep_id, result.period, "clawback", safe_text(clawback.deal_id), "", "", "",
+            yield (rep_id, period, "clawback", safe_text(clawback.deal_id), "", "", "",
                    format_amount(clawback.amount))
         for draw in statement.draw_lines:
-            yield (rep_id, result.period, draw.component, "", "", "", "", format_amount(draw.amount))
+            yield (rep_id, period, draw.component, "", "", "", "", format_amount(draw.amount))
 
 
 def totals_rows(result: PayoutResult) -> Iterator[tuple[str, ...]]:
     """The rows of totals.csv: one per rep on the roster. `total` is what the rep is paid,
     `earned` the sum of their lines before a draw, `draw_balance` what a recoverable
     draw is owed after the quarter (0.00 without one)."""
-    for statement in result.statements:
-        yield (safe_text(statement.rep_id), result.period, statement.currency, format_amount(statement.total),
+    return statement_totals_rows(result.period, result.statements)
+
+
+def statement_totals_rows(period: str, statements: Iterable[RepStatement]) -> Iterator[tuple[str, ...]]:
+    """The rows of totals.csv for these statements (`totals_rows`)."""
+    for statement in statements:
+        yield (safe_text(statement.rep_id), period, statement.currency, format_amount(statement.total),
                format_amount(statement.earned), format_amount(statement.draw_balance))
 
 
@@ -73,12 +83,16 @@ def _attainment(line: ComponentLine) -> str:
     return "" if line.attainment is None else f"{round_half_up(line.attainment, ATTAINMENT_PLACES):f}"
 
 
-def csv_text(header: tuple[str, ...], rows: Iterator[tuple[str, ...]]) -> str:
+def csv_text(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> str:
     """CSV text with `\\n` line ends, the same bytes on every platform."""
+    return csv_rows_text((header,)) + csv_rows_text(rows)
+
+
+def csv_rows_text(rows: Iterable[tuple[str, ...]]) -> str:
+    """The rows as CSV text (`csv_text` without a header): the text of rows one after another
+    is the text of each part of them one after another."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
 
 
@@ -97,8 +111,12 @@ def write_outputs(result: PayoutResult, out_dir: str | Path) -> list[Path]:
     `out_dir`; only then are they moved in (the folder itself is renamed into place
     when it did not exist yet). On any error the temporary folder is removed.
     """
+    return write_texts({"lines.csv": lines_csv(result), "totals.csv": totals_csv(result)}, out_dir)
+
+
+def write_texts(contents: dict[str, str], out_dir: str | Path) -> list[Path]:
+    """Write each file name's text into `out_dir` all or nothing (see `write_outputs`); returns the paths."""
     out = Path(out_dir)
-    contents = {"lines.csv": lines_csv(result), "totals.csv": totals_csv(result)}
     parent = out.parent if str(out.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=parent))

@@ -12,7 +12,7 @@ nothing here depends on how it is stored or shown.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -420,7 +420,12 @@ class PayoutResult:
 
     def totals_by_currency(self) -> dict[str, Decimal]:
         """The sum of rep totals per currency (plans may pay in different currencies)."""
-        totals: dict[str, Fraction] = {}
-        for statement in self.statements:
-            totals[statement.currency] = totals.get(statement.currency, Fraction(0)) + Fraction(statement.total)
-        return {currency: round_half_up(total) for currency, total in totals.items()}
+        return {currency: round_half_up(total) for currency, total in currency_sums(self.statements).items()}
+
+
+def currency_sums(statements: Iterable[RepStatement]) -> dict[str, Fraction]:
+    """The statements' totals added up per currency, exactly."""
+    totals: dict[str, Fraction] = {}
+    for statement in statements:
+        totals[statement.currency] = totals.get(statement.currency, Fraction(0)) + Fraction(statement.total)
+    return totals

@@ -5,7 +5,9 @@ of them, reporting every problem at once, then computes each rep's statement:
 components, modifiers and clawbacks, with exact arithmetic and one rounding per line.
 Deals crediting reps who are not on the roster (people who left) are accepted or
 refused by the rule in `comp_engine.off_roster`, and the result notes them.
-It writes nothing; see `comp_engine.outputs` for the CSV files.
+It writes nothing; see `comp_engine.outputs` for the CSV files. `cadence payout run` from
+files calls `prepare_payout` instead (`comp_engine.run_files`): the same reading, checks and
+`PayoutComputation`, with the statements computed in two halves on two cores.
 """
 from __future__ import annotations
 
@@ -52,6 +54,16 @@ def run_payout(period: str | Period, deals_path: str | Path, roster_path: str | 
         quarter = parse_period(period) if isinstance(period, str) else period
         inputs = _read_inputs(deals_path, roster_path, quotas_path, plans_dir)
         return compute_payout(quarter, inputs)
+
+
+def prepare_payout(period: str | Period, deals_path: str | Path, roster_path: str | Path, quotas_path: str | Path,
+                   plans_dir: str | Path) -> PayoutComputation:
+    """`run_payout` up to its statements: every input read and checked (raising as `run_payout`
+    does), for a caller that computes the statements in parts (`comp_engine.run_files`).
+    The caller pauses the cycle collector (`cycle_collection_paused`) around it and the parts."""
+    use_jemalloc()
+    quarter = parse_period(period) if isinstance(period, str) else period
+    return _prepared(quarter, _read_inputs(deals_path, roster_path, quotas_path, plans_dir))
 
 
 @dataclass(frozen=True)
@@ -127,7 +139,12 @@ class _Counted:
 
 
 def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
-    """Validate the inputs and compute every statement (see `run_payout`).
+    """Validate the inputs and compute every statement (see `run_payout`)."""
+    return _prepared(period, inputs).result()
+
+
+def _prepared(period: Period, inputs: Inputs) -> PayoutComputation:
+    """Validate the inputs and compute what every statement shares (see `run_payout`).
 
     The deals file is read in blocks, each block hashed into the run's fingerprint as it
     is parsed: the fingerprint is of exactly the bytes paid on, and the file is never
@@ -174,19 +191,22 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
         fingerprint.update(content)
     files = (InputFile("deals", inputs.deals[0], deals_sha256),
              *(InputFile(role, path, hashlib.sha256(content).hexdigest()) for role, path, content in rest))
-    return _Computation(period, plans, roster, quotas, deals, inputs.deals[0], inputs.quotas[0], outside).result(
-        fingerprint.hexdigest(), files)
+    return PayoutComputation(period, plans, roster, quotas, deals, inputs.deals[0], inputs.quotas[0], outside,
+                             fingerprint.hexdigest(), files)
 
 
 _WHOLE = Fraction(1)
 
 
-class _Computation:
-    """The numbers of one run, computed once and shared by every rep's statement."""
+class PayoutComputation:
+    """The numbers of one run, computed once and shared by every rep's statement: `result()` is
+    the whole run; `claims()`, then `statements()` of some reps at a time, computes it in parts."""
 
     def __init__(self, period: Period, plans: dict[str, Plan], roster: Roster, quotas: Quotas,
                  deals: DealTable, deals_source: str, quotas_source: str,
-                 outside: CreditsOutside | None = None) -> None:
+                 outside: CreditsOutside | None = None, fingerprint: str = "", files: tuple[InputFile, ...] = ()) -> None:
+        self.fingerprint = fingerprint
+        self.files = files
         self.period = period
         self.outside = outside
         self.plans = plans
@@ -201,6 +221,7 @@ class _Computation:
         self.metrics = BookMetrics(deals, self.rep_count)
         self._quarters: dict[Period, QuarterCredit] = {period: self.credit}
         self._paid: dict[tuple[int, Period, str], Fraction] = {}
+        self._claims: dict[int, list[tuple[EarlyChurn, int]]] | None = None
 
     def plan_of(self, rep: Rep) -> Plan:
         return self.plans[rep.plan_key]
@@ -218,24 +239,53 @@ class _Computation:
         proration = proration_of(period, rep.employment)
         return _WHOLE if proration is None else proration.fraction
 
-    def result(self, fingerprint: str, files: tuple[InputFile, ...]) -> PayoutResult:
-        churns = early_churns(self.deals, self.period,
-                              max((plan.clawback.window_days for plan in self.plans.values()), default=0))
-        claims = self._clawback_claims(churns)
-        problems = clawed_back_problems(self.deals, churns, self.plans, self.deals_source, self.period)
-        problems += self._missing_quotas(claims)
-        if problems:
-            raise PayoutInputError(problems)
-        clawbacks: dict[int, list[ClawbackLine]] = {}
-        for rep_index, churn, share_units in claims:
-            clawbacks.setdefault(rep_index, []).append(self._clawback(rep_index, churn, share_units))
-        statements = tuple(self._statement(position, rep, clawbacks.get(position, []))
-                           for position, rep in enumerate(self.roster.reps))
+    def result(self) -> PayoutResult:
+        """Every rep's statement (raises PayoutInputError when a clawback cannot be computed)."""
+        statements = self.statements(range(self.rep_count))
+        return PayoutResult(str(self.period), self.period.start, self.period.end, self.fingerprint, self.files,
+                            statements, notes=self.notes())
+
+    def claims(self) -> dict[int, list[tuple[EarlyChurn, int]]]:
+        """The clawbacks of the run by rep (position in the roster): each churn and the rep's share
+        of its new deal, once every deal clawed back and every quota it needs is known to be there
+        (PayoutInputError listing every problem otherwise). Computed once."""
+        if self._claims is None:
+            churns = early_churns(self.deals, self.period,
+                                  max((plan.clawback.window_days for plan in self.plans.values()), default=0))
+            claims = self._clawback_claims(churns)
+            problems = clawed_back_problems(self.deals, churns, self.plans, self.deals_source, self.period)
+            problems += self._missing_quotas(claims)
+            if problems:
+                raise PayoutInputError(problems)
+            self._claims = {}
+            for rep_index, churn, share_units in claims:
+                self._claims.setdefault(rep_index, []).append((churn, share_units))
+        return self._claims
+
+    def statements(self, positions: range | list[int]) -> tuple[RepStatement, ...]:
+        """The statements of the reps at these positions of the roster, in that order."""
+        claims = self.claims()
+        return tuple(
+            self._statement(position, self.roster.reps[position],
+                            [self._clawback(position, churn, share_units) for churn, share_units in claims.get(position, ())])
+            for position in positions)
+
+    def shared_first(self) -> None:
+        """Compute now what statements of different reps share and would otherwise compute when first
+        asked (past quarters' credit for clawbacks, book windows for metrics), so that parts of the run
+        computed apart (in another process) each find it done rather than each doing it again."""
+        for claimed in self.claims().values():
+            for churn, _ in claimed:
+                self._quarter(period_containing(from_day_number(int(self.deals.day[churn.new_row]))))
+        for plan in self.plans.values():
+            for item in (*plan.modifiers, *(c for c in plan.components if isinstance(c, MetricComponent))):
+                self.metrics.window(item.book, self.period.end, item.window_months)
+
+    def notes(self) -> tuple[str, ...]:
+        """What finance should read beside the statements (see `PayoutResult.notes`)."""
         note = off_roster_note(self.deals, self.period)
         outside = self.outside.note(self.period) if self.outside else None
-        notes = self.deals.notes + self.roster.notes + self.quotas.notes + tuple(n for n in (note, outside) if n)
-        return PayoutResult(str(self.period), self.period.start, self.period.end, fingerprint, files, statements,
-                            notes=notes)
+        return self.deals.notes + self.roster.notes + self.quotas.notes + tuple(n for n in (note, outside) if n)
 
     # -- statements ---------------------------------------------------------------------
     def _statement(self, position: int, rep: Rep, clawbacks: list[ClawbackLine]) -> RepStatement:

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import click
 
-from comp_engine import PayoutInputError, PeriodInvalid, Problem, parse_period, run_payout, write_outputs
+from comp_engine import PayoutInputError, PeriodInvalid, Problem, parse_period
 from comp_engine.collector import cycle_collection_paused
+from comp_engine.outputs import write_texts
 from comp_engine.periods import Period
+from comp_engine.run_files import run_payout_files
 from okr_app.commands.lazy import leave_at_once
 from okr_app.commands.options import refuse_inputs
 
@@ -85,22 +87,20 @@ def run(period: Period, deals: Path | None, roster: Path | None, quotas: Path | 
     assert roster is not None and quotas is not None and plans_dir is not None and out is not None
     if out.exists() and not out.is_dir():
         refuse_inputs([Problem(str(out), None, None, "exists and is not a folder")])
-    with cycle_collection_paused():  # the result lives until the process ends: no collection would free any of it
+    with cycle_collection_paused():  # what the run computed lives until the process ends: no collection would free it
         try:
-            result = run_payout(period, deals, roster, quotas, plans_dir)
+            files = run_payout_files(period, deals, roster, quotas, plans_dir)
         except PayoutInputError as refused:
             refuse_inputs(refused.problems)
         try:
-            written = write_outputs(result, out)
+            written = write_texts(files.contents, out)
         except OSError as error:
             raise click.ClickException(
                 f"could not write to {out}: {error.strerror or error}; nothing was written") from None
-    lines = sum(len(statement.lines) for statement in result.statements)
-    totals = ", ".join(f"{amount:,.2f} {currency}" for currency, amount in sorted(result.totals_by_currency().items()))
-    reps = len(result.statements)
-    click.echo(f"Paid {reps} rep{'s' if reps != 1 else ''} for {result.period}: {totals or 'nothing'}.")
-    click.echo(f"Wrote {written[0]} ({lines} lines) and {written[1]}.")
-    click.echo(f"Inputs fingerprint: sha256:{result.fingerprint}")
-    for note in result.notes:
+    totals = ", ".join(f"{amount:,.2f} {currency}" for currency, amount in sorted(files.totals_by_currency.items()))
+    click.echo(f"Paid {files.reps} rep{'s' if files.reps != 1 else ''} for {files.period}: {totals or 'nothing'}.")
+    click.echo(f"Wrote {written[0]} ({files.lines} lines) and {written[1]}.")
+    click.echo(f"Inputs fingerprint: sha256:{files.fingerprint}")
+    for note in files.notes:
         click.echo(f"note: {note}", err=True)
     leave_at_once()  # lines.csv and totals.csv are synced; nothing else is open
