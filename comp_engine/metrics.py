@@ -77,29 +77,35 @@ class BookWindow:
 
 
 class CohortRows:
-    """Every rep's cohort accounts as columns grouped by rep; built once per window, so that a run
-    over a million deals creates no object per account unless a statement lists its cohort."""
+    """Every rep's cohort accounts as columns, grouped by rep when a statement first lists a cohort
+    (a run that writes only CSV lines never does: the sort and the account ids are not needed), so
+    that a run over a million deals creates no object per account unless a statement lists its cohort."""
 
     def __init__(self, rep: np.ndarray, account: np.ndarray, account_ids: TextColumn, share: np.ndarray,
                  arr_start: np.ndarray, arr_end: np.ndarray, rep_count: int) -> None:
-        order = np.argsort(rep, kind="stable")
-        self._rep = rep[order]
-        self._account_ids = account_ids[account[order]]
-        self._share = share[order]
-        self._arr_start = arr_start[order]
-        self._arr_end = arr_end[order]
-        self._bounds = np.searchsorted(self._rep, np.arange(rep_count + 1)).tolist()
+        self._columns = (rep, account, account_ids, share, arr_start, arr_end, rep_count)
+        self._grouped: tuple[TextColumn, list[int], list[int], list[int], list[int]] | None = None
+
+    def _by_rep(self) -> tuple[TextColumn, list[int], list[int], list[int], list[int]]:
+        """(account ids, shares, ARR at S, ARR at E, bounds): each rep's rows from bounds[rep] to bounds[rep + 1]."""
+        if self._grouped is None:
+            rep, account, account_ids, share, arr_start, arr_end, rep_count = self._columns
+            order = np.argsort(rep, kind="stable")
+            self._grouped = (account_ids[account[order]], share[order].tolist(), arr_start[order].tolist(),
+                             arr_end[order].tolist(), np.searchsorted(rep[order], np.arange(rep_count + 1)).tolist())
+        return self._grouped
 
     def count(self, rep: int) -> int:
-        return self._bounds[rep + 1] - self._bounds[rep]
+        bounds = self._by_rep()[4]
+        return bounds[rep + 1] - bounds[rep]
 
     def texts_of_rep(self, rep: int) -> list[tuple[str, str, str, str]]:
         """The rep's cohort as the texts of `of_rep`'s accounts, in the same order, without the objects."""
-        start, stop = self._bounds[rep], self._bounds[rep + 1]
+        account_ids, shares, starts, ends, bounds = self._by_rep()
+        start, stop = bounds[rep], bounds[rep + 1]
         return sorted(((str(account), units_text(share, SHARE_SCALE), cents_text(start_cents), cents_text(end_cents))
                        for account, share, start_cents, end_cents in zip(
-                           self._account_ids[start:stop].tolist(), self._share[start:stop].tolist(),
-                           self._arr_start[start:stop].tolist(), self._arr_end[start:stop].tolist())),
+                           account_ids[start:stop].tolist(), shares[start:stop], starts[start:stop], ends[start:stop])),
                       key=lambda account: account[0])
 
     def of_rep(self, rep: int) -> tuple[CohortAccount, ...]:

@@ -60,10 +60,12 @@ def prepare_payout(period: str | Period, deals_path: str | Path, roster_path: st
                    plans_dir: str | Path) -> PayoutComputation:
     """`run_payout` up to its statements: every input read and checked (raising as `run_payout`
     does), for a caller that computes the statements in parts (`comp_engine.run_files`).
-    The caller pauses the cycle collector (`cycle_collection_paused`) around it and the parts."""
+    The caller pauses the cycle collector (`cycle_collection_paused`) around it and the parts.
+    Such a run records its fingerprint, not each file's sha256 (`files` is empty): the deals
+    file is hashed once, not twice."""
     use_jemalloc()
     quarter = parse_period(period) if isinstance(period, str) else period
-    return _prepared(quarter, _read_inputs(deals_path, roster_path, quotas_path, plans_dir))
+    return _prepared(quarter, _read_inputs(deals_path, roster_path, quotas_path, plans_dir), file_hashes=False)
 
 
 @dataclass(frozen=True)
@@ -143,8 +145,9 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
     return _prepared(period, inputs).result()
 
 
-def _prepared(period: Period, inputs: Inputs) -> PayoutComputation:
-    """Validate the inputs and compute what every statement shares (see `run_payout`).
+def _prepared(period: Period, inputs: Inputs, file_hashes: bool = True) -> PayoutComputation:
+    """Validate the inputs and compute what every statement shares (see `run_payout`);
+    `file_hashes` says whether to record each file's sha256 beside the run's fingerprint.
 
     The deals file is read in blocks, each block hashed into the run's fingerprint as it
     is parsed: the fingerprint is of exactly the bytes paid on, and the file is never
@@ -156,7 +159,8 @@ def _prepared(period: Period, inputs: Inputs) -> PayoutComputation:
         size = deals_path.stat().st_size
         fingerprint.update(_fingerprint_label("deals", str(deals_path), size))
         reading = ThreadPoolExecutor(1, thread_name_prefix="deals")
-        columns = reading.submit(read_deal_columns, deals_path, inputs.deals[0], [fingerprint, counted])
+        columns = reading.submit(read_deal_columns, deals_path, inputs.deals[0], [fingerprint, counted],
+                                 file_sha256=file_hashes)
         reading.shutdown(wait=False)
     problems = list(inputs.problems)
     plans, plan_keys, plan_problems = parse_plans(list(inputs.plans))
@@ -190,7 +194,8 @@ def _prepared(period: Period, inputs: Inputs) -> PayoutComputation:
         fingerprint.update(_fingerprint_label(role, path, len(content)))
         fingerprint.update(content)
     files = (InputFile("deals", inputs.deals[0], deals_sha256),
-             *(InputFile(role, path, hashlib.sha256(content).hexdigest()) for role, path, content in rest))
+             *(InputFile(role, path, hashlib.sha256(content).hexdigest()) for role, path, content in rest)
+             ) if file_hashes else ()
     return PayoutComputation(period, plans, roster, quotas, deals, inputs.deals[0], inputs.quotas[0], outside,
                              fingerprint.hexdigest(), files)
 

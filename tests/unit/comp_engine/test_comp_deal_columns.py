@@ -105,3 +105,48 @@ def test_whatever_the_line_breaks_every_row_keeps_the_line_the_exact_reader_coun
     assert read.lines.tolist() == exact.lines.tolist()
     assert read.columns["deal_id"].to_pylist() == exact.columns["deal_id"].to_pylist()
     assert read.sha256 == __import__("hashlib").sha256(text.encode()).hexdigest()
+
+
+def test_without_the_files_own_sha256_the_digests_still_get_every_byte_on_both_readers(tmp_path):
+    """A run from files records its fingerprint only: the file is then hashed once (into the
+    caller's digests), by the fast reader and by the exact one (forced by a blank line) alike."""
+    import hashlib
+
+    from comp_engine import deal_columns
+
+    lines = DEALS.splitlines(keepends=True)
+    for text in (DEALS, "".join(lines[:3] + ["\n"] + lines[3:])):
+        path = tmp_path / "deals.csv"
+        path.write_bytes(text.encode())
+        digest = hashlib.sha256(b"label")
+        read, problems = deal_columns.read_deal_columns(path, "deals.csv", [digest], file_sha256=False)
+        assert not problems and read is not None and read.sha256 == ""
+        assert digest.hexdigest() == hashlib.sha256(b"label" + text.encode()).hexdigest()
+        assert read.columns["deal_id"].to_pylist()[-1] == "D4"
+
+
+def test_the_exact_reader_refuses_a_file_that_changed_after_it_was_hashed(tmp_path):
+    """The bytes read again for the exact reader must be the bytes hashed: by their sha256 when the
+    scan kept one; without it by size and modification time, as the fast reader is trusted."""
+    import os
+
+    from comp_engine import deal_columns
+
+    path = tmp_path / "deals.csv"
+    path.write_bytes(DEALS.encode())
+    before = path.stat()
+    for own in (True, False):
+        scan = deal_columns._Scan([], file_sha256=own)
+        scan.feed(DEALS.encode())
+        assert deal_columns._same_bytes(DEALS.encode(), path, scan, before)
+    same_size = DEALS.replace("D1", "D9").encode()  # one byte changed, the size kept
+    path.write_bytes(same_size)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000))
+    hashed = deal_columns._Scan([], file_sha256=True)
+    hashed.feed(DEALS.encode())
+    assert not deal_columns._same_bytes(same_size, path, hashed, before)
+    unhashed = deal_columns._Scan([], file_sha256=False)
+    unhashed.feed(DEALS.encode())
+    assert not deal_columns._same_bytes(same_size, path, unhashed, before)  # its modification time moved
+    path.write_bytes(DEALS.encode() + b"D5,A1,r1,new,1,2026-04-12,\n")
+    assert not deal_columns._same_bytes(path.read_bytes(), path, unhashed, before)  # longer
