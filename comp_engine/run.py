@@ -12,7 +12,6 @@ files calls `prepare_payout` instead (`comp_engine.run_files`): the same reading
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -26,8 +25,8 @@ from comp_engine.clawbacks import EarlyChurn, clawback_fraction, clawback_line, 
 from comp_engine.collector import cycle_collection_paused
 from comp_engine.components import flat_rate_line, metric_line, modifier_line, not_employed_line, quota_line
 from comp_engine.crediting import DealsBehind, QuarterCredit, quarter_credit
-from comp_engine.deal_columns import read_deal_columns
 from comp_engine.deal_table import DealTable, read_deals
+from comp_engine.deals_reading import DealsReading, fingerprint_label
 from comp_engine.draws import settle_draw
 from comp_engine.employment import CreditsOutside, days_employed, proration_of, without_credits_outside_employment
 from comp_engine.errors import PayoutInputError, PlanInvalid, Problem
@@ -57,15 +56,17 @@ def run_payout(period: str | Period, deals_path: str | Path, roster_path: str | 
 
 
 def prepare_payout(period: str | Period, deals_path: str | Path, roster_path: str | Path, quotas_path: str | Path,
-                   plans_dir: str | Path) -> PayoutComputation:
+                   plans_dir: str | Path, reading: DealsReading | None = None) -> PayoutComputation:
     """`run_payout` up to its statements: every input read and checked (raising as `run_payout`
     does), for a caller that computes the statements in parts (`comp_engine.run_files`).
     The caller pauses the cycle collector (`cycle_collection_paused`) around it and the parts.
     Such a run records its fingerprint, not each file's sha256 (`files` is empty): the deals
-    file is hashed once, not twice."""
+    file is hashed once, not twice. `reading` is the deals file's, if the caller started reading
+    it (`comp_engine.deals_reading.start_reading(deals_path, file_sha256=False)`)."""
     use_jemalloc()
     quarter = parse_period(period) if isinstance(period, str) else period
-    return _prepared(quarter, _read_inputs(deals_path, roster_path, quotas_path, plans_dir), file_hashes=False)
+    return _prepared(quarter, _read_inputs(deals_path, roster_path, quotas_path, plans_dir), file_hashes=False,
+                     reading=reading)
 
 
 @dataclass(frozen=True)
@@ -115,29 +116,14 @@ def _read_inputs(deals_path: str | Path, roster_path: str | Path, quotas_path: s
     return Inputs(deals, roster, quotas, tuple(plans), tuple(problems + plan_problems))
 
 
-def _fingerprint_label(role: str, path: str, size: int) -> bytes:
-    label = role if role != "plan" else f"plan:{Path(path).name}"
-    return f"{label}\0{size}\0".encode()
-
-
 def fingerprint_of(files: list[tuple[str, str, bytes]]) -> str:
     """sha256 over every input's role, file name and bytes, length-prefixed, in order:
     deals, roster, quotas, then plans by file name."""
     digest = hashlib.sha256()
     for role, path, content in files:
-        digest.update(_fingerprint_label(role, path, len(content)))
+        digest.update(fingerprint_label(role, path, len(content)))
         digest.update(content)
     return digest.hexdigest()
-
-
-class _Counted:
-    """Counts the bytes fed to it beside the digests (a file must not change while it is read)."""
-
-    def __init__(self) -> None:
-        self.size = 0
-
-    def update(self, chunk: bytes) -> None:
-        self.size += len(chunk)
 
 
 def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
@@ -145,23 +131,22 @@ def compute_payout(period: Period, inputs: Inputs) -> PayoutResult:
     return _prepared(period, inputs).result()
 
 
-def _prepared(period: Period, inputs: Inputs, file_hashes: bool = True) -> PayoutComputation:
+def _prepared(period: Period, inputs: Inputs, file_hashes: bool = True,
+              reading: DealsReading | None = None) -> PayoutComputation:
     """Validate the inputs and compute what every statement shares (see `run_payout`);
-    `file_hashes` says whether to record each file's sha256 beside the run's fingerprint.
+    `file_hashes` says whether to record each file's sha256 beside the run's fingerprint,
+    `reading` is the deals file's reading if the caller started it (`comp_engine.deals_reading`).
 
     The deals file is read in blocks, each block hashed into the run's fingerprint as it
     is parsed: the fingerprint is of exactly the bytes paid on, and the file is never
     held whole in memory.
     """
-    fingerprint, counted = hashlib.sha256(), _Counted()
-    deals_path, reading, deals_sha256 = inputs.deals[1], None, ""
-    if deals_path is not None:  # Arrow reads the deals (without the GIL) while the small files are checked
-        size = deals_path.stat().st_size
-        fingerprint.update(_fingerprint_label("deals", str(deals_path), size))
-        reading = ThreadPoolExecutor(1, thread_name_prefix="deals")
-        columns = reading.submit(read_deal_columns, deals_path, inputs.deals[0], [fingerprint, counted],
-                                 file_sha256=file_hashes)
-        reading.shutdown(wait=False)
+    deals_path, deals_sha256 = inputs.deals[1], ""
+    if deals_path is None:
+        reading = None
+    elif reading is None or (reading.path, reading.source, reading.file_sha256) != (deals_path, inputs.deals[0], file_hashes):
+        reading = DealsReading(deals_path, inputs.deals[0], file_hashes)  # read while the small files are checked
+    fingerprint = reading.fingerprint if reading is not None else hashlib.sha256()
     problems = list(inputs.problems)
     plans, plan_keys, plan_problems = parse_plans(list(inputs.plans))
     problems += plan_problems
@@ -174,10 +159,10 @@ def _prepared(period: Period, inputs: Inputs, file_hashes: bool = True) -> Payou
         quotas, found = read_quotas(inputs.quotas[1], inputs.quotas[0], roster, components if not plan_problems else None)
         problems += found
     if reading is not None:
-        read = columns.result()
+        read = reading.columns()
         deals_sha256 = read[0].sha256 if read[0] is not None else ""  # hashed as it was read
         deals, found = read_deals(deals_path, inputs.deals[0], roster, PaidQuarter(period), columns=read)
-        if deals is not None and counted.size != size:
+        if deals is not None and reading.changed_size:
             deals, found = None, [Problem(inputs.deals[0], None, None,
                                           "changed while it was being read; run again once it is saved")]
         problems += found
@@ -191,7 +176,7 @@ def _prepared(period: Period, inputs: Inputs, file_hashes: bool = True) -> Payou
     rest = [(role, path, content) for role, (path, content) in (("roster", inputs.roster), ("quotas", inputs.quotas))
             if content is not None] + [("plan", path, content) for path, content in inputs.plans]
     for role, path, content in rest:
-        fingerprint.update(_fingerprint_label(role, path, len(content)))
+        fingerprint.update(fingerprint_label(role, path, len(content)))
         fingerprint.update(content)
     files = (InputFile("deals", inputs.deals[0], deals_sha256),
              *(InputFile(role, path, hashlib.sha256(content).hexdigest()) for role, path, content in rest)

@@ -17,6 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from comp_engine.collector import cycle_collection_paused
+from comp_engine.deals_reading import DealsReading
 from comp_engine.money import round_half_up
 from comp_engine.outputs import (LINES_HEADER, TOTALS_HEADER, csv_rows_text, statement_lines_rows,
                                  statement_totals_rows)
@@ -53,13 +54,15 @@ class _Part:
 
 
 def run_payout_files(period: str | Period, deals_path: str | Path, roster_path: str | Path,
-                     quotas_path: str | Path, plans_dir: str | Path, processes: int | None = None) -> PayoutFiles:
+                     quotas_path: str | Path, plans_dir: str | Path, processes: int | None = None,
+                     reading: DealsReading | None = None) -> PayoutFiles:
     """`run_payout`'s files as texts, raising as `run_payout` does for invalid inputs.
 
     `processes` is 1 or 2; by default 2 from TWO_PROCESSES_FROM_REPS reps on, where the
-    system can fork and this process has two cores."""
+    system can fork and this process has two cores. `reading` is the deals file's reading
+    if the caller started it (see `prepare_payout`)."""
     with cycle_collection_paused():
-        computation = prepare_payout(period, deals_path, roster_path, quotas_path, plans_dir)
+        computation = prepare_payout(period, deals_path, roster_path, quotas_path, plans_dir, reading)
         computation.claims()  # every problem is raised here, before any work is split
         count = computation.rep_count
         if processes is None:

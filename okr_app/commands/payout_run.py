@@ -2,8 +2,9 @@
 
 A thin door onto `comp_engine`: it parses the options, calls the engine, and maps the
 engine's input errors to exit status 2 with one message per problem. From files it
-loads the engine alone (no Flask, no database); without files it records a run on the
-database through `okr_app.commands.payout_runs`.
+loads the engine alone (no Flask, no database), and starts reading the deals file
+(`comp_engine.deals_reading`) before it imports the rest of the engine; without files it
+records a run on the database through `okr_app.commands.payout_runs`.
 """
 from __future__ import annotations
 
@@ -13,9 +14,7 @@ import click
 
 from comp_engine import PayoutInputError, PeriodInvalid, Problem, parse_period
 from comp_engine.collector import cycle_collection_paused
-from comp_engine.outputs import write_texts
 from comp_engine.periods import Period
-from comp_engine.run_files import run_payout_files
 from okr_app.commands.lazy import leave_at_once
 from okr_app.commands.options import refuse_inputs
 
@@ -88,8 +87,13 @@ def run(period: Period, deals: Path | None, roster: Path | None, quotas: Path | 
     if out.exists() and not out.is_dir():
         refuse_inputs([Problem(str(out), None, None, "exists and is not a folder")])
     with cycle_collection_paused():  # what the run computed lives until the process ends: no collection would free it
+        from comp_engine.deals_reading import start_reading  # numpy and Arrow: what reading the deals needs
+
+        reading = start_reading(deals, file_sha256=False)  # read while the rest of the engine is imported
+        from comp_engine.outputs import write_texts
+        from comp_engine.run_files import run_payout_files
         try:
-            files = run_payout_files(period, deals, roster, quotas, plans_dir)
+            files = run_payout_files(period, deals, roster, quotas, plans_dir, reading=reading)
         except PayoutInputError as refused:
             refuse_inputs(refused.problems)
         try:

@@ -75,3 +75,46 @@ def test_the_cut_leaves_two_sides_differing_by_at_most_the_largest_piece(work):
     cut = cut_in_two(work)
     assert 0 <= cut <= len(work)
     assert abs(sum(work[:cut]) - sum(work[cut:])) <= max(work, default=0)
+
+
+@pytest.fixture
+def readings(monkeypatch):
+    """The paths every deals reading read, in order."""
+    from comp_engine import deals_reading
+
+    read, real = [], deals_reading.read_deal_columns
+
+    def counted(path, *args, **kwargs):
+        read.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(deals_reading, "read_deal_columns", counted)
+    return read
+
+
+def test_a_reading_started_before_the_run_is_the_one_the_run_pays_on(readings):
+    """`cadence payout run` starts reading the deals before it imports the engine: the run takes that
+    reading (the file is read once) and gives the files of a run that read it itself."""
+    from comp_engine.deals_reading import start_reading
+
+    args = (EXAMPLES / "deals.csv", EXAMPLES / "roster.csv", EXAMPLES / "quotas.csv", PLANS)
+    reading = start_reading(args[0], file_sha256=False)
+    files = run_payout_files("2026-Q2", *args, reading=reading)
+    assert readings == [args[0]]
+    assert_same_as_one_result(files, run_payout("2026-Q2", *args))
+    assert len(readings) == 2  # run_payout read it again, itself
+
+
+def test_a_reading_of_another_file_or_with_the_files_sha256_is_not_taken(readings, tmp_path):
+    from comp_engine.deals_reading import start_reading
+
+    other = tmp_path / "other.csv"
+    other.write_bytes((EXAMPLES / "deals.csv").read_bytes())
+    args = (EXAMPLES / "deals.csv", EXAMPLES / "roster.csv", EXAMPLES / "quotas.csv", PLANS)
+    expected = run_payout_files("2026-Q2", *args).contents
+    for path, file_sha256 in ((other, False), (args[0], True)):
+        readings.clear()
+        reading = start_reading(path, file_sha256=file_sha256)
+        assert run_payout_files("2026-Q2", *args, reading=reading).contents == expected
+        assert len(readings) == 2 and readings[-1] == args[0]  # the reading given, then the run's own
+    assert start_reading(tmp_path / "missing.csv") is None  # the run names the missing file, as without a reading
