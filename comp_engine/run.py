@@ -12,6 +12,8 @@ files calls `prepare_payout` instead (`comp_engine.run_files`): the same reading
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -141,7 +143,7 @@ def _prepared(period: Period, inputs: Inputs, file_hashes: bool = True,
     is parsed: the fingerprint is of exactly the bytes paid on, and the file is never
     held whole in memory.
     """
-    deals_path, deals_sha256 = inputs.deals[1], ""
+    deals_path, deals_sha256, arr_check = inputs.deals[1], "", None
     if deals_path is None:
         reading = None
     elif reading is None or (reading.path, reading.source, reading.file_sha256) != (deals_path, inputs.deals[0], file_hashes):
@@ -166,9 +168,10 @@ def _prepared(period: Period, inputs: Inputs, file_hashes: bool = True,
             deals, found = None, [Problem(inputs.deals[0], None, None,
                                           "changed while it was being read; run again once it is saved")]
         problems += found
-        if deals is not None:
-            problems += negative_arr_problems(deals, inputs.deals[0])
+        if deals is not None:  # checked beside what follows (numpy sorts without the GIL); claims() waits for it
+            arr_check = _beside(negative_arr_problems, deals, inputs.deals[0])
     if problems:
+        problems += arr_check.result() if arr_check is not None else []
         raise (PlanInvalid if problems == plan_problems else PayoutInputError)(problems)
     assert roster is not None and quotas is not None and deals is not None
     deals, outside = without_credits_outside_employment(
@@ -182,7 +185,16 @@ def _prepared(period: Period, inputs: Inputs, file_hashes: bool = True,
              *(InputFile(role, path, hashlib.sha256(content).hexdigest()) for role, path, content in rest)
              ) if file_hashes else ()
     return PayoutComputation(period, plans, roster, quotas, deals, inputs.deals[0], inputs.quotas[0], outside,
-                             fingerprint.hexdigest(), files)
+                             fingerprint.hexdigest(), files, arr_check)
+
+
+def _beside(function: Callable[..., list[Problem]], *args: object) -> Future[list[Problem]]:
+    """`function(*args)` running in a thread of its own."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix="check")
+    try:
+        return pool.submit(function, *args)
+    finally:
+        pool.shutdown(wait=False)
 
 
 _WHOLE = Fraction(1)
@@ -194,7 +206,8 @@ class PayoutComputation:
 
     def __init__(self, period: Period, plans: dict[str, Plan], roster: Roster, quotas: Quotas,
                  deals: DealTable, deals_source: str, quotas_source: str,
-                 outside: CreditsOutside | None = None, fingerprint: str = "", files: tuple[InputFile, ...] = ()) -> None:
+                 outside: CreditsOutside | None = None, fingerprint: str = "", files: tuple[InputFile, ...] = (),
+                 checking: Future[list[Problem]] | None = None) -> None:
         self.fingerprint = fingerprint
         self.files = files
         self.period = period
@@ -212,6 +225,7 @@ class PayoutComputation:
         self._quarters: dict[Period, QuarterCredit] = {period: self.credit}
         self._paid: dict[tuple[int, Period, str], Fraction] = {}
         self._claims: dict[int, list[tuple[EarlyChurn, int]]] | None = None
+        self._checking = checking
 
     def plan_of(self, rep: Rep) -> Plan:
         return self.plans[rep.plan_key]
@@ -238,11 +252,17 @@ class PayoutComputation:
     def claims(self) -> dict[int, list[tuple[EarlyChurn, int]]]:
         """The clawbacks of the run by rep (position in the roster): each churn and the rep's share
         of its new deal, once every deal clawed back and every quota it needs is known to be there
-        (PayoutInputError listing every problem otherwise). Computed once."""
+        (PayoutInputError listing every problem otherwise). Computed once. The deals' own problems
+        still being checked when the computation was made (`checking`: ARR gone negative) are
+        raised first, alone, as if raised before it."""
         if self._claims is None:
             churns = early_churns(self.deals, self.period,
                                   max((plan.clawback.window_days for plan in self.plans.values()), default=0))
             claims = self._clawback_claims(churns)
+            if self._checking is not None:
+                found, self._checking = self._checking.result(), None
+                if found:
+                    raise PayoutInputError(found)
             problems = clawed_back_problems(self.deals, churns, self.plans, self.deals_source, self.period)
             problems += self._missing_quotas(claims)
             if problems:
@@ -263,13 +283,14 @@ class PayoutComputation:
     def shared_first(self) -> None:
         """Compute now what statements of different reps share and would otherwise compute when first
         asked (past quarters' credit for clawbacks, book windows for metrics), so that parts of the run
-        computed apart (in another process) each find it done rather than each doing it again."""
-        for claimed in self.claims().values():
-            for churn, _ in claimed:
-                self._quarter(period_containing(from_day_number(int(self.deals.day[churn.new_row]))))
+        computed apart (in another process) each find it done rather than each doing it again.
+        Raises as `claims()` does (the windows come first: the deals' last check runs beside them)."""
         for plan in self.plans.values():
             for item in (*plan.modifiers, *(c for c in plan.components if isinstance(c, MetricComponent))):
                 self.metrics.window(item.book, self.period.end, item.window_months)
+        for claimed in self.claims().values():
+            for churn, _ in claimed:
+                self._quarter(period_containing(from_day_number(int(self.deals.day[churn.new_row]))))
 
     def notes(self) -> tuple[str, ...]:
         """What finance should read beside the statements (see `PayoutResult.notes`)."""

@@ -63,16 +63,16 @@ def run_payout_files(period: str | Period, deals_path: str | Path, roster_path: 
     if the caller started it (see `prepare_payout`)."""
     with cycle_collection_paused():
         computation = prepare_payout(period, deals_path, roster_path, quotas_path, plans_dir, reading)
-        computation.claims()  # every problem is raised here, before any work is split
         count = computation.rep_count
         if processes is None:
             processes = 2 if count >= TWO_PROCESSES_FROM_REPS else 1
         if processes >= 2 and can_fork():
-            computation.shared_first()
+            computation.shared_first()  # every problem is raised here (claims()), before any work is split
             first, second = halves(computation)
             parts: Sequence[_Part] = in_two_processes(lambda: _part(computation, first),
                                                       lambda: _part(computation, second))
         else:
+            computation.claims()  # every problem is raised before any statement is computed
             parts = (_part(computation, range(count)),)
         sums: dict[str, Fraction] = {}
         for part in parts:

@@ -118,3 +118,27 @@ def test_a_reading_of_another_file_or_with_the_files_sha256_is_not_taken(reading
         assert run_payout_files("2026-Q2", *args, reading=reading).contents == expected
         assert len(readings) == 2 and readings[-1] == args[0]  # the reading given, then the run's own
     assert start_reading(tmp_path / "missing.csv") is None  # the run names the missing file, as without a reading
+
+
+@pytest.mark.parametrize("bad_roster", [False, True])
+def test_arr_gone_negative_is_refused_with_the_same_problems_before_any_work_is_split(forks, tmp_path, bad_roster):
+    """ARR is checked beside the work that follows the reading (until claims() waits for it): the
+    run still refuses with exactly run_payout's problems, alone or beside the other files' problems."""
+    from comp_engine import PayoutInputError
+
+    deals = tmp_path / "deals.csv"
+    deals.write_text((EXAMPLES / "deals.csv").read_text() + "D-X-1,ACC-0002,ae01,churn,99999999,2026-05-04,,\n")
+    roster = tmp_path / "roster.csv"
+    text = (EXAMPLES / "roster.csv").read_text()
+    roster.write_text(text.replace(",ae-80-20,", ",no-such-plan,", 1) if bad_roster else text)
+    args = (deals, roster, EXAMPLES / "quotas.csv", PLANS)
+    with pytest.raises(PayoutInputError) as one_result:
+        run_payout("2026-Q2", *args)
+    problems = one_result.value.problems
+    assert any("ARR never goes negative" in problem.message for problem in problems)
+    assert any(problem.field == "plan" for problem in problems) == bad_roster
+    for processes in (1, 2):
+        with pytest.raises(PayoutInputError) as refused:
+            run_payout_files("2026-Q2", *args, processes=processes)
+        assert refused.value.problems == problems
+    assert forks == []
