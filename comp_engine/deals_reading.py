@@ -11,6 +11,7 @@ import hashlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from comp_engine.arrow_texts import use_jemalloc
 from comp_engine.deal_columns import DealColumns, read_deal_columns
 from comp_engine.errors import Problem
 
@@ -35,9 +36,12 @@ class DealsReading:
     """The deals file at `path` being read into columns in a thread of its own, every byte read
     fed to `fingerprint` (a sha256 that has hashed the file's label first) and counted, so that
     the run can tell whether the file changed size while it was read (`changed_size`).
-    `file_sha256` as in `read_deal_columns`."""
+    `file_sha256` as in `read_deal_columns`. The run's Arrow memory pool is chosen first
+    (`use_jemalloc`): columns read from another pool than the checks' would keep two pools'
+    worth of pages (measured at 10M rows: 2.47 GB peak against 1.91 GB)."""
 
     def __init__(self, path: Path, source: str, file_sha256: bool = True) -> None:
+        use_jemalloc()
         self.path = path
         self.source = source
         self.file_sha256 = file_sha256

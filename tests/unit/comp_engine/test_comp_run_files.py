@@ -142,3 +142,22 @@ def test_arr_gone_negative_is_refused_with_the_same_problems_before_any_work_is_
             run_payout_files("2026-Q2", *args, processes=processes)
         assert refused.value.problems == problems
     assert forks == []
+
+
+def test_a_reading_started_early_reads_into_the_runs_memory_pool(monkeypatch):
+    """The deals read before the engine is imported go to jemalloc like everything after them: with
+    the columns in another pool, a 10M-row run kept both pools' pages (2.47 GB peak against 1.91 GB)."""
+    import pyarrow as pa
+
+    from comp_engine.deals_reading import start_reading
+
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    before = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        reading = start_reading(EXAMPLES / "deals.csv", file_sha256=False)
+        assert pa.default_memory_pool().backend_name == "jemalloc"
+        columns, problems = reading.columns()
+        assert columns is not None and not problems
+    finally:
+        pa.set_memory_pool(before)
